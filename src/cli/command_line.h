@@ -1,0 +1,80 @@
+// The command line of the `webjobs` program, parsed with CLI11 into a plain
+// description of one command, so that parsing is testable without running
+// anything.
+//
+//   webjobs serve [--root DIR] [--listen ADDR:PORT] [--runner EXT=COMMAND]...
+//                 [--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N]
+//                 [--max-unpacked-bytes N] [--max-zip-entries N]
+//                 [--max-compression-ratio N]
+//   webjobs [--url URL] list [--type T] [--json]
+//   webjobs [--url URL] deploy FILE --name N --type T [--schedule CRON] [--singleton] [--json]
+//   webjobs [--url URL] run NAME [--args TEXT] [--wait]
+//   webjobs [--url URL] start|stop|cancel|delete NAME
+//   webjobs [--url URL] history NAME [--json]
+//   webjobs [--url URL] logs NAME [RUN]
+//
+// --url may also follow the command; WEBJOBS_URL sets its default.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/job_type.h"
+
+namespace webjobs {
+
+inline constexpr std::string_view kDefaultHostUrl = "http://127.0.0.1:8420";
+
+enum class CommandKind { kServe, kList, kDeploy, kRun, kStart, kStop, kCancel, kHistory, kLogs, kDelete };
+
+// Flags of `webjobs serve`; a flag left out stays nullopt (or empty), so the
+// environment and the defaults apply.
+struct ServeFlags {
+  std::optional<std::string> root;
+  std::optional<std::string> listen;
+  std::vector<std::string> runners;  // "EXT=COMMAND", in order
+  std::optional<std::string> instance_id;
+  std::optional<std::string> log_level;
+  std::optional<uint64_t> max_upload_bytes;
+  std::optional<uint64_t> max_unpacked_bytes;
+  std::optional<uint64_t> max_zip_entries;
+  std::optional<uint64_t> max_compression_ratio;
+};
+
+// Arguments of the client commands; each command uses the fields it names.
+struct ClientFlags {
+  std::string url = std::string(kDefaultHostUrl);
+  bool json = false;                  // list, deploy, history
+  std::optional<JobType> type;        // list (filter), deploy (required)
+  std::string name;                   // job name: NAME, or deploy --name
+  std::string file;                   // deploy FILE
+  std::string run_id;                 // logs RUN
+  std::optional<std::string> schedule;  // deploy --schedule
+  std::optional<bool> singleton;      // deploy --singleton
+  std::optional<std::string> arguments;  // run --args
+  bool wait = false;                  // run --wait
+};
+
+struct CommandLine {
+  CommandKind kind = CommandKind::kList;
+  ServeFlags serve;
+  ClientFlags client;
+};
+
+// A parsed command, or the exit code when there is nothing to run: 0 after
+// --help or --version, kExitCliUsage (2) for an invalid command line, or 64
+// (the host's usage code) when the invalid command line is a `serve`.
+struct ParsedCommandLine {
+  std::optional<CommandLine> command;
+  int exit_code = 0;
+};
+
+// Parses argv (argv[0] is the program name). Help and version text go to
+// `out`, usage errors to `err`. Reads WEBJOBS_URL from the environment.
+ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
+                                   std::ostream& err);
+
+}  // namespace webjobs

@@ -1,0 +1,26 @@
+// Text helpers shared by the schedule parser and the time zone lookup.
+// Locale-independent on purpose: "MON" must match "mon" and a tab must be
+// white space whatever the process locale is. All functions are pure and
+// thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace webjobs {
+
+// Returns true when `a` and `b` are equal after folding ASCII letters to
+// lower case. Other bytes compare exactly.
+bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
+
+// Returns `text` without leading and trailing ASCII white space (space, tab,
+// CR, LF, vertical tab, form feed).
+std::string_view TrimAsciiSpace(std::string_view text);
+
+// Returns `text` fit for quoting in a one-line message: a tab becomes \t,
+// other control bytes and bytes >= 0x7F become \xNN, and text longer than
+// `max_length` bytes is cut there and ends in "...".
+std::string PrintableText(std::string_view text, size_t max_length = 120);
+
+}  // namespace webjobs

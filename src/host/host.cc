@@ -1,0 +1,198 @@
+// Wiring of one host process. Start-up order matters: signals are blocked
+// before any thread exists (so only the loop's signalfds see them), the
+// store opens before the job manager recovers from a crash, and the HTTP
+// server starts last, once every job is loaded. Shutdown runs the other
+// way: the job manager stops every job, then the HTTP server stops (its
+// in-flight requests still need the loop), then the loop.
+#include "host/host.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "core/event_loop.h"
+#include "core/log.h"
+#include "core/worker_pool.h"
+#include "cron/time_zone.h"
+#include "http/api_server.h"
+#include "jobs/job_manager.h"
+#include "jobs/job_process.h"
+#include "jobs/job_service_impl.h"
+#include "process/orphan_reaper.h"
+#include "store/store_sqlite.h"
+
+extern char** environ;
+
+namespace webjobs {
+
+namespace {
+
+std::vector<std::string> CurrentEnvironment() {
+  std::vector<std::string> entries;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    entries.emplace_back(*entry);
+  }
+  return entries;
+}
+
+// Blocks SIGTERM and SIGINT in the calling thread (and so in every thread
+// started later) and returns a signalfd that reports them.
+Result<int> CreateStopSignalFd() {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  if (pthread_sigmask(SIG_BLOCK, &mask, nullptr) != 0) {
+    return ErrnoError("cannot block SIGTERM and SIGINT", errno);
+  }
+  int fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (fd < 0) return ErrnoError("signalfd for SIGTERM and SIGINT failed", errno);
+  return fd;
+}
+
+Result<ScriptRunners> BuildRunners(const HostConfig& config) {
+  // System directories first, so root's per-user shims do not pick the
+  // interpreter; the host's PATH follows for anything installed elsewhere.
+  std::string search_path(kSystemSearchPath);
+  if (const char* path = std::getenv("PATH")) search_path += std::string(":") + path;
+  ScriptRunners runners(search_path);
+  for (const auto& [extension, command] : config.extra_runners) {
+    if (Status added = runners.AddRunner(extension, command); !added.ok()) {
+      return InvalidArgument("--runner " + extension + "=" + command + ": " +
+                             added.error().message);
+    }
+  }
+  return runners;
+}
+
+JobsConfig ToJobsConfig(const HostConfig& config) {
+  JobsConfig jobs;
+  jobs.instance_id = config.instance_id;
+  jobs.restart_delay = config.restart_delay;
+  jobs.restart_quick_exit = config.restart_quick_exit;
+  jobs.idle_timeout = config.idle_timeout;
+  jobs.history_size = config.history_size;
+  jobs.webjobs_stopped = config.webjobs_stopped;
+  jobs.disable_schedule = config.disable_schedule;
+  jobs.continuous_log_max_bytes = config.continuous_log_max_bytes;
+  jobs.continuous_log_files = config.continuous_log_files;
+  return jobs;
+}
+
+}  // namespace
+
+int RunHost(const HostConfig& config) {
+  InitLogging(config.log_level);
+  signal(SIGPIPE, SIG_IGN);
+
+  Result<int> stop_fd = CreateStopSignalFd();
+  Result<UniqueFd> child_fd = CreateChildSignalFd();
+  if (!stop_fd.ok() || !child_fd.ok()) {
+    spdlog::critical("event=start_failed error={}",
+                     Quote(!stop_fd.ok() ? stop_fd.error().message : child_fd.error().message));
+    return kExitStartFailed;
+  }
+  if (Status subreaper = BecomeSubreaper(); !subreaper.ok()) {
+    spdlog::warn("event=subreaper_unavailable error={}", Quote(subreaper.error().message));
+  }
+
+  Result<ScriptRunners> runners = BuildRunners(config);
+  if (!runners.ok()) {
+    spdlog::critical("event=start_failed error={}", Quote(runners.error().message));
+    return kExitUsage;
+  }
+  JobPaths paths(config.root);
+  std::error_code error;
+  std::filesystem::create_directories(paths.DataRoot(), error);
+  if (error) {
+    spdlog::critical("event=start_failed root={} error={} hint=\"choose a writable --root\"",
+                     Quote(config.root.string()), Quote(error.message()));
+    return kExitStartFailed;
+  }
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(paths.DatabaseFile());
+  Result<std::unique_ptr<EventLoop>> loop = EventLoop::Create();
+  if (!store.ok() || !loop.ok()) {
+    spdlog::critical("event=start_failed error={}",
+                     Quote(!store.ok() ? store.error().message : loop.error().message));
+    return kExitStartFailed;
+  }
+
+  const date::time_zone* default_zone = DefaultTimeZone(config.default_time_zone);
+  JobsConfig jobs_config = ToJobsConfig(config);
+  PosixProcessSpawner spawner;
+  SystemClock clock;
+  WorkerPool store_worker(1);
+  JobContext context{**loop, store_worker, **store, spawner, clock, paths, jobs_config,
+                     runners.value(), CurrentEnvironment()};
+  JobManager manager(context, DefinitionContext{&runners.value(), default_zone});
+  PackageLimits limits{config.max_unpacked_bytes, config.max_zip_entries,
+                       config.max_compression_ratio};
+  JobServiceImpl service(**loop, manager, **store, paths,
+                         DefinitionContext{&runners.value(), default_zone}, limits,
+                         std::max<size_t>(config.history_size, 1000));
+  ApiServerOptions api_options;
+  api_options.address = config.listen_address;
+  api_options.port = config.listen_port;
+  api_options.max_upload_bytes = config.max_upload_bytes;
+  api_options.upload_dir = paths.UploadDir();
+  api_options.instance_id = config.instance_id;
+  ApiServer api(service, api_options);
+  // Bind before any job starts, so a busy port fails fast and changes
+  // nothing. Requests that arrive early wait until the loop runs.
+  std::filesystem::create_directories(paths.UploadDir(), error);
+  Result<int> port = api.Start();
+  if (!port.ok()) {
+    spdlog::critical("event=start_failed error={}", Quote(port.error().message));
+    return kExitStartFailed;
+  }
+  if (Status started = manager.Start(); !started.ok()) {
+    spdlog::critical("event=start_failed error={}", Quote(started.error().message));
+    std::thread stopper([&] {
+      api.Stop();
+      (*loop)->Stop();
+    });
+    (*loop)->Run();  // lets waiting requests finish until the server stops
+    stopper.join();
+    return kExitStartFailed;
+  }
+
+  std::thread api_stopper;
+  EventLoop& event_loop = **loop;
+  (void)event_loop.WatchFd(child_fd->get(), EPOLLIN, [&](uint32_t) {
+    DrainSignalFd(child_fd->get());
+    ReapOrphans([](pid_t pid) { return JobProcess::IsTracked(pid); });
+  });
+  bool stopping = false;
+  (void)event_loop.WatchFd(stop_fd.value(), EPOLLIN, [&](uint32_t) {
+    signalfd_siginfo info{};
+    while (read(stop_fd.value(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+    }
+    if (stopping) return;
+    stopping = true;
+    spdlog::info("event=host_stopping signal={}", info.ssi_signo);
+    manager.Shutdown([&] {
+      // In-flight requests still wait on the loop, so the HTTP server
+      // stops on another thread before the loop does.
+      api_stopper = std::thread([&] {
+        api.Stop();
+        event_loop.Stop();
+      });
+    });
+  });
+
+  spdlog::info("event=host_started url=http://{}:{} root={} instance={} pid={}",
+               config.listen_address, port.value(), Quote(config.root.string()),
+               config.instance_id, getpid());
+  event_loop.Run();
+  if (api_stopper.joinable()) api_stopper.join();
+  close(stop_fd.value());
+  spdlog::info("event=host_stopped");
+  return kExitOk;
+}
+
+}  // namespace webjobs

@@ -1,0 +1,56 @@
+// Settings of one host process, from `webjobs serve` flags and the
+// environment (Kudu's WEBJOBS_* app settings keep their names and units).
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace webjobs {
+
+struct HostConfig {
+  // Data root in Kudu's layout: site/wwwroot/App_Data/jobs/{type}/{name}
+  // for job files, data/jobs/{type}/{name} for logs, data/webjobs.db.
+  std::filesystem::path root;
+  std::string listen_address = "127.0.0.1";
+  int listen_port = 8420;
+  // Short instance id shown in log lines and detailed_status; from
+  // WEBSITE_INSTANCE_ID, else the host name (first 6 characters).
+  std::string instance_id;
+  std::string log_level = "info";
+  // Extra or replaced script runners: extension (".rb") -> command ("ruby").
+  std::map<std::string, std::string> extra_runners;
+  // Upload limits.
+  uint64_t max_upload_bytes = 256ull << 20;
+  uint64_t max_unpacked_bytes = 1ull << 30;
+  uint64_t max_zip_entries = 20000;
+  uint64_t max_compression_ratio = 200;
+  // Kudu app settings (names in comments), read from the environment.
+  std::chrono::seconds restart_delay{60};        // WEBJOBS_RESTART_TIME
+  std::chrono::seconds restart_quick_exit{120};  // WEBJOBS_RESTART_QUICK_EXIT (ours)
+  std::chrono::seconds idle_timeout{120};        // WEBJOBS_IDLE_TIMEOUT
+  size_t history_size = 50;                      // WEBJOBS_HISTORY_SIZE
+  bool webjobs_stopped = false;                  // WEBJOBS_STOPPED
+  bool disable_schedule = false;                 // WEBJOBS_DISABLE_SCHEDULE
+  std::string default_time_zone;                 // WEBSITE_TIME_ZONE, else the system zone
+  uint64_t continuous_log_max_bytes = 10ull << 20;  // WEBJOBS_LOG_MAX_BYTES (ours)
+  int continuous_log_files = 5;                      // WEBJOBS_LOG_FILES (ours)
+};
+
+}  // namespace webjobs
+
+namespace webjobs {
+
+// Reads Kudu's app settings from the process environment into `config`
+// (WEBJOBS_RESTART_TIME, WEBJOBS_IDLE_TIMEOUT, WEBJOBS_HISTORY_SIZE,
+// WEBJOBS_STOPPED, WEBJOBS_DISABLE_SCHEDULE, WEBSITE_TIME_ZONE,
+// WEBSITE_INSTANCE_ID and ours). Values that do not parse fall back to the
+// default as Kudu does, and each such fallback is logged with the value.
+void ApplyEnvironment(HostConfig& config);
+
+// Returns the default data root: $WEBJOBS_ROOT, else /var/lib/webjobs when
+// running as root, else $HOME/.local/share/webjobs.
+std::filesystem::path DefaultRoot();
+
+}  // namespace webjobs

@@ -1,0 +1,62 @@
+// The route table of the REST API, as a pure function from method and raw
+// request target to a matched route. Kudu's canonical routes are
+// /api/webjobs, /api/{type}webjobs/... and /vfs/data/jobs/...; its
+// deprecated aliases /api/{type}jobs/..., /jobs/{type}/... and
+// /api/jobs/{type}/... (list of all: /api/jobs, /jobs) lead to the same
+// routes. Literal segments match without regard to ASCII case, as ASP.NET
+// routes do, and one trailing '/' is ignored.
+//
+// Every job name, run id and file path segment in a matched route has been
+// validated, so handlers may join them to paths.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/job_type.h"
+#include "core/result.h"
+
+namespace webjobs {
+
+enum class RouteKind {
+  kHealth,      // GET /api/health (ours)
+  kListJobs,    // GET /api/webjobs, /api/{type}webjobs
+  kGetJob,      // GET /api/{type}webjobs/{name}
+  kPutJob,      // PUT /api/{type}webjobs/{name}
+  kDeleteJob,   // DELETE /api/{type}webjobs/{name}
+  kRunJob,      // POST /api/triggeredwebjobs/{name}/run
+  kCancelRun,   // POST /api/triggeredwebjobs/{name}/cancel (ours)
+  kListRuns,    // GET /api/triggeredwebjobs/{name}/history
+  kGetRun,      // GET /api/triggeredwebjobs/{name}/history/{id}
+  kGetSettings,  // GET /api/{type}webjobs/{name}/settings
+  kPutSettings,  // PUT /api/{type}webjobs/{name}/settings
+  kStartJob,    // POST /api/continuouswebjobs/{name}/start
+  kStopJob,     // POST /api/continuouswebjobs/{name}/stop
+  kDataFile,    // GET /vfs/data/jobs/{type}/{name}/... and /api/vfs/data/jobs/...
+};
+
+struct Route {
+  RouteKind kind = RouteKind::kHealth;
+  // nullopt for the list of all jobs and for kHealth.
+  std::optional<JobType> type;
+  std::string job_name;
+  std::string run_id;  // kGetRun only
+  // kDataFile only: the decoded segments below data/jobs/{type}/{name}/.
+  // None is empty, ".", ".." or contains '/', '\' or NUL.
+  std::vector<std::string> file_segments;
+};
+
+// Matches `method` (HEAD counts as GET) and the raw request `target` (path
+// and query as sent). Returns kNotFound naming the method and path when no
+// route matches, including a known path with another method, as Kudu
+// answers 404 for GET .../run. Returns kInvalidArgument, naming the value
+// and the rule, for a bad percent-encoding, job name, run id or file path
+// segment; the job name is checked before the rest of the path, so
+// "/api/triggeredwebjobs/../x" is 400, not 404. A run id made only of
+// letters, digits, '-' and '_' that is not an 18-digit id cannot name a run
+// and gives kNotFound.
+Result<Route> MatchRoute(std::string_view method, std::string_view target);
+
+}  // namespace webjobs

@@ -1,0 +1,48 @@
+#include "http/entity_tag.h"
+
+#include <cstdint>
+
+#include <fmt/format.h>
+
+namespace webjobs {
+namespace {
+
+constexpr uint64_t kFnvOffsetBasis = 14695981039346656037ull;
+constexpr uint64_t kFnvPrime = 1099511628211ull;
+
+std::string_view TrimSpaces(std::string_view text) {
+  size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return {};
+  size_t end = text.find_last_not_of(" \t");
+  return text.substr(begin, end - begin + 1);
+}
+
+std::string_view StripWeakPrefix(std::string_view tag) {
+  if (tag.size() >= 2 && tag[0] == 'W' && tag[1] == '/') tag.remove_prefix(2);
+  return tag;
+}
+
+}  // namespace
+
+std::string MakeEntityTag(std::string_view content) {
+  uint64_t hash = kFnvOffsetBasis;
+  for (char ch : content) {
+    hash ^= static_cast<unsigned char>(ch);
+    hash *= kFnvPrime;
+  }
+  return fmt::format("\"{:016x}\"", hash);
+}
+
+bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view entity_tag) {
+  std::string_view wanted = StripWeakPrefix(entity_tag);
+  while (!if_none_match.empty()) {
+    size_t comma = if_none_match.find(',');
+    std::string_view item = TrimSpaces(if_none_match.substr(0, comma));
+    if (item == "*" || (!item.empty() && StripWeakPrefix(item) == wanted)) return true;
+    if (comma == std::string_view::npos) break;
+    if_none_match.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace webjobs

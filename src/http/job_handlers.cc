@@ -1,0 +1,188 @@
+#include "http/job_handlers.h"
+
+#include <algorithm>
+
+#include "http/entity_tag.h"
+#include "http/http_reply.h"
+#include "http/job_json.h"
+#include "http/upload_receiver.h"
+#include "package/ascii_case.h"
+#include "package/content_disposition.h"
+#include "package/job_name.h"
+#include "package/message_value.h"
+
+namespace webjobs {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kMissingDisposition =
+    "missing Content-Disposition header with a filename, e.g. Content-Disposition: attachment; "
+    "filename=run.sh";
+
+std::string MediaType(const httplib::Request& request) {
+  std::string value = request.get_header_value("Content-Type");
+  value = value.substr(0, value.find(';'));
+  size_t begin = value.find_first_not_of(" \t");
+  size_t end = value.find_last_not_of(" \t");
+  if (begin == std::string::npos) return {};
+  return ToLowerAscii(std::string_view(value).substr(begin, end - begin + 1));
+}
+
+bool IsZipMediaType(const std::string& media_type) {
+  return media_type == "application/zip" || media_type == "application/x-zip-compressed" ||
+         media_type == "application/x-zip";
+}
+
+Result<std::optional<bool>> ParseSingleton(const httplib::Request& request) {
+  if (!request.has_param("singleton")) return std::optional<bool>();
+  std::string value = ToLowerAscii(request.get_param_value("singleton"));
+  if (value == "true") return std::optional<bool>(true);
+  if (value == "false") return std::optional<bool>(false);
+  return InvalidArgument("invalid query value singleton=" +
+                         QuoteForMessage(request.get_param_value("singleton")) +
+                         ": use singleton=true or singleton=false");
+}
+
+// The list's tag must not change while a run is in progress, so the
+// ever-growing duration of a running latest run is left out of it.
+std::string ListEntityTag(const json& jobs) {
+  json stable = jobs;
+  for (json& job : stable) {
+    auto latest = job.find("latest_run");
+    if (latest != job.end() && latest->is_object()) latest->erase("duration");
+  }
+  return MakeEntityTag(DumpJson(stable));
+}
+
+void AddUploadWarnings(const std::vector<std::string>& warnings, json& job) {
+  json& listed = job["warnings"];
+  if (!listed.is_array()) listed = json::array();
+  for (const std::string& warning : warnings) {
+    if (std::find(listed.begin(), listed.end(), warning) == listed.end()) {
+      listed.push_back(warning);
+    }
+  }
+}
+
+}  // namespace
+
+Result<json> ParseSettingsBody(std::string_view body) {
+  constexpr std::string_view kExample = "{\"schedule\": \"0 */5 * * * *\"}";
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return InvalidArgument("the settings body is empty; send a JSON object such as " +
+                           std::string(kExample));
+  }
+  json settings;
+  try {
+    settings = json::parse(body, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& error) {
+    return InvalidArgument("the settings body is not valid JSON: " +
+                           EscapeForMessage(error.what()));
+  }
+  if (!settings.is_object()) {
+    return InvalidArgument("the settings body must be a JSON object such as " +
+                           std::string(kExample) + ", not " + settings.type_name());
+  }
+  return settings;
+}
+
+Result<DeployRequest> DescribeUpload(const Route& route, const httplib::Request& request) {
+  std::string disposition = request.get_header_value("Content-Disposition");
+  if (disposition.find_first_not_of(" \t") == std::string::npos) {
+    return InvalidArgument(std::string(kMissingDisposition));
+  }
+  Result<std::string> raw_name = ParseContentDispositionFileName(disposition);
+  if (!raw_name.ok()) return raw_name.error();
+  Result<std::string> file_name = SanitizeUploadFileName(*raw_name);
+  if (!file_name.ok()) return file_name.error();
+  Result<std::optional<bool>> singleton = ParseSingleton(request);
+  if (!singleton.ok()) return singleton.error();
+
+  DeployRequest deploy;
+  deploy.type = *route.type;
+  deploy.name = route.job_name;
+  deploy.is_zip = IsZipMediaType(MediaType(request));
+  deploy.file_name = std::move(file_name.value());
+  if (request.has_param("schedule")) deploy.schedule = request.get_param_value("schedule");
+  deploy.singleton = *singleton;
+  return deploy;
+}
+
+JobHandlers::JobHandlers(JobService& service, std::filesystem::path upload_dir,
+                         uint64_t max_upload_bytes)
+    : service_(service), upload_dir_(std::move(upload_dir)), max_upload_bytes_(max_upload_bytes) {}
+
+void JobHandlers::ListJobs(const Route& route, RequestContext& context,
+                           httplib::Response& response) {
+  Result<std::vector<JobView>> jobs = service_.ListJobs(route.type);
+  if (!jobs.ok()) return ReplyError(response, jobs.error());
+
+  json list = json::array();
+  for (const JobView& job : *jobs) list.push_back(JobToJson(job, context.base_url, context.now));
+  if (ReplyNotModifiedIfMatches(context.http, response, ListEntityTag(list))) return;
+  ReplyJson(response, 200, list);
+}
+
+void JobHandlers::GetJob(const Route& route, RequestContext& context,
+                         httplib::Response& response) {
+  Result<JobView> job = service_.GetJob(*route.type, route.job_name);
+  if (!job.ok()) return ReplyError(response, job.error());
+  ReplyJson(response, 200, JobToJson(*job, context.base_url, context.now));
+}
+
+void JobHandlers::PutJob(const Route& route, RequestContext& context,
+                         httplib::Response& response) {
+  // Headers are checked first, so a bad request is rejected before its
+  // body is written to disk (the dispatcher drains it).
+  Result<DeployRequest> deploy = DescribeUpload(route, context.http);
+  if (!deploy.ok()) return ReplyError(response, deploy.error());
+
+  Result<UploadFile> upload = ReceiveUpload(context.body, upload_dir_, max_upload_bytes_);
+  if (!upload.ok()) return ReplyBodyReadError(response, upload.error());
+  deploy->body_path = upload->path();
+
+  Result<DeployResult> deployed = service_.DeployJob(*deploy);
+  if (!deployed.ok()) return ReplyError(response, deployed.error());
+  json job = JobToJson(deployed->job, context.base_url, context.now);
+  AddUploadWarnings(deployed->warnings, job);
+  ReplyJson(response, 200, job);
+}
+
+void JobHandlers::DeleteJob(const Route& route, RequestContext&, httplib::Response& response) {
+  Status deleted = service_.DeleteJob(*route.type, route.job_name);
+  if (!deleted.ok()) return ReplyError(response, deleted.error());
+  ReplyEmpty(response);
+}
+
+void JobHandlers::GetSettings(const Route& route, RequestContext&, httplib::Response& response) {
+  Result<json> settings = service_.GetSettings(*route.type, route.job_name);
+  if (!settings.ok()) return ReplyError(response, settings.error());
+  ReplyJson(response, 200, *settings);
+}
+
+void JobHandlers::PutSettings(const Route& route, RequestContext& context,
+                              httplib::Response& response) {
+  Result<std::string> body = context.body.ReadToString(kMaxSettingsBodyBytes);
+  if (!body.ok()) return ReplyBodyReadError(response, body.error());
+  Result<json> settings = ParseSettingsBody(*body);
+  if (!settings.ok()) return ReplyError(response, settings.error());
+
+  Status stored = service_.PutSettings(*route.type, route.job_name, *settings);
+  if (!stored.ok()) return ReplyError(response, stored.error());
+  ReplyEmpty(response);
+}
+
+void JobHandlers::StartJob(const Route& route, RequestContext&, httplib::Response& response) {
+  Status started = service_.StartJob(route.job_name);
+  if (!started.ok()) return ReplyError(response, started.error());
+  ReplyEmpty(response);
+}
+
+void JobHandlers::StopJob(const Route& route, RequestContext&, httplib::Response& response) {
+  Status stopped = service_.StopJob(route.job_name);
+  if (!stopped.ok()) return ReplyError(response, stopped.error());
+  ReplyEmpty(response);
+}
+
+}  // namespace webjobs

@@ -1,0 +1,64 @@
+// Handlers of the job routes: list, get, upload (PUT) and delete jobs, read
+// and replace settings.job, start and stop continuous jobs. Each handler
+// turns one matched route into JobService calls and writes the whole
+// response, errors included (plain text, status from the error code).
+//
+// Thread-safe: the handlers keep no state of their own, and JobService is
+// thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include <httplib.h>
+
+#include "http/api_route.h"
+#include "http/request_context.h"
+#include "jobs/job_service.h"
+
+namespace webjobs {
+
+// Upper bound of a PUT .../settings body; settings.job files are tiny.
+inline constexpr size_t kMaxSettingsBodyBytes = 1 << 20;
+
+class JobHandlers {
+ public:
+  // `service` must outlive the handlers. Upload bodies are written to
+  // `upload_dir` and may be at most `max_upload_bytes` long.
+  JobHandlers(JobService& service, std::filesystem::path upload_dir, uint64_t max_upload_bytes);
+
+  // 200 with a JSON array and an ETag; 304 when If-None-Match matches.
+  void ListJobs(const Route& route, RequestContext& context, httplib::Response& response);
+  void GetJob(const Route& route, RequestContext& context, httplib::Response& response);
+  // Needs Content-Disposition with a filename. Content-Type application/zip
+  // (also application/x-zip-compressed and application/x-zip) means a zip,
+  // anything else one script file. Query extensions: schedule=EXPR,
+  // singleton=true|false. 200 with the job JSON, whose "warnings" include
+  // the upload's warnings.
+  void PutJob(const Route& route, RequestContext& context, httplib::Response& response);
+  // 200 also when the job does not exist, as in Kudu.
+  void DeleteJob(const Route& route, RequestContext& context, httplib::Response& response);
+  void GetSettings(const Route& route, RequestContext& context, httplib::Response& response);
+  // The body must be a JSON object (comments allowed, as in settings.job);
+  // 400 naming the problem otherwise.
+  void PutSettings(const Route& route, RequestContext& context, httplib::Response& response);
+  void StartJob(const Route& route, RequestContext& context, httplib::Response& response);
+  void StopJob(const Route& route, RequestContext& context, httplib::Response& response);
+
+ private:
+  JobService& service_;
+  std::filesystem::path upload_dir_;
+  uint64_t max_upload_bytes_;
+};
+
+// Parses a PUT .../settings body: kInvalidArgument when it is empty, not
+// JSON, or not an object, with a message that names the problem.
+Result<nlohmann::json> ParseSettingsBody(std::string_view body);
+
+// Builds the DeployRequest of a PUT /api/{type}webjobs/{name} from its
+// headers and query (body_path left empty). kInvalidArgument when
+// Content-Disposition or its file name is missing or unusable, or the
+// singleton query value is not true or false.
+Result<DeployRequest> DescribeUpload(const Route& route, const httplib::Request& request);
+
+}  // namespace webjobs

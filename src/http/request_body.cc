@@ -1,0 +1,79 @@
+#include "http/request_body.h"
+
+#include "package/ascii_case.h"
+
+namespace webjobs {
+
+RequestBody::RequestBody(const httplib::Request& request, httplib::Response& response,
+                         const httplib::ContentReader* reader)
+    : request_(request), response_(response), reader_(reader) {}
+
+bool RequestBody::has_content() const {
+  if (request_.has_header("Content-Length")) {
+    return request_.get_header_value("Content-Length") != "0";
+  }
+  return EqualsIgnoringAsciiCase(request_.get_header_value("Transfer-Encoding"), "chunked");
+}
+
+bool RequestBody::IsMultipart() const {
+  std::string type = ToLowerAscii(request_.get_header_value("Content-Type"));
+  return type.rfind("multipart/form-data", 0) == 0;
+}
+
+Status RequestBody::Read(const std::function<Status(std::string_view chunk)>& sink) {
+  if (consumed_) return InternalError("the request body was read twice");
+  consumed_ = true;
+  if (reader_ == nullptr || !has_content()) return Status::Ok();
+
+  if (IsMultipart()) {
+    // httplib parses multipart bodies itself and needs both callbacks;
+    // the plain reader would call an empty one.
+    (*reader_)([](const httplib::MultipartFormData&) { return true; },
+               [](const char*, size_t) { return true; });
+    return InvalidArgument(
+        "multipart/form-data bodies are not accepted: send the file itself as the request body "
+        "with Content-Type application/zip or application/octet-stream");
+  }
+
+  Status sink_status;
+  bool complete = (*reader_)([&](const char* data, size_t size) {
+    sink_status = sink(std::string_view(data, size));
+    return sink_status.ok();
+  });
+  if (!complete) return ReadFailure(sink_status);
+  return Status::Ok();
+}
+
+Status RequestBody::ReadFailure(const Status& sink_status) {
+  if (!sink_status.ok()) return sink_status;
+  // httplib stores why reading stopped in the response status.
+  if (response_.status == 413) {
+    return TooLarge("the request body is larger than the server's upload limit; raise "
+                    "--max-upload-bytes of `webjobs serve` or send a smaller body");
+  }
+  return InvalidArgument(
+      "failed to read the request body: the connection closed early or the chunked encoding "
+      "is invalid");
+}
+
+Result<std::string> RequestBody::ReadToString(size_t max_bytes) {
+  std::string body;
+  Status read = Read([&](std::string_view chunk) -> Status {
+    if (body.size() + chunk.size() > max_bytes) {
+      return TooLarge("the request body is larger than " + std::to_string(max_bytes) +
+                      " bytes");
+    }
+    body.append(chunk);
+    return Status::Ok();
+  });
+  if (!read.ok()) return read.error();
+  return body;
+}
+
+void RequestBody::Discard() {
+  if (consumed_) return;
+  Status ignored = Read([](std::string_view) { return Status::Ok(); });
+  (void)ignored;
+}
+
+}  // namespace webjobs

@@ -1,0 +1,22 @@
+// What every route handler gets besides the matched route.
+#pragma once
+
+#include <string>
+
+#include <httplib.h>
+
+#include "http/request_body.h"
+#include "store/store.h"
+
+namespace webjobs {
+
+struct RequestContext {
+  const httplib::Request& http;
+  RequestBody& body;
+  // "http://" + the Host header, for URLs in job and run JSON.
+  std::string base_url;
+  // One clock reading per request, for durations of runs in progress.
+  TimePoint now;
+};
+
+}  // namespace webjobs

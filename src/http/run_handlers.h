@@ -1,0 +1,39 @@
+// Handlers of the routes of triggered runs: start a run, cancel the active
+// run, list the history and read one run. Each handler turns one matched
+// route into JobService calls and writes the whole response, errors
+// included.
+//
+// Thread-safe: the handlers keep no state of their own, and JobService is
+// thread-safe.
+#pragma once
+
+#include <httplib.h>
+
+#include "http/api_route.h"
+#include "http/request_context.h"
+#include "jobs/job_service.h"
+
+namespace webjobs {
+
+class RunHandlers {
+ public:
+  // `service` must outlive the handlers.
+  explicit RunHandlers(JobService& service) : service_(service) {}
+
+  // 202 with no body and Location: {base}/api/triggeredwebjobs/{name}/history/{id}.
+  // The query's `arguments` are passed on; the trigger is
+  // "External - <User-Agent>". 409 while a run is active.
+  void RunJob(const Route& route, RequestContext& context, httplib::Response& response);
+  // 200 with no body; 409 when no run is active.
+  void CancelRun(const Route& route, RequestContext& context, httplib::Response& response);
+  // 200 {"runs": [...]} newest first, an empty list for a job that never
+  // ran. The ETag hashes the newest run's id, status and end time (or
+  // "EMPTY"); If-None-Match with it gives 304.
+  void ListRuns(const Route& route, RequestContext& context, httplib::Response& response);
+  void GetRun(const Route& route, RequestContext& context, httplib::Response& response);
+
+ private:
+  JobService& service_;
+};
+
+}  // namespace webjobs

@@ -1,0 +1,144 @@
+#include "jobs/job_context.h"
+
+#include <random>
+
+#include <date/date.h>
+#include <spdlog/spdlog.h>
+
+#include "core/log.h"
+
+namespace webjobs {
+
+void JobContext::SaveRun(const RunRecord& run, std::function<void(Status)> done) {
+  store_worker.Submit([this, run, done = std::move(done)] {
+    Status saved = store.PutRun(run);
+    if (!saved.ok()) {
+      spdlog::error("event=store_write_failed job={} run={} error={}", run.job_name, run.run_id,
+                    Quote(saved.error().message));
+    }
+    if (done) loop.Post([done, saved] { done(saved); });
+  });
+}
+
+void JobContext::RunOnWorker(std::function<void()> work, std::function<void()> done) {
+  store_worker.Submit([this, work = std::move(work), done = std::move(done)] {
+    work();
+    if (done) loop.Post(done);
+  });
+}
+
+std::vector<std::string> BuildEnvironment(const JobContext& context,
+                                          const JobDefinition& definition,
+                                          const JobEnvironment& job_environment) {
+  std::vector<std::string> environment;
+  environment.reserve(context.base_environment.size() + 12);
+  for (const std::string& entry : context.base_environment) {
+    // Variables the host sets itself are not inherited, so a stale value
+    // from the host's own environment cannot leak into a job.
+    if (entry.rfind("WEBJOBS_", 0) == 0 || entry.rfind("PYTHONUNBUFFERED=", 0) == 0) continue;
+    environment.push_back(entry);
+  }
+  std::string type(JobTypeName(definition.type));
+  environment.push_back("WEBJOBS_NAME=" + definition.name);
+  environment.push_back("WEBJOBS_TYPE=" + type);
+  environment.push_back("WEBJOBS_PATH=" + job_environment.working_root.string());
+  environment.push_back("WEBJOBS_DATA_PATH=" +
+                        context.paths.DataDir(definition.type, definition.name).string());
+  environment.push_back("WEBJOBS_RUN_ID=" + job_environment.run_id);
+  environment.push_back("WEBJOBS_COMMAND_ARGUMENTS=" + job_environment.arguments);
+  environment.push_back("WEBJOBS_SHUTDOWN_FILE=" + job_environment.shutdown_file.string());
+  environment.push_back("WEBROOT_PATH=" + context.paths.WwwRoot().string());
+  environment.push_back("PYTHONUNBUFFERED=1");
+  environment.push_back(job_environment.marker_entry);
+  return environment;
+}
+
+Result<std::filesystem::path> PrepareWorkingDir(const JobContext& context,
+                                                const JobDefinition& definition) {
+  bool in_place = definition.settings.is_in_place.value_or(definition.entry.runner.type == ".js");
+  if (in_place) return definition.job_dir;
+
+  std::filesystem::path root = context.paths.WorkingCopyRoot(definition.type, definition.name);
+  std::filesystem::path copy = root / definition.fingerprint;
+  std::error_code error;
+  if (std::filesystem::is_directory(copy, error)) return copy;
+
+  std::filesystem::create_directories(root, error);
+  std::filesystem::path partial = root / (".partial-" + definition.fingerprint);
+  std::filesystem::remove_all(partial, error);
+  std::filesystem::copy(definition.job_dir, partial,
+                        std::filesystem::copy_options::recursive |
+                            std::filesystem::copy_options::copy_symlinks,
+                        error);
+  if (!error) std::filesystem::rename(partial, copy, error);
+  if (error) {
+    std::filesystem::remove_all(partial, error);
+    return IoError("job \"" + definition.name + "\": cannot copy " + definition.job_dir.string() +
+                   " to the working folder " + copy.string() + ": " + error.message());
+  }
+  // Older copies belong to earlier versions; processes still running from
+  // one keep their open files and working directory.
+  for (const auto& entry : std::filesystem::directory_iterator(root, error)) {
+    if (entry.path() != copy) std::filesystem::remove_all(entry.path(), error);
+  }
+  return copy;
+}
+
+std::filesystem::path NewShutdownFile(const JobContext& context, const JobDefinition& definition) {
+  static std::mt19937_64 generator{std::random_device{}()};
+  std::filesystem::path dir = context.paths.ShutdownDir(definition.type, definition.name);
+  std::error_code error;
+  std::filesystem::remove_all(dir, error);
+  std::filesystem::create_directories(dir, error);
+  char name[24];
+  std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(generator()));
+  return dir / name;
+}
+
+Result<JobLogWriter> OpenLog(const JobContext& context, const std::filesystem::path& path,
+                             LogRotation rotation) {
+  std::error_code error;
+  std::filesystem::create_directories(path.parent_path(), error);
+  JobLogWriterOptions options;
+  options.rotation = std::move(rotation);
+  return JobLogWriter::Open(path, context.config.instance_id, context.clock, std::move(options));
+}
+
+std::string FormatRunId(TimePoint time) {
+  auto tenths_of_ms = date::floor<std::chrono::duration<int64_t, std::ratio<1, 10000>>>(time);
+  auto seconds = date::floor<std::chrono::seconds>(time);
+  int64_t fraction = (tenths_of_ms - seconds).count();
+  char suffix[8];
+  std::snprintf(suffix, sizeof suffix, "%04lld", static_cast<long long>(fraction));
+  return date::format("%Y%m%d%H%M%S", seconds) + suffix;
+}
+
+void RemoveTree(const std::filesystem::path& path) {
+  std::error_code error;
+  std::filesystem::remove_all(path, error);
+  if (error) {
+    spdlog::warn("event=remove_failed path={} error={}", Quote(path.string()),
+                 Quote(error.message()));
+  }
+}
+
+}  // namespace webjobs
+
+namespace webjobs {
+
+Result<SpawnOptions> BuildSpawnOptions(const JobContext& context, const JobDefinition& definition,
+                                       const std::filesystem::path& working_root,
+                                       std::string_view arguments) {
+  std::filesystem::path script =
+      working_root / definition.entry.script_path.lexically_relative(definition.job_dir);
+  Result<std::vector<std::string>> argv = context.runners.BuildArgv(script, arguments);
+  if (!argv.ok()) {
+    return InvalidArgument("job \"" + definition.name + "\": " + argv.error().message);
+  }
+  SpawnOptions options;
+  options.argv = std::move(argv).value();
+  options.working_dir = script.parent_path();
+  return options;
+}
+
+}  // namespace webjobs

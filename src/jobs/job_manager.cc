@@ -1,0 +1,413 @@
+#include "jobs/job_manager.h"
+
+#include <fstream>
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include "core/log.h"
+#include "package/job_name.h"
+#include "package/package_importer.h"
+#include "process/process_tree.h"
+
+namespace webjobs {
+
+namespace {
+
+constexpr std::chrono::milliseconds kWatchDebounce{1000};
+
+std::string TypeText(JobType type) { return std::string(JobTypeName(type)); }
+
+std::string RandomSuffix() {
+  static std::mt19937_64 generator{std::random_device{}()};
+  char text[24];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(generator()));
+  return text;
+}
+
+std::optional<TimePoint> ParseMicros(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  try {
+    return TimePoint(std::chrono::microseconds(std::stoll(*text)));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+JobManager::JobManager(JobContext& context, DefinitionContext definitions)
+    : context_(context), definitions_(definitions) {}
+
+JobManager::~JobManager() = default;
+
+Status JobManager::Start() {
+  std::error_code error;
+  for (const std::filesystem::path& dir :
+       {context_.paths.JobsRoot(JobType::kContinuous), context_.paths.JobsRoot(JobType::kTriggered),
+        context_.paths.DataJobsRoot(), context_.paths.UploadDir(), context_.paths.TempRoot()}) {
+    std::filesystem::create_directories(dir, error);
+    if (error) {
+      return IoError("cannot create " + dir.string() + ": " + error.message() +
+                     "; check that the data root is writable or choose another with --root");
+    }
+  }
+  // Leftovers of uploads interrupted by a crash.
+  RemoveTree(context_.paths.StagingRoot());
+  RecoverRuns();
+  LoadAll();
+  for (auto& [name, job] : jobs_) {
+    if (job.continuous) job.continuous->Activate();
+    if (job.triggered) job.triggered->Activate();
+  }
+  watcher_ = std::make_unique<JobWatcher>(
+      context_.loop, context_.paths.JobsRoot(), kWatchDebounce,
+      [this](JobType type, const std::string& name) { Reload(type, name); });
+  return watcher_->Start();
+}
+
+// A run still recorded as Initializing or Running belongs to a host that
+// died; no process of this host runs it.
+void JobManager::RecoverRuns() {
+  for (const char* status : {run_status::kInitializing, run_status::kRunning}) {
+    Result<std::vector<RunRecord>> stale = context_.store.ListRunsWithStatus(status);
+    if (!stale.ok()) {
+      spdlog::error("event=recovery_failed error={}", Quote(stale.error().message));
+      continue;
+    }
+    for (RunRecord run : stale.value()) {
+      run.status = run_status::kAborted;
+      run.error = "the host stopped while the run was active";
+      run.pid.reset();
+      Status saved = context_.store.PutRun(run);
+      spdlog::warn("event=run_aborted job={} run={} reason=host_restart saved={}", run.job_name,
+                   run.run_id, saved.ok());
+    }
+  }
+}
+
+void JobManager::LoadAll() {
+  for (JobType type : {JobType::kContinuous, JobType::kTriggered}) {
+    std::vector<std::filesystem::path> dirs;
+    std::error_code error;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(context_.paths.JobsRoot(type), error)) {
+      if (entry.is_directory(error)) dirs.push_back(entry.path());
+    }
+    std::sort(dirs.begin(), dirs.end());
+    for (const std::filesystem::path& dir : dirs) {
+      std::string name = dir.filename().string();
+      if (!ValidateJobName(name).ok()) {
+        spdlog::warn("event=job_skipped path={} reason=\"invalid job name\"", Quote(dir.string()));
+        continue;
+      }
+      // Processes left by a host that was killed must not run on beside
+      // the new ones.
+      (void)KillJobProcesses(0, MakeJobMarker(context_.config.instance_id, type, name));
+      if (jobs_.count(name)) {
+        spdlog::error("event=job_skipped job={} type={} reason=\"a {} job of that name exists\"",
+                      name, TypeText(type), TypeText(jobs_.at(name).type));
+        continue;
+      }
+      Result<JobDefinition> definition =
+          LoadJobDefinition(type, name, dir, definitions_, false, nullptr);
+      if (!definition.ok()) {
+        spdlog::warn("event=job_skipped job={} type={} error={}", name, TypeText(type),
+                     Quote(definition.error().message));
+        continue;
+      }
+      AddJob(std::move(definition).value());
+    }
+  }
+}
+
+void JobManager::AddJob(JobDefinition definition) {
+  std::string name = definition.name;
+  JobType type = definition.type;
+  ManagedJob job{type, nullptr, nullptr};
+  if (type == JobType::kContinuous) {
+    Result<std::optional<std::string>> stopped = context_.store.GetJobState(name, "stopped");
+    bool wanted = !(stopped.ok() && stopped.value() == std::optional<std::string>("1"));
+    job.continuous = std::make_unique<ContinuousJob>(context_, std::move(definition), wanted);
+  } else {
+    Result<std::optional<std::string>> last_slot = context_.store.GetJobState(name, "last_slot");
+    // NOTE: this store read runs on the loop when a job is added after
+    // start-up (a deploy); it is one indexed row.
+    std::optional<RunRecord> latest_run;
+    Result<std::vector<RunRecord>> latest = context_.store.ListRuns(name, 1);
+    if (latest.ok() && !latest->empty()) latest_run = latest->front();
+    job.triggered = std::make_unique<TriggeredJob>(
+        context_, std::move(definition),
+        last_slot.ok() ? ParseMicros(last_slot.value()) : std::nullopt, latest_run);
+  }
+  spdlog::info("event=job_loaded job={} type={}", name, TypeText(type));
+  jobs_.emplace(name, std::move(job));
+}
+
+// Called after files in the job's folder changed (by hand, by a deploy or
+// by PUT settings). Our own writes come back here too; an unchanged
+// fingerprint tells them apart.
+void JobManager::Reload(JobType type, const std::string& name) {
+  if (shutting_down_ || !ValidateJobName(name).ok()) return;
+  auto found = jobs_.find(name);
+  if (found != jobs_.end() && found->second.type != type) return;
+  std::filesystem::path dir = context_.paths.JobDir(type, name);
+  std::error_code error;
+  const JobDefinition* previous = found != jobs_.end() ? &found->second.definition() : nullptr;
+
+  if (!std::filesystem::is_directory(dir, error)) {
+    if (previous) RemoveJob(name, "its folder was removed", [] {});
+    return;
+  }
+  Result<JobDefinition> definition = LoadJobDefinition(type, name, dir, definitions_, false, previous);
+  if (!definition.ok()) {
+    spdlog::warn("event=job_invalid job={} type={} error={}", name, TypeText(type),
+                 Quote(definition.error().message));
+    if (previous) RemoveJob(name, "it no longer has a runnable script", [] {});
+    return;
+  }
+  if (!previous) {
+    AddJob(std::move(definition).value());
+    ManagedJob& job = jobs_.at(name);
+    if (job.continuous) job.continuous->Activate();
+    if (job.triggered) job.triggered->Activate();
+    return;
+  }
+  if (definition->fingerprint == previous->fingerprint &&
+      definition->settings_error == previous->settings_error) {
+    return;
+  }
+  if (definition->settings_error) {
+    spdlog::error("event=settings_invalid job={} error={}", name,
+                  Quote(*definition->settings_error));
+  }
+  spdlog::info("event=job_changed job={} type={}", name, TypeText(type));
+  ManagedJob& job = found->second;
+  if (job.continuous) job.continuous->Reload(std::move(definition).value());
+  if (job.triggered) job.triggered->Reload(std::move(definition).value());
+}
+
+void JobManager::RemoveJob(const std::string& name, const std::string& reason,
+                           std::function<void()> done) {
+  auto found = jobs_.find(name);
+  if (found == jobs_.end()) return done();
+  JobType type = found->second.type;
+  auto finish = [this, name, type, done = std::move(done)] {
+    // Erase in a later turn: the job's own callback may be on the stack.
+    context_.loop.Post([this, name, type, done] {
+      (void)KillJobProcesses(0, MakeJobMarker(context_.config.instance_id, type, name));
+      jobs_.erase(name);
+      spdlog::info("event=job_removed job={} type={}", name, TypeText(type));
+      done();
+    });
+  };
+  if (found->second.continuous) found->second.continuous->Shutdown(reason, finish);
+  if (found->second.triggered) found->second.triggered->Shutdown(reason, finish);
+}
+
+void JobManager::Shutdown(std::function<void()> done) {
+  shutting_down_ = true;
+  watcher_.reset();
+  if (jobs_.empty()) return done();
+  auto remaining = std::make_shared<size_t>(jobs_.size());
+  auto finish_one = [remaining, done] {
+    if (--*remaining == 0) done();
+  };
+  for (auto& [name, job] : jobs_) {
+    if (job.continuous) job.continuous->Shutdown("the host is shutting down", finish_one);
+    if (job.triggered) job.triggered->Shutdown("the host shut down", finish_one);
+  }
+}
+
+const JobManager::ManagedJob* JobManager::Find(JobType type, const std::string& name) const {
+  auto found = jobs_.find(name);
+  if (found == jobs_.end() || found->second.type != type) return nullptr;
+  return &found->second;
+}
+
+std::optional<JobType> JobManager::TypeOf(const std::string& name) const {
+  auto found = jobs_.find(name);
+  if (found == jobs_.end()) return std::nullopt;
+  return found->second.type;
+}
+
+JobView JobManager::ViewOf(const ManagedJob& job) const {
+  const JobDefinition& definition = job.definition();
+  JobView view;
+  view.name = definition.name;
+  view.type = job.type;
+  view.run_command = definition.entry.run_command;
+  view.settings = definition.settings.raw;
+  view.warnings = definition.warnings;
+  view.error = definition.settings_error;
+  std::error_code error;
+  view.using_sdk = std::filesystem::exists(
+      context_.paths.DataDir(job.type, definition.name) / "WebJobsSdk.marker", error);
+  if (job.continuous) {
+    view.status = job.continuous->StatusName();
+    if (context_.config.webjobs_stopped || definition.disabled_by_file) view.status = "Stopped";
+    view.detailed_status = context_.config.instance_id + " - " + view.status + "\r\n";
+    if (!view.error && job.continuous->last_error()) view.error = job.continuous->last_error();
+  } else {
+    view.latest_run = job.triggered->LatestRun();
+    if (definition.schedule) view.schedule = definition.schedule->expression();
+    view.next_scheduled_run = job.triggered->next_slot();
+    view.has_scheduler_log = job.triggered->has_scheduler_log();
+  }
+  return view;
+}
+
+std::vector<JobView> JobManager::List(std::optional<JobType> type) const {
+  std::vector<JobView> views;
+  for (JobType listed : {JobType::kTriggered, JobType::kContinuous}) {
+    if (type && *type != listed) continue;
+    for (const auto& [name, job] : jobs_) {
+      if (job.type == listed) views.push_back(ViewOf(job));
+    }
+  }
+  return views;
+}
+
+Result<JobView> JobManager::Get(JobType type, const std::string& name) const {
+  const ManagedJob* job = Find(type, name);
+  if (!job) return NotFound(TypeText(type) + " job \"" + name + "\" not found");
+  return ViewOf(*job);
+}
+
+Status JobManager::CheckNameFree(JobType type, const std::string& name) const {
+  JobType other = type == JobType::kContinuous ? JobType::kTriggered : JobType::kContinuous;
+  std::error_code error;
+  auto found = jobs_.find(name);
+  if ((found != jobs_.end() && found->second.type == other) ||
+      std::filesystem::exists(context_.paths.JobDir(other, name), error)) {
+    return Conflict("a " + TypeText(other) + " job named \"" + name +
+                    "\" already exists; job names are unique across both types, so delete it "
+                    "first or choose another name");
+  }
+  return Status::Ok();
+}
+
+void JobManager::Activate(JobType type, const std::string& name,
+                          const std::filesystem::path& staged_dir, std::vector<std::string> warnings,
+                          std::function<void(Result<DeployResult>)> reply) {
+  if (shutting_down_) return reply(Unavailable("the host is shutting down"));
+  if (Status free = CheckNameFree(type, name); !free.ok()) return reply(free.error());
+  std::filesystem::path job_dir = context_.paths.JobDir(type, name);
+  if (Status swapped = ActivateStaged(staged_dir, job_dir); !swapped.ok()) {
+    return reply(swapped.error());
+  }
+  spdlog::info("event=job_deployed job={} type={}", name, TypeText(type));
+  Reload(type, name);
+  const ManagedJob* job = Find(type, name);
+  if (!job) {
+    return reply(InternalError("job \"" + name + "\" was deployed to " + job_dir.string() +
+                               " but could not be loaded; see the host log"));
+  }
+  DeployResult result;
+  result.job = ViewOf(*job);
+  result.warnings = std::move(warnings);
+  reply(std::move(result));
+}
+
+void JobManager::Delete(JobType type, const std::string& name, std::function<void(Status)> reply) {
+  std::filesystem::path job_dir = context_.paths.JobDir(type, name);
+  std::error_code error;
+  bool on_disk = std::filesystem::exists(job_dir, error);
+  auto found = jobs_.find(name);
+  bool loaded = found != jobs_.end() && found->second.type == type;
+  if (!on_disk && !loaded) return reply(Status::Ok());  // Kudu answers 200 for a missing job
+
+  // Move the folder out of the jobs tree first, so the watcher cannot load
+  // it again while the job stops.
+  std::filesystem::path doomed;
+  if (on_disk) {
+    std::filesystem::create_directories(context_.paths.StagingRoot(), error);
+    doomed = context_.paths.StagingRoot() / (".deleted-" + name + "-" + RandomSuffix());
+    std::filesystem::rename(job_dir, doomed, error);
+    if (error) {
+      return reply(IoError("cannot delete " + job_dir.string() + ": " + error.message()));
+    }
+  }
+  RemoveJob(name, "the job is being deleted", [this, type, name, doomed, reply] {
+    JobContext* context = &context_;
+    context_.RunOnWorker(
+        [context, type, name, doomed] {
+          if (!doomed.empty()) RemoveTree(doomed);
+          RemoveTree(context->paths.DataDir(type, name));
+          RemoveTree(context->paths.WorkingCopyRoot(type, name));
+          RemoveTree(context->paths.ShutdownDir(type, name));
+          Status deleted = context->store.DeleteJob(name);
+          if (!deleted.ok()) {
+            spdlog::error("event=store_delete_failed job={} error={}", name,
+                          Quote(deleted.error().message));
+          }
+        },
+        [reply, name, type] {
+          spdlog::info("event=job_deleted job={} type={}", name, TypeText(type));
+          reply(Status::Ok());
+        });
+  });
+}
+
+Status JobManager::SetWantedRunning(const std::string& name, bool running) {
+  const ManagedJob* job = Find(JobType::kContinuous, name);
+  if (!job) return NotFound("continuous job \"" + name + "\" not found");
+  Store* store = &context_.store;
+  context_.RunOnWorker([store, name, running] {
+    Status saved = running ? store->ClearJobState(name, "stopped")
+                           : store->SetJobState(name, "stopped", "1");
+    if (!saved.ok()) {
+      spdlog::error("event=store_write_failed job={} key=stopped error={}", name,
+                    Quote(saved.error().message));
+    }
+  });
+  spdlog::info("event=job_{} job={}", running ? "start_requested" : "stop_requested", name);
+  job->continuous->SetWantedRunning(running);
+  return Status::Ok();
+}
+
+void JobManager::Run(const std::string& name, const std::string& arguments,
+                     const std::string& trigger, std::function<void(Result<std::string>)> reply) {
+  const ManagedJob* job = Find(JobType::kTriggered, name);
+  if (!job) return reply(NotFound("triggered job \"" + name + "\" not found"));
+  job->triggered->StartRun(arguments, trigger, std::move(reply));
+}
+
+Status JobManager::Cancel(const std::string& name) {
+  const ManagedJob* job = Find(JobType::kTriggered, name);
+  if (!job) return NotFound("triggered job \"" + name + "\" not found");
+  return job->triggered->CancelRun();
+}
+
+Result<nlohmann::json> JobManager::Settings(JobType type, const std::string& name) const {
+  const ManagedJob* job = Find(type, name);
+  if (!job) return NotFound(TypeText(type) + " job \"" + name + "\" not found");
+  return job->definition().settings.raw;
+}
+
+Status JobManager::PutSettings(JobType type, const std::string& name,
+                               const nlohmann::json& settings) {
+  const ManagedJob* job = Find(type, name);
+  if (!job) return NotFound(TypeText(type) + " job \"" + name + "\" not found");
+  Result<JobSettings> parsed = JobSettingsFromJson(settings);
+  if (!parsed.ok()) return InvalidArgument("settings: " + parsed.error().message);
+  if (Status checked = ValidateScheduleSettings(type, parsed.value()); !checked.ok()) {
+    return InvalidArgument("settings: " + checked.error().message);
+  }
+  // Write beside, then rename, so a reader never sees half a file.
+  std::filesystem::path target = job->definition().entry.script_dir / "settings.job";
+  std::filesystem::path partial = target.parent_path() / ".settings.job.partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out << SerializeJobSettings(settings);
+    if (!out.flush()) return IoError("cannot write " + partial.string());
+  }
+  std::error_code error;
+  std::filesystem::rename(partial, target, error);
+  if (error) return IoError("cannot replace " + target.string() + ": " + error.message());
+  spdlog::info("event=settings_replaced job={} type={}", name, TypeText(type));
+  Reload(type, name);
+  return Status::Ok();
+}
+
+}  // namespace webjobs

@@ -1,0 +1,83 @@
+// The owner of every job on this host, on the event loop thread.
+//
+// JobManager turns requests (deploy, delete, start, stop, run, settings)
+// and file-system changes into calls on the jobs' state machines, and
+// builds the views the API shows. Start() recovers from a crash before
+// anything runs: runs recorded as active become Aborted and every leftover
+// process of every job is killed.
+//
+// Owned by the event loop thread; JobServiceImpl is the thread-safe way in.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jobs/continuous_job.h"
+#include "jobs/job_context.h"
+#include "jobs/job_service.h"
+#include "jobs/job_watcher.h"
+#include "jobs/triggered_job.h"
+
+namespace webjobs {
+
+class JobManager {
+ public:
+  JobManager(JobContext& context, DefinitionContext definitions);
+  ~JobManager();
+  JobManager(const JobManager&) = delete;
+  JobManager& operator=(const JobManager&) = delete;
+
+  // Creates the folders of the layout, marks runs left active by a crash as
+  // Aborted, kills leftover job processes, loads every job folder, starts
+  // continuous jobs, arms schedules and starts the file watcher. Blocks on
+  // the store; call it before the loop runs. kIo when the root is unusable.
+  Status Start();
+  // Stops every job with the stop protocol, then calls `done`.
+  void Shutdown(std::function<void()> done);
+
+  std::vector<JobView> List(std::optional<JobType> type) const;
+  Result<JobView> Get(JobType type, const std::string& name) const;
+  // Makes the staged folder the job's files (see JobService::DeployJob).
+  void Activate(JobType type, const std::string& name, const std::filesystem::path& staged_dir,
+                std::vector<std::string> warnings, std::function<void(Result<DeployResult>)> reply);
+  void Delete(JobType type, const std::string& name, std::function<void(Status)> reply);
+  Status SetWantedRunning(const std::string& name, bool running);
+  void Run(const std::string& name, const std::string& arguments, const std::string& trigger,
+           std::function<void(Result<std::string>)> reply);
+  Status Cancel(const std::string& name);
+  Result<nlohmann::json> Settings(JobType type, const std::string& name) const;
+  Status PutSettings(JobType type, const std::string& name, const nlohmann::json& settings);
+  // True when a job of `name` exists, of any type.
+  std::optional<JobType> TypeOf(const std::string& name) const;
+
+ private:
+  struct ManagedJob {
+    JobType type;
+    std::unique_ptr<ContinuousJob> continuous;
+    std::unique_ptr<TriggeredJob> triggered;
+    const JobDefinition& definition() const {
+      return continuous ? continuous->definition() : triggered->definition();
+    }
+  };
+
+  void RecoverRuns();
+  void LoadAll();
+  void AddJob(JobDefinition definition);
+  void Reload(JobType type, const std::string& name);
+  void RemoveJob(const std::string& name, const std::string& reason, std::function<void()> done);
+  JobView ViewOf(const ManagedJob& job) const;
+  const ManagedJob* Find(JobType type, const std::string& name) const;
+  Status CheckNameFree(JobType type, const std::string& name) const;
+
+  JobContext& context_;
+  DefinitionContext definitions_;
+  std::map<std::string, ManagedJob> jobs_;
+  std::unique_ptr<JobWatcher> watcher_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace webjobs

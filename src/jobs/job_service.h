@@ -1,0 +1,116 @@
+// What the edge (HTTP API, portal) asks of the job host.
+//
+// JobService is the one entry point from request threads into job state.
+// Every method is thread-safe: an implementation posts the command to the
+// event loop that owns the jobs and blocks until the loop replies. Reads of
+// history and settings may be served from the store and the files directly.
+//
+// Errors: kNotFound for an unknown job or run, kInvalidArgument (with a
+// message naming the value and the fix) for bad names, packages, settings
+// or arguments, kConflict when the job's state forbids the request now
+// (already running, type mismatch, WEBJOBS_STOPPED), kUnavailable while
+// the host shuts down.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/job_type.h"
+#include "core/result.h"
+#include "store/store.h"
+
+namespace webjobs {
+
+// A job as the API shows it. Field names follow Kudu's JSON.
+struct JobView {
+  std::string name;
+  JobType type = JobType::kTriggered;
+  std::string run_command;  // script path relative to the job folder, '/'-separated
+  nlohmann::json settings = nlohmann::json::object();  // settings.job as parsed
+  std::optional<std::string> error;  // settings.job parse error, or the last start failure
+  std::vector<std::string> warnings;  // for example a CRLF shell script
+  bool using_sdk = false;
+  // Continuous jobs only: Kudu status name (Running, PendingRestart,
+  // Stopped, ...) and "<instance> - <status>" lines.
+  std::string status;
+  std::string detailed_status;
+  // Triggered jobs only.
+  std::optional<RunRecord> latest_run;
+  std::optional<std::string> schedule;  // the active schedule expression
+  std::optional<TimePoint> next_scheduled_run;
+  bool has_scheduler_log = false;
+};
+
+// An upload, as PUT /api/{type}webjobs/{name} receives it.
+struct DeployRequest {
+  JobType type = JobType::kTriggered;
+  std::string name;
+  // The upload body, already written to a temporary file that the service
+  // may consume (move or delete).
+  std::filesystem::path body_path;
+  bool is_zip = false;
+  // File name from Content-Disposition, directory part already removed;
+  // the name of the single script when is_zip is false.
+  std::string file_name;
+  // Extensions over Kudu: values written into settings.job of the new
+  // version (the CLI's --schedule and --singleton).
+  std::optional<std::string> schedule;
+  std::optional<bool> singleton;
+};
+
+struct DeployResult {
+  JobView job;
+  std::vector<std::string> warnings;
+};
+
+class JobService {
+ public:
+  virtual ~JobService() = default;
+
+  // Lists valid jobs of `type`, or of both types when it is nullopt
+  // (triggered first, then continuous, each sorted by name).
+  virtual Result<std::vector<JobView>> ListJobs(std::optional<JobType> type) = 0;
+  virtual Result<JobView> GetJob(JobType type, const std::string& name) = 0;
+
+  // Validates, unpacks and activates a new version of the job, whole or not
+  // at all: on any error the previous version stays in place and running.
+  virtual Result<DeployResult> DeployJob(const DeployRequest& request) = 0;
+  // Stops the job, kills every process of it, and removes its files, data
+  // and history. Succeeds when the job does not exist (as Kudu does).
+  virtual Status DeleteJob(JobType type, const std::string& name) = 0;
+
+  // Continuous jobs: set the wanted state, kept across host restarts.
+  virtual Status StartJob(const std::string& name) = 0;
+  virtual Status StopJob(const std::string& name) = 0;
+
+  // Starts a triggered run and returns its run id. kConflict while a run of
+  // the job is active. `trigger` is stored as given ("External - ...").
+  virtual Result<std::string> RunJob(const std::string& name, const std::string& arguments,
+                                     const std::string& trigger) = 0;
+  // Extension over Kudu: stops the active run of a triggered job with the
+  // stop protocol (shutdown file, wait, kill). kConflict when none is active.
+  virtual Status CancelRun(const std::string& name) = 0;
+
+  // Triggered history, newest first. A job that never ran has none.
+  virtual Result<std::vector<RunRecord>> ListRuns(const std::string& name) = 0;
+  virtual Result<RunRecord> GetRun(const std::string& name, const std::string& run_id) = 0;
+
+  virtual Result<nlohmann::json> GetSettings(JobType type, const std::string& name) = 0;
+  // Replaces settings.job with `settings` (not a merge), after validating it.
+  virtual Status PutSettings(JobType type, const std::string& name,
+                             const nlohmann::json& settings) = 0;
+
+  // Paths of log files, for GET of output: a run's output_log.txt, a
+  // continuous job's job_log.txt, a triggered job's job_scheduler.log.
+  virtual Result<std::filesystem::path> RunOutputPath(const std::string& name,
+                                                      const std::string& run_id) = 0;
+  virtual Result<std::filesystem::path> JobLogPath(JobType type, const std::string& name) = 0;
+  // Root of data/jobs, for the read-only /vfs/data/jobs/ route.
+  virtual std::filesystem::path DataJobsRoot() const = 0;
+};
+
+}  // namespace webjobs

@@ -1,0 +1,25 @@
+// Settings the jobs layer takes from the host configuration.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace webjobs {
+
+struct JobsConfig {
+  std::string instance_id;
+  std::chrono::seconds restart_delay{60};  // after a run that lived less than restart_quick_exit
+  std::chrono::seconds restart_quick_exit{120};
+  std::chrono::seconds idle_timeout{120};  // triggered runs; 0 disables
+  size_t history_size = 50;
+  bool webjobs_stopped = false;
+  bool disable_schedule = false;
+  uint64_t continuous_log_max_bytes = 10ull << 20;
+  int continuous_log_files = 5;
+  // Kudu's catch-up limit: after downtime, a missed slot at most this old
+  // runs once at start.
+  std::chrono::seconds catch_up_limit{600};
+};
+
+}  // namespace webjobs

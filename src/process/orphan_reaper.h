@@ -1,0 +1,51 @@
+// Reaping orphaned descendants of job processes.
+//
+// A job may leave processes behind (`sleep 600 &`, double forks). When
+// the daemon is a child subreaper, such orphans are re-parented to the
+// daemon instead of to init, so they stay visible, and once they exit the
+// daemon must reap them or they remain zombies.
+//
+// Tracked children (the job processes that the supervisor has a pidfd
+// for) must not be reaped here, because ReapChild() collects their exit
+// status. So
+// there is no waitpid(-1): ReapOrphans() lists the daemon's children and
+// waits only for the untracked ones. Never set SIGCHLD to SIG_IGN either:
+// the kernel then reaps every child itself and ReapChild() fails with
+// ECHILD.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <functional>
+
+#include "core/result.h"
+#include "process/unique_fd.h"
+
+namespace webjobs {
+
+// Makes the calling process a child subreaper (prctl
+// PR_SET_CHILD_SUBREAPER). kIo when the kernel refuses.
+Status BecomeSubreaper();
+
+// Reaps every exited child of this process for which `is_tracked(pid)`
+// returns false, and returns how many it reaped. Children are listed from
+// /proc/self/task/*/children. Live untracked children are left alone.
+// Call it on the thread that spawns and tracks children (the event loop):
+// a child spawned but not yet tracked would otherwise look like an orphan.
+size_t ReapOrphans(const std::function<bool(pid_t)>& is_tracked);
+
+// Blocks SIGCHLD in the calling thread and returns a non-blocking,
+// close-on-exec signalfd that becomes readable when SIGCHLD arrives. Call
+// it in the main thread before any other thread starts, so every thread
+// inherits the blocked mask. Otherwise the kernel may deliver SIGCHLD to a
+// thread that does not block it, and the signalfd never receives it. Children
+// spawned by PosixProcessSpawner start with an empty mask.
+Result<UniqueFd> CreateChildSignalFd();
+
+// Reads all pending notifications from a signalfd made by
+// CreateChildSignalFd(). Several exits may coalesce into one notification,
+// so the caller then checks every child (ReapOrphans, tracked pidfds).
+void DrainSignalFd(int signal_fd);
+
+}  // namespace webjobs

@@ -1,0 +1,279 @@
+// Implementation notes: posix_spawn() in glibc uses clone(CLONE_VFORK), so
+// it costs well under a millisecond even when the daemon's memory is
+// large, and it reports exec failures (ENOENT, EACCES) as its return value
+// with no child left over. The pidfd is opened right after the spawn. That
+// is race-free because nothing reaps an untracked child in between, as
+// long as the orphan reaper runs on the same thread as Spawn().
+#include "process/process_spawner.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <string_view>
+#include <system_error>
+
+#include "process/pidfd.h"
+
+namespace webjobs {
+
+namespace {
+
+constexpr std::string_view kDefaultSearchPath = "/bin:/usr/bin";
+
+struct Pipe {
+  UniqueFd read_end;
+  UniqueFd write_end;
+};
+
+// Owns a posix_spawn_file_actions_t.
+class FileActions {
+ public:
+  FileActions() { posix_spawn_file_actions_init(&actions_); }
+  ~FileActions() { posix_spawn_file_actions_destroy(&actions_); }
+  FileActions(const FileActions&) = delete;
+  FileActions& operator=(const FileActions&) = delete;
+  posix_spawn_file_actions_t* get() { return &actions_; }
+
+ private:
+  posix_spawn_file_actions_t actions_;
+};
+
+// Owns a posix_spawnattr_t.
+class SpawnAttributes {
+ public:
+  SpawnAttributes() { posix_spawnattr_init(&attributes_); }
+  ~SpawnAttributes() { posix_spawnattr_destroy(&attributes_); }
+  SpawnAttributes(const SpawnAttributes&) = delete;
+  SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+  posix_spawnattr_t* get() { return &attributes_; }
+
+ private:
+  posix_spawnattr_t attributes_;
+};
+
+std::string Describe(const SpawnOptions& options) {
+  return options.argv.front() + " (working dir " + options.working_dir.string() + ")";
+}
+
+std::string_view FindEnvValue(const std::vector<std::string>& env, std::string_view key) {
+  for (const std::string& entry : env) {
+    std::string_view view = entry;
+    if (view.size() > key.size() && view.substr(0, key.size()) == key && view[key.size()] == '=') {
+      return view.substr(key.size() + 1);
+    }
+  }
+  return {};
+}
+
+bool IsExecutableFile(const std::string& path) {
+  struct stat info {};
+  return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && access(path.c_str(), X_OK) == 0;
+}
+
+// A descriptor below 3 would be clobbered by the dup2() actions that set up
+// the child's stdio, which can happen when the daemon runs with a standard
+// descriptor closed.
+Status MoveAboveStdio(UniqueFd& fd) {
+  if (fd.get() > STDERR_FILENO) return Status::Ok();
+  int moved = fcntl(fd.get(), F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+  if (moved < 0) return ErrnoError("fcntl(F_DUPFD_CLOEXEC) for an output pipe failed", errno);
+  fd.Reset(moved);
+  return Status::Ok();
+}
+
+Result<Pipe> CreateOutputPipe(int pipe_bytes) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return ErrnoError("pipe2 for child output failed", errno);
+  Pipe pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+  for (UniqueFd* end : {&pipe.read_end, &pipe.write_end}) {
+    if (Status moved = MoveAboveStdio(*end); !moved) return moved.error();
+  }
+
+  // Only the daemon's end is non-blocking: the child must block on a full
+  // pipe, not fail its writes with EAGAIN.
+  int flags = fcntl(pipe.read_end.get(), F_GETFL);
+  if (flags < 0 || fcntl(pipe.read_end.get(), F_SETFL, flags | O_NONBLOCK) != 0) {
+    return ErrnoError("fcntl(O_NONBLOCK) on an output pipe failed", errno);
+  }
+  if (pipe_bytes > 0) (void)fcntl(pipe.read_end.get(), F_SETPIPE_SZ, pipe_bytes);
+  return pipe;
+}
+
+Status PrepareFileActions(FileActions& actions, const SpawnOptions& options, const Pipe& out,
+                          const Pipe& err) {
+  posix_spawn_file_actions_t* raw = actions.get();
+  int rc = posix_spawn_file_actions_addopen(raw, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (rc == 0) rc = posix_spawn_file_actions_adddup2(raw, out.write_end.get(), STDOUT_FILENO);
+  if (rc == 0) rc = posix_spawn_file_actions_adddup2(raw, err.write_end.get(), STDERR_FILENO);
+  if (rc == 0) rc = posix_spawn_file_actions_addchdir_np(raw, options.working_dir.c_str());
+  // Closes descriptors that a library opened without O_CLOEXEC.
+  if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(raw, STDERR_FILENO + 1);
+  if (rc != 0) return ErrnoError("posix_spawn file actions for " + Describe(options), rc);
+  return Status::Ok();
+}
+
+Status PrepareAttributes(SpawnAttributes& attributes, const SpawnOptions& options) {
+  sigset_t empty;
+  sigset_t all;
+  sigemptyset(&empty);
+  sigfillset(&all);
+  short flags = POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  int rc = posix_spawnattr_setflags(attributes.get(), flags);
+  if (rc == 0) rc = posix_spawnattr_setsigmask(attributes.get(), &empty);
+  // glibc skips SIGKILL, SIGSTOP and its internal signals in this set.
+  if (rc == 0) rc = posix_spawnattr_setsigdefault(attributes.get(), &all);
+  if (rc != 0) return ErrnoError("posix_spawn attributes for " + Describe(options), rc);
+  return Status::Ok();
+}
+
+std::vector<char*> MakeNullTerminated(const std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
+  // posix_spawn() takes char* const[] for historical reasons; it does not
+  // modify the strings.
+  for (const std::string& text : strings) pointers.push_back(const_cast<char*>(text.c_str()));
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+// Returns the interpreter named by the #! line of `path`, or "" when the
+// file does not start with "#!".
+std::string ReadShebangInterpreter(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::string line;
+  if (!file || !std::getline(file, line) || line.rfind("#!", 0) != 0) return {};
+  std::string_view rest = std::string_view(line).substr(2);
+  size_t start = rest.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return {};
+  rest = rest.substr(start);
+  return std::string(rest.substr(0, rest.find_first_of(" \t")));
+}
+
+Error DescribeMissingProgram(const SpawnOptions& options, const std::string& program) {
+  std::filesystem::path absolute = options.working_dir / program;
+  std::string where = " (working dir " + options.working_dir.string() + ")";
+  std::error_code ignored;
+  if (!std::filesystem::exists(absolute, ignored)) {
+    return NotFound("interpreter or script not found: " + program + where);
+  }
+
+  // The file exists, so execve() failed to find the interpreter it names.
+  std::string interpreter = ReadShebangInterpreter(absolute.string());
+  if (!interpreter.empty() && interpreter.back() == '\r') {
+    interpreter.pop_back();
+    return NotFound("the #! line of " + program + where +
+                    " ends with a carriage return (Windows line endings), so the interpreter " +
+                    interpreter + "\\r is not found; convert the script to LF line endings");
+  }
+  if (!interpreter.empty()) {
+    return NotFound("interpreter not found: " + interpreter + " (named in the #! line of " +
+                    program + ")" + where);
+  }
+  return NotFound("interpreter or script not found: " + program + where +
+                  "; the file exists, so its ELF interpreter (dynamic loader) is missing");
+}
+
+Error DescribeSpawnFailure(const SpawnOptions& options, const std::string& program, int error) {
+  std::string where = " (working dir " + options.working_dir.string() + ")";
+  switch (error) {
+    case ENOENT:
+      return DescribeMissingProgram(options, program);
+    case EACCES:
+      return InvalidArgument("not executable: " + program + where +
+                             "; set the execute permission (chmod +x) or move it off a noexec "
+                             "mount");
+    case ENOEXEC:
+      return InvalidArgument("not an executable format: " + program + where +
+                             "; add a #! line that names the interpreter");
+    default:
+      return ErrnoError("posix_spawn of " + program + where + " failed", error);
+  }
+}
+
+// Kills and reaps a child that cannot be tracked, so no process is left
+// behind when Spawn() fails after the process started.
+void KillUntrackedChild(pid_t pid) {
+  kill(-pid, SIGKILL);
+  kill(pid, SIGKILL);
+  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+Status CheckWorkingDir(const SpawnOptions& options) {
+  std::error_code error;
+  if (std::filesystem::is_directory(options.working_dir, error)) return Status::Ok();
+  return NotFound("working directory not found: " + options.working_dir.string() + " (program " +
+                  options.argv.front() + ")");
+}
+
+}  // namespace
+
+Result<std::string> ResolveProgram(const SpawnOptions& options) {
+  if (options.argv.empty() || options.argv.front().empty()) {
+    return InvalidArgument("cannot spawn: argv is empty (working dir " +
+                           options.working_dir.string() + ")");
+  }
+  const std::string& name = options.argv.front();
+  if (name.find('/') != std::string::npos) return name;
+
+  std::string_view search_path = FindEnvValue(options.env, "PATH");
+  if (search_path.empty()) search_path = kDefaultSearchPath;
+  size_t start = 0;
+  while (start <= search_path.size()) {
+    size_t end = std::min(search_path.find(':', start), search_path.size());
+    // An empty entry means the current directory, as in a shell.
+    std::filesystem::path directory(search_path.substr(start, end - start));
+    if (directory.empty()) directory = ".";
+    std::filesystem::path candidate = options.working_dir / directory / name;
+    if (IsExecutableFile(candidate.string())) return candidate.string();
+    start = end + 1;
+  }
+  return NotFound("program not found: " + name + " is in no directory of PATH=" +
+                  std::string(search_path) + " (working dir " + options.working_dir.string() + ")");
+}
+
+Result<ChildProcess> PosixProcessSpawner::Spawn(const SpawnOptions& options) {
+  Result<std::string> program = ResolveProgram(options);
+  if (!program) return program.error();
+  if (Status dir = CheckWorkingDir(options); !dir) return dir.error();
+
+  Result<Pipe> out = CreateOutputPipe(pipe_bytes_);
+  if (!out) return out.error();
+  Result<Pipe> err = CreateOutputPipe(pipe_bytes_);
+  if (!err) return err.error();
+
+  FileActions actions;
+  SpawnAttributes attributes;
+  if (Status status = PrepareFileActions(actions, options, *out, *err); !status) {
+    return status.error();
+  }
+  if (Status status = PrepareAttributes(attributes, options); !status) return status.error();
+
+  std::vector<char*> argv = MakeNullTerminated(options.argv);
+  std::vector<char*> envp = MakeNullTerminated(options.env);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, program->c_str(), actions.get(), attributes.get(), argv.data(),
+                       envp.data());
+  if (rc != 0) return DescribeSpawnFailure(options, *program, rc);
+
+  // The child has its copies; closing ours lets the pipes report end of
+  // file once the job's last writer exits.
+  out->write_end.Reset();
+  err->write_end.Reset();
+
+  Result<UniqueFd> pidfd = OpenPidfd(pid);
+  if (!pidfd) {
+    KillUntrackedChild(pid);
+    return IoError("started " + Describe(options) + " as pid " + std::to_string(pid) +
+                   " but could not track it, so it was killed: " + pidfd.error().message);
+  }
+  return ChildProcess(pid, std::move(*pidfd), std::move(out->read_end), std::move(err->read_end));
+}
+
+}  // namespace webjobs

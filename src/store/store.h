@@ -1,0 +1,76 @@
+// The store interface: durable run history and per-job state.
+//
+// The host keeps job files on disk in Kudu's layout; the store holds what
+// Kudu keeps in status files and lock files: one record per triggered run
+// and small key/value state per job (a continuous job's stopped flag, the
+// last scheduled slot). SQLite implements it for one machine; a PostgreSQL
+// implementation shares the same contract for several instances.
+//
+// Thread safety: every implementation is safe to call from any thread.
+// Calls block on I/O, so the event loop calls them from worker threads.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace webjobs {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// Status names as Kudu spells them.
+namespace run_status {
+inline constexpr const char* kInitializing = "Initializing";
+inline constexpr const char* kRunning = "Running";
+inline constexpr const char* kSuccess = "Success";
+inline constexpr const char* kFailed = "Failed";
+inline constexpr const char* kAborted = "Aborted";
+inline constexpr const char* kStopped = "Stopped";
+}  // namespace run_status
+
+// One run of a triggered job.
+struct RunRecord {
+  std::string job_name;
+  std::string run_id;   // 18 digits: UTC yyyyMMddHHmmssffff
+  std::string status;   // a run_status name
+  std::string trigger;  // "External - <user agent>" or "Schedule - <expression>"
+  std::string arguments;
+  std::string instance_id;  // the host instance that ran it
+  TimePoint start_time{};
+  std::optional<TimePoint> end_time;
+  std::optional<int> exit_code;
+  std::string error;       // why it failed, for example "killed by signal 9 (SIGKILL)"
+  std::optional<int> pid;  // main process id while running
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Inserts the run, or replaces the record with the same job and run id.
+  virtual Status PutRun(const RunRecord& run) = 0;
+  // Returns the job's runs, newest first, at most `limit` of them.
+  virtual Result<std::vector<RunRecord>> ListRuns(const std::string& job_name, size_t limit) = 0;
+  // Returns the run, or nullopt when the job has no such run.
+  virtual Result<std::optional<RunRecord>> GetRun(const std::string& job_name,
+                                                  const std::string& run_id) = 0;
+  // Returns every run, of any job, whose status is `status`.
+  virtual Result<std::vector<RunRecord>> ListRunsWithStatus(const std::string& status) = 0;
+  // Deletes all but the newest `keep` runs of the job and returns the run
+  // ids deleted, so the caller can remove their output folders.
+  virtual Result<std::vector<std::string>> TrimRuns(const std::string& job_name, size_t keep) = 0;
+  // Deletes every run and every state value of the job.
+  virtual Status DeleteJob(const std::string& job_name) = 0;
+
+  // Per-job key/value state. Get returns nullopt for a key never set.
+  virtual Status SetJobState(const std::string& job_name, const std::string& key,
+                             const std::string& value) = 0;
+  virtual Result<std::optional<std::string>> GetJobState(const std::string& job_name,
+                                                         const std::string& key) = 0;
+  virtual Status ClearJobState(const std::string& job_name, const std::string& key) = 0;
+};
+
+}  // namespace webjobs

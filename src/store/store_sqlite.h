@@ -1,0 +1,78 @@
+// The Store on one SQLite file, for a host on one machine.
+//
+// Durability: the file uses a WAL journal with synchronous=NORMAL. A
+// committed call survives a kill of the process at any point, but a power
+// loss or OS crash may lose the last commits before the next WAL
+// checkpoint. The file stays consistent in both cases.
+//
+// Several processes may open the same file; a write waits up to 5 s for
+// another process's lock before it fails with a kIo error. Errors name the
+// operation, the job and run involved, the file and SQLite's message, for
+// example: store: cannot save run 202401021530450123 of job "nightly" in
+// /x/data/webjobs.db: database is locked.
+//
+// Thread-safe: one connection serves every thread, one call at a time.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "store/sqlite_connection.h"
+#include "store/sqlite_statement.h"
+#include "store/store.h"
+
+namespace webjobs {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens `db_file`, creating it when missing, and migrates its schema to
+  // the newest version. The parent directory must exist: the caller creates
+  // it. Returns a kIo error naming the file when the directory is missing,
+  // the file is not a SQLite database, or its schema version is newer than
+  // this build supports.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::filesystem::path& db_file);
+
+  // Times are stored in whole microseconds, so finer parts of a TimePoint
+  // are dropped. ListRunsWithStatus orders by job name, then newest run
+  // first. TrimRuns returns the deleted ids oldest first.
+  Status PutRun(const RunRecord& run) override;
+  Result<std::vector<RunRecord>> ListRuns(const std::string& job_name, size_t limit) override;
+  Result<std::optional<RunRecord>> GetRun(const std::string& job_name,
+                                          const std::string& run_id) override;
+  Result<std::vector<RunRecord>> ListRunsWithStatus(const std::string& status) override;
+  Result<std::vector<std::string>> TrimRuns(const std::string& job_name, size_t keep) override;
+  Status DeleteJob(const std::string& job_name) override;
+
+  Status SetJobState(const std::string& job_name, const std::string& key,
+                     const std::string& value) override;
+  Result<std::optional<std::string>> GetJobState(const std::string& job_name,
+                                                 const std::string& key) override;
+  Status ClearJobState(const std::string& job_name, const std::string& key) override;
+
+ private:
+  explicit SqliteStore(SqliteConnection connection) : connection_(std::move(connection)) {}
+
+  Status PrepareStatements();
+  Result<std::vector<RunRecord>> CollectRuns(SqliteStatement& statement, const std::string& what);
+
+  std::mutex mutex_;
+  // Everything below is guarded by mutex_. The statements are declared after
+  // the connection so that they are finalized before it closes.
+  SqliteConnection connection_;
+  SqliteStatement put_run_;
+  SqliteStatement list_runs_;
+  SqliteStatement get_run_;
+  SqliteStatement list_runs_with_status_;
+  SqliteStatement trim_runs_;
+  SqliteStatement delete_runs_;
+  SqliteStatement delete_state_;
+  SqliteStatement set_state_;
+  SqliteStatement get_state_;
+  SqliteStatement clear_state_;
+};
+
+}  // namespace webjobs

@@ -1,0 +1,216 @@
+#include <filesystem>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "http/api_server_fixture.h"
+
+namespace webjobs::testing {
+namespace {
+
+using nlohmann::json;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+const std::string kZipBytes = std::string("PK\x03\x04", 4) + "zip body";
+
+class ApiServerUploadTest : public ApiServerTest {
+ protected:
+  httplib::Result Upload(const std::string& path, const std::string& body,
+                         const std::string& content_type, const std::string& disposition) {
+    httplib::Headers headers;
+    if (!disposition.empty()) headers.emplace("Content-Disposition", disposition);
+    return Client().Put(path, headers, body, content_type);
+  }
+
+  DeployCall OnlyDeploy() {
+    std::lock_guard lock(service_.mutex);
+    EXPECT_EQ(service_.deploys.size(), 1u);
+    return service_.deploys.empty() ? DeployCall{} : service_.deploys.front();
+  }
+
+  bool UploadDirIsEmpty() {
+    std::error_code ignored;
+    return !std::filesystem::exists(upload_dir()) || std::filesystem::is_empty(upload_dir());
+  }
+};
+
+TEST_F(ApiServerUploadTest, ZipUploadReturnsJob) {
+  httplib::Result response = Upload("/api/triggeredwebjobs/J", kZipBytes, "application/zip",
+                                    "attachment; filename=\"J.zip\"");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+  json job = json::parse(response->body);
+  EXPECT_EQ(job["name"], "J");
+  EXPECT_EQ(job["run_command"], "run.sh");
+  EXPECT_EQ(job["type"], "triggered");
+
+  DeployCall call = OnlyDeploy();
+  EXPECT_TRUE(call.request.is_zip);
+  EXPECT_EQ(call.request.type, JobType::kTriggered);
+  EXPECT_EQ(call.request.name, "J");
+  EXPECT_EQ(call.request.file_name, "J.zip");
+  EXPECT_EQ(call.body, kZipBytes);
+  EXPECT_TRUE(UploadDirIsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, ZipMediaTypeIgnoresCaseAndParameters) {
+  httplib::Result response = Upload("/api/continuouswebjobs/C", kZipBytes,
+                                    "Application/ZIP; charset=binary", "attachment; filename=c.zip");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+  EXPECT_TRUE(OnlyDeploy().request.is_zip);
+}
+
+TEST_F(ApiServerUploadTest, OtherContentTypeIsSingleFile) {
+  httplib::Result response = Upload("/api/triggeredwebjobs/J", "echo hi\n",
+                                    "application/octet-stream", "attachment; filename=run.sh");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+  DeployCall call = OnlyDeploy();
+  EXPECT_FALSE(call.request.is_zip);
+  EXPECT_EQ(call.request.file_name, "run.sh");
+  EXPECT_EQ(call.body, "echo hi\n");
+}
+
+TEST_F(ApiServerUploadTest, StripsFolderFromFileName) {
+  httplib::Result response = Upload("/api/triggeredwebjobs/J", "echo\n", "text/plain",
+                                    "attachment; filename=\"../../../etc/x.sh\"");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+  EXPECT_EQ(OnlyDeploy().request.file_name, "x.sh");
+}
+
+TEST_F(ApiServerUploadTest, RequiresContentDisposition) {
+  httplib::Result response = Upload("/api/triggeredwebjobs/J", kZipBytes, "application/zip", "");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_EQ(response->body,
+            "missing Content-Disposition header with a filename, e.g. Content-Disposition: "
+            "attachment; filename=run.sh");
+  EXPECT_THAT(service_.Calls(), IsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, RejectsDispositionWithoutFileName) {
+  httplib::Result response =
+      Upload("/api/triggeredwebjobs/J", kZipBytes, "application/zip", "attachment");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_THAT(response->body, HasSubstr("filename"));
+  EXPECT_THAT(service_.Calls(), IsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, RejectsFileNameThatIsOnlyFolder) {
+  httplib::Result response =
+      Upload("/api/triggeredwebjobs/J", "x", "text/plain", "attachment; filename=\"../\"");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_THAT(service_.Calls(), IsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, PassesScheduleAndSingletonQuery) {
+  httplib::Result response =
+      Upload("/api/triggeredwebjobs/J?schedule=0%20*%2F5%20*%20*%20*%20*&singleton=true", "echo\n",
+             "text/plain", "attachment; filename=run.sh");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+  DeployCall call = OnlyDeploy();
+  EXPECT_EQ(call.request.schedule, "0 */5 * * * *");
+  EXPECT_EQ(call.request.singleton, true);
+}
+
+TEST_F(ApiServerUploadTest, OmitsUnsetQueryExtensions) {
+  httplib::Result response =
+      Upload("/api/triggeredwebjobs/J", "echo\n", "text/plain", "attachment; filename=run.sh");
+  ASSERT_TRUE(response);
+  DeployCall call = OnlyDeploy();
+  EXPECT_FALSE(call.request.schedule.has_value());
+  EXPECT_FALSE(call.request.singleton.has_value());
+}
+
+TEST_F(ApiServerUploadTest, RejectsBadSingletonValue) {
+  httplib::Result response = Upload("/api/triggeredwebjobs/J?singleton=yes", "echo\n",
+                                    "text/plain", "attachment; filename=run.sh");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_THAT(response->body, HasSubstr("singleton=true or singleton=false"));
+  EXPECT_THAT(service_.Calls(), IsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, MergesUploadWarnings) {
+  service_.deploy_warnings = {"run.sh has CRLF line endings", "job warning"};
+  httplib::Result response =
+      Upload("/api/triggeredwebjobs/J", "echo\r\n", "text/plain", "attachment; filename=run.sh");
+  ASSERT_TRUE(response);
+  json job = json::parse(response->body);
+  EXPECT_EQ(job["warnings"], json::array({"job warning", "run.sh has CRLF line endings"}));
+}
+
+TEST_F(ApiServerUploadTest, ReportsRejectedPackageAsBadRequest) {
+  service_.fail_with = InvalidArgument("no runnable script file was found in the package");
+  httplib::Result response = Upload("/api/triggeredwebjobs/J", kZipBytes, "application/zip",
+                                    "attachment; filename=J.zip");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_EQ(response->body, "no runnable script file was found in the package");
+  EXPECT_TRUE(UploadDirIsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, OversizeBodyIsPayloadTooLarge) {
+  httplib::Result response = Upload("/api/triggeredwebjobs/J", std::string(kTestUploadLimit + 1, 'x'),
+                                    "application/zip", "attachment; filename=J.zip");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  EXPECT_THAT(response->body, HasSubstr("--max-upload-bytes"));
+  EXPECT_THAT(service_.Calls(), IsEmpty());
+  EXPECT_TRUE(UploadDirIsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, OversizeChunkedBodyIsPayloadTooLarge) {
+  std::string body(kTestUploadLimit + 4096, 'x');
+  httplib::Headers headers{{"Content-Disposition", "attachment; filename=J.zip"}};
+  httplib::Result response = Client().Put(
+      "/api/triggeredwebjobs/J", headers,
+      [&body](size_t offset, httplib::DataSink& sink) {
+        size_t size = std::min<size_t>(8192, body.size() - offset);
+        sink.write(body.data() + offset, size);
+        if (offset + size == body.size()) sink.done();
+        return true;
+      },
+      "application/zip");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  EXPECT_THAT(service_.Calls(), IsEmpty());
+  EXPECT_TRUE(UploadDirIsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, ChunkedBodyWithinLimitIsStored) {
+  std::string body(20000, 'z');
+  httplib::Headers headers{{"Content-Disposition", "attachment; filename=run.sh"}};
+  httplib::Result response = Client().Put(
+      "/api/triggeredwebjobs/J", headers,
+      [&body](size_t offset, httplib::DataSink& sink) {
+        size_t size = std::min<size_t>(3000, body.size() - offset);
+        sink.write(body.data() + offset, size);
+        if (offset + size == body.size()) sink.done();
+        return true;
+      },
+      "text/plain");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+  EXPECT_EQ(OnlyDeploy().body, body);
+}
+
+TEST_F(ApiServerUploadTest, RejectsMultipartBody) {
+  httplib::MultipartFormDataItems items{{"file", "echo", "run.sh", "text/plain"}};
+  httplib::Headers headers{{"Content-Disposition", "attachment; filename=run.sh"}};
+  httplib::Result response = Client().Put("/api/triggeredwebjobs/J", headers, items);
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_THAT(response->body, HasSubstr("multipart/form-data"));
+  EXPECT_THAT(service_.Calls(), IsEmpty());
+}
+
+}  // namespace
+}  // namespace webjobs::testing

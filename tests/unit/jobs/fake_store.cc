@@ -1,0 +1,90 @@
+#include "jobs/fake_store.h"
+
+#include <algorithm>
+
+namespace webjobs::testing {
+
+Status FakeStore::PutRun(const RunRecord& run) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  runs_[{run.job_name, run.run_id}] = run;
+  ++put_count_;
+  return Status::Ok();
+}
+
+Result<std::vector<RunRecord>> FakeStore::ListRuns(const std::string& job_name, size_t limit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<RunRecord> runs;
+  // Run ids are fixed-width digits, so the map's order is oldest first.
+  for (auto it = runs_.rbegin(); it != runs_.rend() && runs.size() < limit; ++it) {
+    if (it->first.first == job_name) runs.push_back(it->second);
+  }
+  return runs;
+}
+
+Result<std::optional<RunRecord>> FakeStore::GetRun(const std::string& job_name,
+                                                   const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = runs_.find({job_name, run_id});
+  if (found == runs_.end()) return std::optional<RunRecord>();
+  return std::optional<RunRecord>(found->second);
+}
+
+Result<std::vector<RunRecord>> FakeStore::ListRunsWithStatus(const std::string& status) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<RunRecord> runs;
+  for (const auto& [key, run] : runs_) {
+    if (run.status == status) runs.push_back(run);
+  }
+  return runs;
+}
+
+Result<std::vector<std::string>> FakeStore::TrimRuns(const std::string& job_name, size_t keep) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> removed;
+  size_t kept = 0;
+  for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) {
+    if (it->first.first != job_name) continue;
+    if (kept < keep) {
+      ++kept;
+    } else {
+      removed.push_back(it->first.second);
+    }
+  }
+  for (const std::string& run_id : removed) runs_.erase({job_name, run_id});
+  return removed;
+}
+
+Status FakeStore::DeleteJob(const std::string& job_name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::erase_if(runs_, [&](const auto& entry) { return entry.first.first == job_name; });
+  std::erase_if(state_, [&](const auto& entry) { return entry.first.first == job_name; });
+  return Status::Ok();
+}
+
+Status FakeStore::SetJobState(const std::string& job_name, const std::string& key,
+                              const std::string& value) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  state_[{job_name, key}] = value;
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> FakeStore::GetJobState(const std::string& job_name,
+                                                          const std::string& key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = state_.find({job_name, key});
+  if (found == state_.end()) return std::optional<std::string>();
+  return std::optional<std::string>(found->second);
+}
+
+Status FakeStore::ClearJobState(const std::string& job_name, const std::string& key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  state_.erase({job_name, key});
+  return Status::Ok();
+}
+
+size_t FakeStore::put_count() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return put_count_;
+}
+
+}  // namespace webjobs::testing

@@ -1,0 +1,44 @@
+// An in-memory Store for tests of the jobs layer: runs and job state in
+// maps, guarded by one mutex, so the store worker thread and the test
+// thread may both use it.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/store.h"
+
+namespace webjobs::testing {
+
+class FakeStore final : public Store {
+ public:
+  Status PutRun(const RunRecord& run) override;
+  Result<std::vector<RunRecord>> ListRuns(const std::string& job_name, size_t limit) override;
+  Result<std::optional<RunRecord>> GetRun(const std::string& job_name,
+                                          const std::string& run_id) override;
+  Result<std::vector<RunRecord>> ListRunsWithStatus(const std::string& status) override;
+  Result<std::vector<std::string>> TrimRuns(const std::string& job_name, size_t keep) override;
+  Status DeleteJob(const std::string& job_name) override;
+  Status SetJobState(const std::string& job_name, const std::string& key,
+                     const std::string& value) override;
+  Result<std::optional<std::string>> GetJobState(const std::string& job_name,
+                                                 const std::string& key) override;
+  Status ClearJobState(const std::string& job_name, const std::string& key) override;
+
+  // Number of PutRun calls so far, to tell a saved update from none.
+  size_t put_count() const;
+
+ private:
+  using RunKey = std::pair<std::string, std::string>;  // job name, run id
+
+  mutable std::mutex mutex_;
+  std::map<RunKey, RunRecord> runs_;  // guarded by mutex_; ordered by job, then run id
+  std::map<std::pair<std::string, std::string>, std::string> state_;  // guarded by mutex_
+  size_t put_count_ = 0;                                              // guarded by mutex_
+};
+
+}  // namespace webjobs::testing
