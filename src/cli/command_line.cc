@@ -15,13 +15,14 @@ const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "
 // Holds the CLI11 app and the variables its options write to.
 class Parser {
  public:
-  Parser() : app_("Runs Azure App Service WebJobs on this machine and serves Kudu's WebJobs "
-                  "REST API; the other commands talk to a running host.",
-                  "webjobs") {
+  Parser()
+      : app_(
+            "Runs Azure App Service WebJobs on this machine and serves Kudu's WebJobs "
+            "REST API; the other commands talk to a running host.",
+            "webjobs") {
     app_.set_version_flag("--version", std::string(kWebjobsVersion));
     app_.require_subcommand(1);
-    app_.add_option("--url", line_.client.url,
-                    "URL of the webjobs host (environment: WEBJOBS_URL)")
+    app_.add_option("--url", line_.client.url, "URL of the webjobs host (environment: WEBJOBS_URL)")
         ->envname("WEBJOBS_URL")
         ->capture_default_str();
     AddServe();
@@ -30,8 +31,7 @@ class Parser {
     AddNameCommands();
   }
 
-  ParsedCommandLine Parse(int argc, const char* const* argv, std::ostream& out,
-                          std::ostream& err) {
+  ParsedCommandLine Parse(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     try {
       app_.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -44,8 +44,7 @@ class Parser {
   }
 
  private:
-  CLI::App* AddCommand(const std::string& name, const std::string& description,
-                       CommandKind kind) {
+  CLI::App* AddCommand(const std::string& name, const std::string& description, CommandKind kind) {
     CLI::App* command = app_.add_subcommand(name, description);
     command->fallthrough();
     commands_.emplace_back(command, kind);
@@ -57,10 +56,12 @@ class Parser {
   }
 
   void AddServe() {
-    CLI::App* serve = AddCommand("serve", "Run the job host in the foreground", CommandKind::kServe);
-    serve_.root = serve->add_option("--root", root_, "Data root (default: $WEBJOBS_ROOT, "
-                                                      "/var/lib/webjobs as root, else "
-                                                      "~/.local/share/webjobs)");
+    CLI::App* serve =
+        AddCommand("serve", "Run the job host in the foreground", CommandKind::kServe);
+    serve_.root = serve->add_option("--root", root_,
+                                    "Data root (default: $WEBJOBS_ROOT, "
+                                    "/var/lib/webjobs as root, else "
+                                    "~/.local/share/webjobs)");
     serve_.listen = serve->add_option("--listen", listen_,
                                       "Address and port of the REST API (default 127.0.0.1:8420); "
                                       "other than loopback exposes the unauthenticated API");
@@ -71,29 +72,31 @@ class Parser {
                                            "$WEBSITE_INSTANCE_ID, else the host name)");
     serve_.log_level = serve->add_option("--log-level", log_level_, "Log level (default info)")
                            ->check(CLI::IsMember(kLogLevels));
-    serve_.max_upload_bytes = serve->add_option("--max-upload-bytes", max_upload_bytes_,
-                                                "Largest upload body in bytes")
-                                  ->check(CLI::PositiveNumber);
-    serve_.max_unpacked_bytes = serve->add_option("--max-unpacked-bytes", max_unpacked_bytes_,
-                                                  "Largest unpacked size of a job zip in bytes")
+    serve_.max_upload_bytes =
+        serve->add_option("--max-upload-bytes", max_upload_bytes_, "Largest upload body in bytes")
+            ->check(CLI::PositiveNumber);
+    serve_.max_unpacked_bytes = serve
+                                    ->add_option("--max-unpacked-bytes", max_unpacked_bytes_,
+                                                 "Largest unpacked size of a job zip in bytes")
                                     ->check(CLI::PositiveNumber);
-    serve_.max_zip_entries = serve->add_option("--max-zip-entries", max_zip_entries_,
-                                               "Most entries in a job zip")
-                                 ->check(CLI::PositiveNumber);
+    serve_.max_zip_entries =
+        serve->add_option("--max-zip-entries", max_zip_entries_, "Most entries in a job zip")
+            ->check(CLI::PositiveNumber);
     serve_.max_compression_ratio =
-        serve->add_option("--max-compression-ratio", max_compression_ratio_,
-                          "Largest unpacked-to-packed size ratio of a zip entry")
+        serve
+            ->add_option("--max-compression-ratio", max_compression_ratio_,
+                         "Largest unpacked-to-packed size ratio of a zip entry")
             ->check(CLI::PositiveNumber);
   }
 
   void AddListAndDeploy() {
     CLI::App* list = AddCommand("list", "List jobs", CommandKind::kList);
-    type_options_.push_back(
-        list->add_option("--type", type_, "Only jobs of this type")->check(CLI::IsMember(kJobTypes)));
+    type_options_.push_back(list->add_option("--type", type_, "Only jobs of this type")
+                                ->check(CLI::IsMember(kJobTypes)));
     list->add_flag("--json", line_.client.json, "Print the API's JSON");
 
-    CLI::App* deploy = AddCommand("deploy", "Upload a zip or a single script as a job",
-                                  CommandKind::kDeploy);
+    CLI::App* deploy =
+        AddCommand("deploy", "Upload a zip or a single script as a job", CommandKind::kDeploy);
     deploy->add_option("file", line_.client.file, "Zip file or script")
         ->required()
         ->check(CLI::ExistingFile);
@@ -104,26 +107,26 @@ class Parser {
     schedule_option_ = deploy->add_option("--schedule", schedule_,
                                           "Schedule of a triggered job, NCRONTAB with six fields "
                                           "such as \"0 */5 * * * *\"");
-    singleton_option_ = deploy->add_flag("--singleton", singleton_,
-                                         "Run on one instance only (is_singleton)");
+    singleton_option_ =
+        deploy->add_flag("--singleton", singleton_, "Run on one instance only (is_singleton)");
     deploy->add_flag("--json", line_.client.json, "Print the API's JSON");
   }
 
   void AddRunCommands() {
-    CLI::App* run = AddCommand("run", "Start a run of a triggered job and print its id",
-                               CommandKind::kRun);
+    CLI::App* run =
+        AddCommand("run", "Start a run of a triggered job and print its id", CommandKind::kRun);
     AddNameArgument(run);
     arguments_option_ = run->add_option("--args", arguments_, "Arguments passed to the script");
     run->add_flag("--wait", line_.client.wait,
                   "Wait for the run to end, print its output, exit 0 only on Success");
 
-    CLI::App* history = AddCommand("history", "List the runs of a triggered job",
-                                   CommandKind::kHistory);
+    CLI::App* history =
+        AddCommand("history", "List the runs of a triggered job", CommandKind::kHistory);
     AddNameArgument(history);
     history->add_flag("--json", line_.client.json, "Print the API's JSON");
 
-    CLI::App* logs = AddCommand("logs", "Print a run's output, or a continuous job's log",
-                                CommandKind::kLogs);
+    CLI::App* logs =
+        AddCommand("logs", "Print a run's output, or a continuous job's log", CommandKind::kLogs);
     AddNameArgument(logs);
     logs->add_option("run", line_.client.run_id, "Run id (default: the latest run)");
   }
@@ -131,10 +134,10 @@ class Parser {
   void AddNameCommands() {
     AddNameArgument(AddCommand("start", "Start a continuous job", CommandKind::kStart));
     AddNameArgument(AddCommand("stop", "Stop a continuous job", CommandKind::kStop));
-    AddNameArgument(AddCommand("cancel", "Cancel the active run of a triggered job",
-                               CommandKind::kCancel));
-    AddNameArgument(AddCommand("delete", "Delete a job with its logs and history",
-                               CommandKind::kDelete));
+    AddNameArgument(
+        AddCommand("cancel", "Cancel the active run of a triggered job", CommandKind::kCancel));
+    AddNameArgument(
+        AddCommand("delete", "Delete a job with its logs and history", CommandKind::kDelete));
   }
 
   // Moves option values into the command line, keeping "not given" apart

@@ -13,7 +13,7 @@
 //   webjobs [--url URL] history NAME [--json]
 //   webjobs [--url URL] logs NAME [RUN]
 //
-// --url may also follow the command; WEBJOBS_URL sets its default.
+// --url may also follow the command, and WEBJOBS_URL sets its default.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +28,20 @@ namespace webjobs {
 
 inline constexpr std::string_view kDefaultHostUrl = "http://127.0.0.1:8420";
 
-enum class CommandKind { kServe, kList, kDeploy, kRun, kStart, kStop, kCancel, kHistory, kLogs, kDelete };
+enum class CommandKind {
+  kServe,
+  kList,
+  kDeploy,
+  kRun,
+  kStart,
+  kStop,
+  kCancel,
+  kHistory,
+  kLogs,
+  kDelete
+};
 
-// Flags of `webjobs serve`; a flag left out stays nullopt (or empty), so the
+// Flags of `webjobs serve`. A flag left out stays nullopt (or empty), so the
 // environment and the defaults apply.
 struct ServeFlags {
   std::optional<std::string> root;
@@ -44,18 +55,18 @@ struct ServeFlags {
   std::optional<uint64_t> max_compression_ratio;
 };
 
-// Arguments of the client commands; each command uses the fields it names.
+// Arguments of the client commands. Each command uses the fields it names.
 struct ClientFlags {
   std::string url = std::string(kDefaultHostUrl);
-  bool json = false;                  // list, deploy, history
-  std::optional<JobType> type;        // list (filter), deploy (required)
-  std::string name;                   // job name: NAME, or deploy --name
-  std::string file;                   // deploy FILE
-  std::string run_id;                 // logs RUN
-  std::optional<std::string> schedule;  // deploy --schedule
-  std::optional<bool> singleton;      // deploy --singleton
+  bool json = false;                     // list, deploy, history
+  std::optional<JobType> type;           // list (filter), deploy (required)
+  std::string name;                      // job name: NAME, or deploy --name
+  std::string file;                      // deploy FILE
+  std::string run_id;                    // logs RUN
+  std::optional<std::string> schedule;   // deploy --schedule
+  std::optional<bool> singleton;         // deploy --singleton
   std::optional<std::string> arguments;  // run --args
-  bool wait = false;                  // run --wait
+  bool wait = false;                     // run --wait
 };
 
 struct CommandLine {

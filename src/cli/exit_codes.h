@@ -7,6 +7,6 @@ namespace webjobs {
 inline constexpr int kExitSuccess = 0;
 inline constexpr int kExitRequestFailed = 1;  // the host rejected the request, or a run failed
 inline constexpr int kExitCliUsage = 2;       // invalid command line
-inline constexpr int kExitUnreachable = 3;    // no host answers at the URL
+inline constexpr int kExitUnreachable = 3;    // no host responds at the URL
 
 }  // namespace webjobs

@@ -111,7 +111,7 @@ std::optional<std::string> DescribeDayExtension(const FieldSpec& spec, std::stri
   if (spec.kind != CronFieldKind::kDayOfMonth && spec.kind != CronFieldKind::kDayOfWeek) {
     return std::nullopt;
   }
-  if (EqualsIgnoreAsciiCase(token, "L")) {
+  if (EqualsIgnoreAsciiCase(token, "L") && spec.kind == CronFieldKind::kDayOfMonth) {
     return fmt::format(
         "'{}' (last day) is not supported in NCRONTAB; list the days instead, for example "
         "28-31",
@@ -180,13 +180,14 @@ Result<int> ParseStep(const FieldSpec& spec, std::string_view field_text, std::s
   if (text.find('/') != std::string_view::npos) {
     return FieldError(spec, field_text, "an element has more than one '/'");
   }
+  // Digits only: from_chars alone would also accept a minus sign.
+  if (!IsAllDigits(text)) {
+    return FieldError(spec, field_text, fmt::format("step '{}' is not a number", text));
+  }
   int step = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), step);
-  if (error == std::errc::result_out_of_range) {
-    return FieldError(spec, field_text, fmt::format("step {} is too large", text));
-  }
   if (error != std::errc() || end != text.data() + text.size()) {
-    return FieldError(spec, field_text, fmt::format("step '{}' is not a number", text));
+    return FieldError(spec, field_text, fmt::format("step {} is too large", text));
   }
   if (step == 0) return FieldError(spec, field_text, "step 0 is invalid; a step is at least 1");
   return step;
@@ -231,6 +232,7 @@ Result<Bounds> ParseRange(const FieldSpec& spec, std::string_view field_text, st
 // cycle and wraps to its start, and the step counts across the wrap
 // ("22-2/2" is 22, 0, 2).
 uint64_t RangeBits(const FieldSpec& spec, Bounds bounds, int step) {
+  assert(step >= 1);
   const int64_t cycle = spec.star_max - spec.min + 1;
   const int64_t last = bounds.first <= bounds.last ? bounds.last : bounds.last + cycle;
   uint64_t bits = 0;
@@ -270,7 +272,8 @@ uint64_t FullMask(const FieldSpec& spec) {
 std::string_view CronFieldName(CronFieldKind kind) { return SpecFor(kind).name; }
 
 std::string_view CronMonthName(int month) {
-  assert(month >= 1 && month <= 12);
+  assert(month >= 1);
+  assert(month <= 12);
   return kMonthNames[static_cast<size_t>(month - 1)];
 }
 

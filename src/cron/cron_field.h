@@ -36,8 +36,8 @@ class CronField {
  public:
   // Parses `text`, the text of one field without surrounding white space.
   // Returns kInvalidArgument when the text is not a valid field of `kind`.
-  // The message names the field, its text and the bad token (for example
-  // "hour field '25': 25 is out of range; use 0-23"); it does not repeat the
+  // The message names the field, its text and the bad token, for example
+  // "hour field '25': 25 is out of range; use 0-23". It does not repeat the
   // whole expression, so the caller adds that.
   static Result<CronField> Parse(CronFieldKind kind, std::string_view text);
 

@@ -30,7 +30,7 @@ namespace {
 using std::chrono::seconds;
 using namespace std::chrono_literals;
 
-// One Gregorian cycle (400 years) plus two days: any window this long holds
+// One Gregorian cycle (400 years) plus two days: any window this long contains
 // every calendar date on every weekday, from any start time of day.
 constexpr date::days kSearchWindow{146097 + 2};
 
@@ -211,8 +211,8 @@ std::optional<date::sys_seconds> CronSchedule::NextInstantAfter(date::sys_second
     date::local_seconds search_from = std::max(from, ToLocal(span.begin, span.offset));
     if (previous && !is_interval_ && span.offset < previous->offset) {
       // NOTE: this compares with the previous span only, as date's own
-      // local-time classification does. No zone in tzdata has two
-      // transitions close enough for an older span to matter.
+      // local-time classification does. In tzdata 2026f, no span before the
+      // previous one reaches later local times (checked for 1800-2040).
       search_from = std::max(search_from, ToLocal(span.begin, previous->offset));
     }
     const date::local_seconds span_end = ToLocal(span.end, span.offset);

@@ -37,15 +37,15 @@ namespace webjobs {
 
 class CronSchedule {
  public:
-  // Longest expression accepted, in bytes. Real schedules stay far below.
+  // Maximum expression length in bytes, far above any real schedule.
   static constexpr size_t kMaxExpressionLength = 1024;
 
   // Parses `expression`. Returns kInvalidArgument when it is not a valid
-  // schedule; the message quotes the expression, names the bad field and
-  // token, and for a wrong field count shows a six-field example. Rejected:
-  // field counts other than 5 and 6, `@` macros, L, W, #, ?, a step of 0,
-  // out-of-range values, names other than three-letter and full English
-  // names, and dates that never occur.
+  // schedule. The message quotes the expression and names the bad field and
+  // token, and for a wrong field count it shows a six-field example.
+  // Rejected: field counts other than 5 and 6, `@` macros, L, W, #, ?, a
+  // step of 0, out-of-range values, names other than three-letter and full
+  // English names, and dates that never occur.
   static Result<CronSchedule> Parse(std::string_view expression);
 
   // Returns the first occurrence strictly after `after`, with the DST rules

@@ -41,7 +41,8 @@ std::optional<std::string> FindDifferentCase(std::string_view name) {
       if (EqualsIgnoreAsciiCase(zone.name(), name)) return std::string(zone.name());
     }
   } catch (const std::exception&) {
-    // No database to suggest from; the caller's message stands without it.
+    // Without a database there is nothing to suggest, and the caller's
+    // message is complete without a suggestion.
   }
   return std::nullopt;
 }

@@ -18,7 +18,7 @@ namespace webjobs {
 // "Korea Standard Time" (any case), as Azure's WEBSITE_TIME_ZONE setting
 // uses on Windows. The zone's data is loaded before it is returned, so
 // later calls on it do not fail.
-// Returns kInvalidArgument when the name is empty or unknown; the message
+// Returns kInvalidArgument when the name is empty or unknown. The message
 // names the value, suggests the right spelling when only the case differs,
 // and gives an IANA example. Returns kIo when the zone exists but its data
 // file cannot be read.

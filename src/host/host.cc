@@ -123,6 +123,11 @@ int RunHost(const HostConfig& config) {
   }
 
   const date::time_zone* default_zone = DefaultTimeZone(config.default_time_zone);
+  if (default_zone == nullptr) {
+    spdlog::critical("event=start_failed error=\"no time zone database found in "
+                     "/usr/share/zoneinfo\" hint=\"install the tzdata package\"");
+    return kExitStartFailed;
+  }
   JobsConfig jobs_config = ToJobsConfig(config);
   PosixProcessSpawner spawner;
   SystemClock clock;
@@ -144,7 +149,20 @@ int RunHost(const HostConfig& config) {
   ApiServer api(service, api_options);
   // Bind before any job starts, so a busy port fails fast and changes
   // nothing. Requests that arrive early wait until the loop runs.
-  std::filesystem::create_directories(paths.UploadDir(), error);
+  // Leftovers of uploads interrupted by a crash; removed before the API
+  // accepts new ones.
+  RemoveTree(paths.StagingRoot());
+  RemoveTree(paths.UploadDir());
+  for (const std::filesystem::path& dir :
+       {paths.JobsRoot(JobType::kContinuous), paths.JobsRoot(JobType::kTriggered),
+        paths.UploadDir()}) {
+    std::filesystem::create_directories(dir, error);
+    if (error) {
+      spdlog::critical("event=start_failed path={} error={} hint=\"choose a writable --root\"",
+                       Quote(dir.string()), Quote(error.message()));
+      return kExitStartFailed;
+    }
+  }
   Result<int> port = api.Start();
   if (!port.ok()) {
     spdlog::critical("event=start_failed error={}", Quote(port.error().message));

@@ -12,7 +12,8 @@ namespace {
 
 using Segments = std::span<const std::string>;
 
-// Where the type part of the path ends.
+// The result of matching the start of a path: the kind of route, the job
+// type, and the segments after the type.
 struct Prefix {
   enum class Kind { kHealth, kListAll, kTyped, kDataFiles };
   Kind kind = Kind::kListAll;
@@ -20,7 +21,7 @@ struct Prefix {
   Segments rest;
 };
 
-// One route below /api/{type}webjobs/{name}; an empty action is the job itself.
+// One route below /api/{type}webjobs/{name}. An empty action is the job itself.
 struct ActionRoute {
   std::string_view action;
   std::optional<JobType> only_type;

@@ -1,6 +1,6 @@
 // The route table of the REST API, as a pure function from method and raw
 // request target to a matched route. Kudu's canonical routes are
-// /api/webjobs, /api/{type}webjobs/... and /vfs/data/jobs/...; its
+// /api/webjobs, /api/{type}webjobs/... and /vfs/data/jobs/... . Its
 // deprecated aliases /api/{type}jobs/..., /jobs/{type}/... and
 // /api/jobs/{type}/... (list of all: /api/jobs, /jobs) lead to the same
 // routes. Literal segments match without regard to ASCII case, as ASP.NET
@@ -21,20 +21,20 @@
 namespace webjobs {
 
 enum class RouteKind {
-  kHealth,      // GET /api/health (ours)
-  kListJobs,    // GET /api/webjobs, /api/{type}webjobs
-  kGetJob,      // GET /api/{type}webjobs/{name}
-  kPutJob,      // PUT /api/{type}webjobs/{name}
-  kDeleteJob,   // DELETE /api/{type}webjobs/{name}
-  kRunJob,      // POST /api/triggeredwebjobs/{name}/run
-  kCancelRun,   // POST /api/triggeredwebjobs/{name}/cancel (ours)
-  kListRuns,    // GET /api/triggeredwebjobs/{name}/history
-  kGetRun,      // GET /api/triggeredwebjobs/{name}/history/{id}
+  kHealth,       // GET /api/health (ours)
+  kListJobs,     // GET /api/webjobs, /api/{type}webjobs
+  kGetJob,       // GET /api/{type}webjobs/{name}
+  kPutJob,       // PUT /api/{type}webjobs/{name}
+  kDeleteJob,    // DELETE /api/{type}webjobs/{name}
+  kRunJob,       // POST /api/triggeredwebjobs/{name}/run
+  kCancelRun,    // POST /api/triggeredwebjobs/{name}/cancel (ours)
+  kListRuns,     // GET /api/triggeredwebjobs/{name}/history
+  kGetRun,       // GET /api/triggeredwebjobs/{name}/history/{id}
   kGetSettings,  // GET /api/{type}webjobs/{name}/settings
   kPutSettings,  // PUT /api/{type}webjobs/{name}/settings
-  kStartJob,    // POST /api/continuouswebjobs/{name}/start
-  kStopJob,     // POST /api/continuouswebjobs/{name}/stop
-  kDataFile,    // GET /vfs/data/jobs/{type}/{name}/... and /api/vfs/data/jobs/...
+  kStartJob,     // POST /api/continuouswebjobs/{name}/start
+  kStopJob,      // POST /api/continuouswebjobs/{name}/stop
+  kDataFile,     // GET /vfs/data/jobs/{type}/{name}/... and /api/vfs/data/jobs/...
 };
 
 struct Route {
@@ -51,9 +51,9 @@ struct Route {
 // Matches `method` (HEAD counts as GET) and the raw request `target` (path
 // and query as sent). Returns kNotFound naming the method and path when no
 // route matches, including a known path with another method, as Kudu
-// answers 404 for GET .../run. Returns kInvalidArgument, naming the value
+// returns 404 for GET .../run. Returns kInvalidArgument, naming the value
 // and the rule, for a bad percent-encoding, job name, run id or file path
-// segment; the job name is checked before the rest of the path, so
+// segment. The job name is checked before the rest of the path, so
 // "/api/triggeredwebjobs/../x" is 400, not 404. A run id made only of
 // letters, digits, '-' and '_' that is not an 18-digit id cannot name a run
 // and gives kNotFound.

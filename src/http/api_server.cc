@@ -19,21 +19,20 @@ constexpr time_t kKeepAliveTimeoutSeconds = 2;
 constexpr auto kStartTimeout = std::chrono::seconds(5);
 
 // httplib 0.11 applies a request's Range header to every response body,
-// JSON and error text included. Only data files answer ranges (206), so
-// any other body goes out through a chunked provider, which httplib does
-// not slice.
+// JSON and error text included. Only data files reply with a range (206),
+// so any other body goes out through a chunked provider, which httplib
+// does not slice.
 void ProtectBodyFromRanges(const httplib::Request& request, httplib::Response& response) {
   if (request.ranges.empty() || response.status == 206 || response.body.empty()) return;
   auto body = std::make_shared<const std::string>(std::move(response.body));
   response.body.clear();
   std::string content_type = response.get_header_value("Content-Type");
   response.headers.erase("Content-Type");
-  response.set_chunked_content_provider(content_type,
-                                        [body](size_t, httplib::DataSink& sink) {
-                                          bool written = sink.write(body->data(), body->size());
-                                          sink.done();
-                                          return written;
-                                        });
+  response.set_chunked_content_provider(content_type, [body](size_t, httplib::DataSink& sink) {
+    bool written = sink.write(body->data(), body->size());
+    sink.done();
+    return written;
+  });
 }
 
 std::string DescribeHttplibError(int status, uint64_t max_upload_bytes) {
@@ -107,6 +106,12 @@ void ApiServer::Configure() {
   server_->Post(".*", with_body);
   server_->Put(".*", with_body);
   server_->Delete(".*", with_body);
+  // Unused methods are routed too: httplib would otherwise read a PATCH
+  // body into memory before it returns 404.
+  server_->Patch(".*", with_body);
+  server_->Options(".*", [this](const httplib::Request& request, httplib::Response& response) {
+    Dispatch(request, response, nullptr);
+  });
 
   uint64_t max_upload_bytes = options_.max_upload_bytes;
   httplib::Server::HandlerWithResponse error_handler = [max_upload_bytes](

@@ -4,20 +4,20 @@
 //
 // Routing happens on the raw request target (see api_route.h), so an
 // encoded '/' can never turn into a path separator. Handlers only call
-// JobService; there is no job logic here. Error responses are plain text
-// (text/plain; charset=utf-8) carrying the error's message; the status
-// comes from its code (http_reply.h). Each request is logged at debug
+// JobService, and there is no job logic here. An error response is the
+// error's message as plain text (text/plain, UTF-8) with the status of its
+// code (http_reply.h). Each request is logged at debug
 // level, and each 5xx response at error level as event=http_error. Bodies
 // and query strings are never logged.
 #pragma once
+
+#include <httplib.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
-
-#include <httplib.h>
 
 #include "core/result.h"
 #include "http/job_handlers.h"
@@ -27,12 +27,12 @@
 namespace webjobs {
 
 struct ApiServerOptions {
-  // Host name or IP address to bind; anything other than loopback exposes
+  // Host name or IP address to bind. Anything other than loopback exposes
   // the unauthenticated API to the network.
   std::string address = "127.0.0.1";
   int port = 8420;  // 0 binds a free port (tests)
   // Worker threads. httplib serves one connection per thread, and an idle
-  // keep-alive connection holds its thread for up to 2 seconds.
+  // keep-alive connection keeps its thread busy for up to 2 seconds.
   size_t threads = 64;
   // Largest request body; a larger Content-Length gets 413.
   uint64_t max_upload_bytes = 256ull << 20;
@@ -56,8 +56,8 @@ class ApiServer {
   // already in use") when binding fails, kConflict when called twice.
   Result<int> Start();
 
-  // Stops accepting connections and waits until the requests in progress
-  // are answered and the worker threads have ended. Safe to call more than
+  // Stops accepting connections and waits until the responses to requests
+  // in progress are sent and the worker threads have ended. Safe to call more than
   // once and from any thread other than a request handler.
   void Stop();
 

@@ -13,7 +13,9 @@
 namespace webjobs {
 namespace {
 
-std::string ErrnoText(int error) { return std::error_code(error, std::system_category()).message(); }
+std::string ErrnoText(int error) {
+  return std::error_code(error, std::system_category()).message();
+}
 
 }  // namespace
 

@@ -17,8 +17,8 @@ std::string FormatIsoUtc(TimePoint time) {
   std::chrono::year_month_day date{std::chrono::sys_days(days)};
   std::chrono::hh_mm_ss<Ticks> clock_time(ticks - days);
 
-  std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(date.year()),
-                                 static_cast<unsigned>(date.month()),
+  std::string text = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                                 static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
                                  static_cast<unsigned>(date.day()), clock_time.hours().count(),
                                  clock_time.minutes().count(), clock_time.seconds().count());
   int64_t fraction = clock_time.subseconds().count();

@@ -1,8 +1,8 @@
 #include "http/entity_tag.h"
 
-#include <cstdint>
-
 #include <fmt/format.h>
+
+#include <cstdint>
 
 namespace webjobs {
 namespace {
@@ -34,11 +34,11 @@ std::string MakeEntityTag(std::string_view content) {
 }
 
 bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view entity_tag) {
-  std::string_view wanted = StripWeakPrefix(entity_tag);
+  std::string_view expected = StripWeakPrefix(entity_tag);
   while (!if_none_match.empty()) {
     size_t comma = if_none_match.find(',');
     std::string_view item = TrimSpaces(if_none_match.substr(0, comma));
-    if (item == "*" || (!item.empty() && StripWeakPrefix(item) == wanted)) return true;
+    if (item == "*" || (!item.empty() && StripWeakPrefix(item) == expected)) return true;
     if (comma == std::string_view::npos) break;
     if_none_match.remove_prefix(comma + 1);
   }

@@ -2,11 +2,11 @@
 // bodies, JSON bodies, and the base URL that job and run JSON link to.
 #pragma once
 
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include "core/result.h"
 

@@ -39,9 +39,9 @@ Result<std::optional<bool>> ParseSingleton(const httplib::Request& request) {
   std::string value = ToLowerAscii(request.get_param_value("singleton"));
   if (value == "true") return std::optional<bool>(true);
   if (value == "false") return std::optional<bool>(false);
-  return InvalidArgument("invalid query value singleton=" +
-                         QuoteForMessage(request.get_param_value("singleton")) +
-                         ": use singleton=true or singleton=false");
+  return InvalidArgument(
+      "invalid query value singleton=" + QuoteForMessage(request.get_param_value("singleton")) +
+      ": use singleton=true or singleton=false");
 }
 
 // The list's tag must not change while a run is in progress, so the
@@ -124,15 +124,13 @@ void JobHandlers::ListJobs(const Route& route, RequestContext& context,
   ReplyJson(response, 200, list);
 }
 
-void JobHandlers::GetJob(const Route& route, RequestContext& context,
-                         httplib::Response& response) {
+void JobHandlers::GetJob(const Route& route, RequestContext& context, httplib::Response& response) {
   Result<JobView> job = service_.GetJob(*route.type, route.job_name);
   if (!job.ok()) return ReplyError(response, job.error());
   ReplyJson(response, 200, JobToJson(*job, context.base_url, context.now));
 }
 
-void JobHandlers::PutJob(const Route& route, RequestContext& context,
-                         httplib::Response& response) {
+void JobHandlers::PutJob(const Route& route, RequestContext& context, httplib::Response& response) {
   // Headers are checked first, so a bad request is rejected before its
   // body is written to disk (the dispatcher drains it).
   Result<DeployRequest> deploy = DescribeUpload(route, context.http);

@@ -7,10 +7,10 @@
 // thread-safe.
 #pragma once
 
+#include <httplib.h>
+
 #include <cstdint>
 #include <filesystem>
-
-#include <httplib.h>
 
 #include "http/api_route.h"
 #include "http/request_context.h"
@@ -18,7 +18,7 @@
 
 namespace webjobs {
 
-// Upper bound of a PUT .../settings body; settings.job files are tiny.
+// Upper bound of a PUT .../settings body, far above any real settings.job.
 inline constexpr size_t kMaxSettingsBodyBytes = 1 << 20;
 
 class JobHandlers {
@@ -27,7 +27,7 @@ class JobHandlers {
   // `upload_dir` and may be at most `max_upload_bytes` long.
   JobHandlers(JobService& service, std::filesystem::path upload_dir, uint64_t max_upload_bytes);
 
-  // 200 with a JSON array and an ETag; 304 when If-None-Match matches.
+  // 200 with a JSON array and an ETag, or 304 when If-None-Match matches.
   void ListJobs(const Route& route, RequestContext& context, httplib::Response& response);
   void GetJob(const Route& route, RequestContext& context, httplib::Response& response);
   // Needs Content-Disposition with a filename. Content-Type application/zip
@@ -39,8 +39,8 @@ class JobHandlers {
   // 200 also when the job does not exist, as in Kudu.
   void DeleteJob(const Route& route, RequestContext& context, httplib::Response& response);
   void GetSettings(const Route& route, RequestContext& context, httplib::Response& response);
-  // The body must be a JSON object (comments allowed, as in settings.job);
-  // 400 naming the problem otherwise.
+  // The body must be a JSON object, with comments allowed as in
+  // settings.job. Otherwise 400 names the problem.
   void PutSettings(const Route& route, RequestContext& context, httplib::Response& response);
   void StartJob(const Route& route, RequestContext& context, httplib::Response& response);
   void StopJob(const Route& route, RequestContext& context, httplib::Response& response);

@@ -40,8 +40,7 @@ void AddContinuousFields(const JobView& job, std::string_view base_url, json& ou
   out["log_url"] = DataFileUrl(base_url, JobType::kContinuous, job.name, "job_log.txt");
 }
 
-void AddTriggeredFields(const JobView& job, std::string_view base_url, TimePoint now,
-                        json& out) {
+void AddTriggeredFields(const JobView& job, std::string_view base_url, TimePoint now, json& out) {
   out["latest_run"] = job.latest_run ? RunToJson(*job.latest_run, base_url, now) : json(nullptr);
   out["history_url"] = JobUrl(base_url, JobType::kTriggered, job.name) + "/history";
   out["scheduler_logs_url"] =
@@ -55,8 +54,7 @@ void AddTriggeredFields(const JobView& job, std::string_view base_url, TimePoint
 
 }  // namespace
 
-std::string RunUrl(std::string_view base_url, std::string_view job_name,
-                   std::string_view run_id) {
+std::string RunUrl(std::string_view base_url, std::string_view job_name, std::string_view run_id) {
   return JobUrl(base_url, JobType::kTriggered, job_name) + "/history/" + PercentEncode(run_id);
 }
 

@@ -26,8 +26,8 @@ Status RequestBody::Read(const std::function<Status(std::string_view chunk)>& si
   if (reader_ == nullptr || !has_content()) return Status::Ok();
 
   if (IsMultipart()) {
-    // httplib parses multipart bodies itself and needs both callbacks;
-    // the plain reader would call an empty one.
+    // httplib parses multipart bodies itself and needs both callbacks,
+    // because the plain reader would call an empty one.
     (*reader_)([](const httplib::MultipartFormData&) { return true; },
                [](const char*, size_t) { return true; });
     return InvalidArgument(
@@ -48,8 +48,9 @@ Status RequestBody::ReadFailure(const Status& sink_status) {
   if (!sink_status.ok()) return sink_status;
   // httplib stores why reading stopped in the response status.
   if (response_.status == 413) {
-    return TooLarge("the request body is larger than the server's upload limit; raise "
-                    "--max-upload-bytes of `webjobs serve` or send a smaller body");
+    return TooLarge(
+        "the request body is larger than the server's upload limit; raise "
+        "--max-upload-bytes of `webjobs serve` or send a smaller body");
   }
   return InvalidArgument(
       "failed to read the request body: the connection closed early or the chunked encoding "
@@ -60,8 +61,7 @@ Result<std::string> RequestBody::ReadToString(size_t max_bytes) {
   std::string body;
   Status read = Read([&](std::string_view chunk) -> Status {
     if (body.size() + chunk.size() > max_bytes) {
-      return TooLarge("the request body is larger than " + std::to_string(max_bytes) +
-                      " bytes");
+      return TooLarge("the request body is larger than " + std::to_string(max_bytes) + " bytes");
     }
     body.append(chunk);
     return Status::Ok();

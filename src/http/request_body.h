@@ -10,12 +10,12 @@
 // Not thread-safe: one request, one thread.
 #pragma once
 
+#include <httplib.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
-
-#include <httplib.h>
 
 #include "core/result.h"
 
@@ -40,10 +40,10 @@ class RequestBody {
   // take. A second call returns kInternal.
   Status Read(const std::function<Status(std::string_view chunk)>& sink);
 
-  // Reads the whole body into a string; kTooLarge above `max_bytes`.
+  // Reads the whole body into a string. Returns kTooLarge above `max_bytes`.
   Result<std::string> ReadToString(size_t max_bytes);
 
-  // Reads and drops the body if nobody read it yet.
+  // Reads and drops the body unless a handler has read it.
   void Discard();
 
  private:

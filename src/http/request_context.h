@@ -1,9 +1,9 @@
-// What every route handler gets besides the matched route.
+// Inputs of a route handler besides the matched route.
 #pragma once
 
-#include <string>
-
 #include <httplib.h>
+
+#include <string>
 
 #include "http/request_body.h"
 #include "store/store.h"

@@ -1,8 +1,8 @@
 #include "http/request_path.h"
 
-#include <optional>
-
 #include <fmt/format.h>
+
+#include <optional>
 
 #include "package/message_value.h"
 

@@ -21,8 +21,7 @@ std::string HistoryEntityTag(const std::string& job_name, const std::vector<RunR
 
 }  // namespace
 
-void RunHandlers::RunJob(const Route& route, RequestContext& context,
-                         httplib::Response& response) {
+void RunHandlers::RunJob(const Route& route, RequestContext& context, httplib::Response& response) {
   std::string arguments = context.http.get_param_value("arguments");
   std::string trigger = "External - " + context.http.get_header_value("User-Agent");
   Result<std::string> run_id = service_.RunJob(route.job_name, arguments, trigger);
@@ -42,8 +41,7 @@ void RunHandlers::ListRuns(const Route& route, RequestContext& context,
                            httplib::Response& response) {
   Result<std::vector<RunRecord>> runs = service_.ListRuns(route.job_name);
   if (!runs.ok()) return ReplyError(response, runs.error());
-  if (ReplyNotModifiedIfMatches(context.http, response,
-                                HistoryEntityTag(route.job_name, *runs))) {
+  if (ReplyNotModifiedIfMatches(context.http, response, HistoryEntityTag(route.job_name, *runs))) {
     return;
   }
 
@@ -52,8 +50,7 @@ void RunHandlers::ListRuns(const Route& route, RequestContext& context,
   ReplyJson(response, 200, json{{"runs", std::move(list)}});
 }
 
-void RunHandlers::GetRun(const Route& route, RequestContext& context,
-                         httplib::Response& response) {
+void RunHandlers::GetRun(const Route& route, RequestContext& context, httplib::Response& response) {
   Result<RunRecord> run = service_.GetRun(route.job_name, route.run_id);
   if (!run.ok()) return ReplyError(response, run.error());
   ReplyJson(response, 200, RunToJson(*run, context.base_url, context.now));

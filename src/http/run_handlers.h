@@ -21,14 +21,14 @@ class RunHandlers {
   explicit RunHandlers(JobService& service) : service_(service) {}
 
   // 202 with no body and Location: {base}/api/triggeredwebjobs/{name}/history/{id}.
-  // The query's `arguments` are passed on; the trigger is
+  // The query's `arguments` are passed on, and the trigger is
   // "External - <User-Agent>". 409 while a run is active.
   void RunJob(const Route& route, RequestContext& context, httplib::Response& response);
-  // 200 with no body; 409 when no run is active.
+  // 200 with no body, or 409 when no run is active.
   void CancelRun(const Route& route, RequestContext& context, httplib::Response& response);
   // 200 {"runs": [...]} newest first, an empty list for a job that never
   // ran. The ETag hashes the newest run's id, status and end time (or
-  // "EMPTY"); If-None-Match with it gives 304.
+  // "EMPTY"), and If-None-Match with it gives 304.
   void ListRuns(const Route& route, RequestContext& context, httplib::Response& response);
   void GetRun(const Route& route, RequestContext& context, httplib::Response& response);
 

@@ -28,7 +28,8 @@ Result<int> CreateUploadFile(const std::filesystem::path& upload_dir, std::strin
   }
   path_out = (upload_dir / "upload-XXXXXX").string();
   int fd = ::mkostemp(path_out.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoError("failed to create a file in upload folder " + upload_dir.string(), errno);
+  if (fd < 0)
+    return ErrnoError("failed to create a file in upload folder " + upload_dir.string(), errno);
   return fd;
 }
 
@@ -64,7 +65,8 @@ Result<UploadFile> ReceiveUpload(RequestBody& body, const std::filesystem::path&
     received += chunk.size();
     if (received > max_bytes) {
       // NOTE: reading stops here, so the rest of a chunked body stays
-      // unread on the connection; the client sees this response first.
+      // unread on the connection. The client gets this response first, and
+      // httplib then reads the leftover bytes as a malformed next request.
       return TooLarge("the upload is larger than the limit of " + std::to_string(max_bytes) +
                       " bytes; raise --max-upload-bytes of `webjobs serve` or send a smaller "
                       "package");

@@ -24,9 +24,9 @@ struct OpenFile {
   uint64_t size = 0;
 };
 
-// How to answer a Range header. httplib 0.11 slices the content itself but
-// does not clamp a range that ends past the file, so only ranges inside
-// the file are passed on; the others are ignored, which RFC 9110 allows.
+// The response to a Range header. httplib 0.11 slices the content itself
+// but does not clamp a range that ends past the file, so only ranges inside
+// the file are passed on. Other ranges are ignored, which RFC 9110 allows.
 enum class RangePlan { kWhole, kPartial, kUnsatisfiable, kIgnore };
 
 std::string ContentTypeFor(const std::filesystem::path& path) {
@@ -53,8 +53,8 @@ Result<std::filesystem::path> ResolveInsideRoot(const std::filesystem::path& roo
   return resolved;
 }
 
-// O_NONBLOCK keeps a FIFO a job left in its data folder from blocking the
-// request thread in open(); it does not change reads of regular files.
+// O_NONBLOCK keeps a FIFO that a job left in its data folder from blocking
+// the request thread in open(). It does not change reads of regular files.
 Result<OpenFile> OpenRegularFile(const std::filesystem::path& path, const std::string& display) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0 && (errno == ENOENT || errno == ELOOP)) {
@@ -88,10 +88,10 @@ RangePlan PlanRange(const httplib::Ranges& ranges, uint64_t size) {
 // shrank below the size it had when opened, which ends the response.
 bool SendFileChunk(int fd, uint64_t offset, uint64_t length, httplib::DataSink& sink) {
   std::array<char, kReadChunkBytes> buffer;
-  size_t wanted = static_cast<size_t>(std::min<uint64_t>(length, buffer.size()));
+  size_t requested = static_cast<size_t>(std::min<uint64_t>(length, buffer.size()));
   ssize_t got = 0;
   do {
-    got = ::pread(fd, buffer.data(), wanted, static_cast<off_t>(offset));
+    got = ::pread(fd, buffer.data(), requested, static_cast<off_t>(offset));
   } while (got < 0 && errno == EINTR);
   if (got <= 0) return false;
   return sink.write(buffer.data(), static_cast<size_t>(got));
@@ -112,11 +112,10 @@ void SetFileContent(const OpenFile& file, const std::string& content_type, bool 
         });
     return;
   }
-  response.set_content_provider(
-      static_cast<size_t>(size), content_type,
-      [fd](size_t offset, size_t length, httplib::DataSink& sink) {
-        return SendFileChunk(fd->get(), offset, length, sink);
-      });
+  response.set_content_provider(static_cast<size_t>(size), content_type,
+                                [fd](size_t offset, size_t length, httplib::DataSink& sink) {
+                                  return SendFileChunk(fd->get(), offset, length, sink);
+                                });
 }
 
 }  // namespace
@@ -142,8 +141,8 @@ Status ServeDataFile(const std::filesystem::path& data_jobs_root, JobType type,
     case RangePlan::kUnsatisfiable:
       response.set_header("Content-Range", "bytes */" + std::to_string(file->size));
       ReplyText(response, 416,
-                "the requested range is outside the file, which is " +
-                    std::to_string(file->size) + " bytes long");
+                "the requested range is outside the file, which is " + std::to_string(file->size) +
+                    " bytes long");
       return Status::Ok();
     case RangePlan::kIgnore:
       response.status = 200;

@@ -7,11 +7,11 @@
 // (symbolic links followed) must still lie below the resolved root.
 #pragma once
 
+#include <httplib.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <httplib.h>
 
 #include "core/job_type.h"
 #include "core/result.h"
@@ -19,13 +19,14 @@
 namespace webjobs {
 
 // Serves the regular file data_jobs_root/{type}/{name}/{segments...}.
-// .txt and .log files are text/plain; charset=utf-8, .json files
-// application/json, everything else application/octet-stream (never
+// .txt and .log files are sent as UTF-8 text/plain, .json files as
+// application/json, everything else as application/octet-stream (never
 // HTML, so a job cannot serve script into the API's origin). A single
 // Range that fits the file gives 206, a range starting after the end 416,
 // other Range headers are ignored (200 with the whole file).
 // Returns kNotFound when the file does not exist, is a folder, is not a
-// regular file or resolves outside the root; kIo when it cannot be opened.
+// regular file or resolves outside the root. Returns kIo when it exists but
+// cannot be opened.
 // On success the response streams the file from an open descriptor, so a
 // file that grows meanwhile is served up to its size at open time.
 Status ServeDataFile(const std::filesystem::path& data_jobs_root, JobType type,

@@ -166,6 +166,9 @@ void ContinuousJob::BeginStop(const std::string& reason) {
     case State::kPendingRestart:
       context_.loop.CancelTimer(std::exchange(restart_timer_, 0));
       state_ = State::kStopped;
+      // The main process is gone, but children it left behind are still
+      // part of the job.
+      (void)KillJobProcesses(0, Marker());
       WriteLog(SystemLevel::kInfo, "Status changed to Stopped (" + reason + ")");
       break;
     case State::kStopping:

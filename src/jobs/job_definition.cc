@@ -1,5 +1,9 @@
 #include "jobs/job_definition.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -28,7 +32,9 @@ Result<JobSettings> ReadSettings(const std::filesystem::path& script_dir) {
   if (!bytes.ok()) return bytes.error();
   Result<JobSettings> settings = ParseJobSettings(bytes.value());
   if (!settings.ok()) {
-    return InvalidArgument("settings.job: " + settings.error().message);
+    const std::string& message = settings.error().message;
+    return InvalidArgument(message.rfind("settings.job", 0) == 0 ? message
+                                                                 : "settings.job: " + message);
   }
   if (Status checked = ValidateScheduleSettings(JobType::kTriggered, settings.value());
       !checked.ok()) {
@@ -60,28 +66,36 @@ Status ValidateScheduleSettings(JobType type, const JobSettings& settings) {
   return Status::Ok();
 }
 
+// Inode numbers and change times are part of the digest: an activated
+// upload brings new inodes, and ctime moves on every write even when the
+// size stays and the modification time was set from a zip entry (which
+// has a 2-second resolution).
 std::string FingerprintTree(const std::filesystem::path& dir) {
   std::vector<std::string> entries;
   std::error_code error;
   auto options = std::filesystem::directory_options::skip_permission_denied;
   for (auto it = std::filesystem::recursive_directory_iterator(dir, options, error);
        !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
-    std::error_code entry_error;
-    auto status = it->symlink_status(entry_error);
+    struct stat info {};
     std::string line = it->path().lexically_relative(dir).string();
-    if (std::filesystem::is_regular_file(status)) {
-      auto size = it->file_size(entry_error);
-      auto time = it->last_write_time(entry_error).time_since_epoch().count();
-      line += "|" + std::to_string(size) + "|" + std::to_string(time);
+    if (lstat(it->path().c_str(), &info) == 0) {
+      line += "|" + std::to_string(info.st_ino) + "|" + std::to_string(info.st_size) + "|" +
+              std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec) +
+              "|" + std::to_string(info.st_ctim.tv_sec) + "." +
+              std::to_string(info.st_ctim.tv_nsec);
     }
     entries.push_back(std::move(line));
   }
   std::sort(entries.begin(), entries.end());
-  size_t digest = 0;
+  uint64_t digest = 1469598103934665603ull;
   for (const std::string& entry : entries) {
-    digest = digest * 1099511628211ull ^ std::hash<std::string>{}(entry);
+    for (unsigned char ch : entry) digest = (digest ^ ch) * 1099511628211ull;
+    digest = (digest ^ '\n') * 1099511628211ull;
   }
-  return std::to_string(entries.size()) + "-" + std::to_string(digest);
+  char text[40];
+  std::snprintf(text, sizeof text, "%zu-%016llx", entries.size(),
+                static_cast<unsigned long long>(digest));
+  return text;
 }
 
 Result<JobDefinition> LoadJobDefinition(JobType type, const std::string& name,

@@ -52,8 +52,6 @@ Status JobManager::Start() {
                      "; check that the data root is writable or choose another with --root");
     }
   }
-  // Leftovers of uploads interrupted by a crash.
-  RemoveTree(context_.paths.StagingRoot());
   RecoverRuns();
   LoadAll();
   for (auto& [name, job] : jobs_) {
@@ -147,7 +145,7 @@ void JobManager::AddJob(JobDefinition definition) {
 // Called after files in the job's folder changed (by hand, by a deploy or
 // by PUT settings). Our own writes come back here too; an unchanged
 // fingerprint tells them apart.
-void JobManager::Reload(JobType type, const std::string& name) {
+void JobManager::Reload(JobType type, const std::string& name, bool force) {
   if (shutting_down_ || !ValidateJobName(name).ok()) return;
   auto found = jobs_.find(name);
   if (found != jobs_.end() && found->second.type != type) return;
@@ -173,7 +171,7 @@ void JobManager::Reload(JobType type, const std::string& name) {
     if (job.triggered) job.triggered->Activate();
     return;
   }
-  if (definition->fingerprint == previous->fingerprint &&
+  if (!force && definition->fingerprint == previous->fingerprint &&
       definition->settings_error == previous->settings_error) {
     return;
   }
@@ -297,7 +295,7 @@ void JobManager::Activate(JobType type, const std::string& name,
     return reply(swapped.error());
   }
   spdlog::info("event=job_deployed job={} type={}", name, TypeText(type));
-  Reload(type, name);
+  Reload(type, name, true);
   const ManagedJob* job = Find(type, name);
   if (!job) {
     return reply(InternalError("job \"" + name + "\" was deployed to " + job_dir.string() +
@@ -406,7 +404,7 @@ Status JobManager::PutSettings(JobType type, const std::string& name,
   std::filesystem::rename(partial, target, error);
   if (error) return IoError("cannot replace " + target.string() + ": " + error.message());
   spdlog::info("event=settings_replaced job={} type={}", name, TypeText(type));
-  Reload(type, name);
+  Reload(type, name, true);
   return Status::Ok();
 }
 

@@ -67,7 +67,8 @@ class JobManager {
   void RecoverRuns();
   void LoadAll();
   void AddJob(JobDefinition definition);
-  void Reload(JobType type, const std::string& name);
+  // `force` reloads even when the folder's fingerprint did not change.
+  void Reload(JobType type, const std::string& name, bool force = false);
   void RemoveJob(const std::string& name, const std::string& reason, std::function<void()> done);
   JobView ViewOf(const ManagedJob& job) const;
   const ManagedJob* Find(JobType type, const std::string& name) const;

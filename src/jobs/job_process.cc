@@ -222,7 +222,10 @@ void JobProcess::KillNow(const std::string& reason) {
 }
 
 void JobProcess::KillAll() {
-  Result<size_t> killed = KillJobProcesses(child_.process_group(), options_.marker_entry);
+  // Once the leader is reaped its pid, and so the group id, may belong to
+  // an unrelated process; from then on only the marker finds the job.
+  pid_t group = exited_ ? 0 : child_.process_group();
+  Result<size_t> killed = KillJobProcesses(group, options_.marker_entry);
   if (!killed.ok()) {
     spdlog::error("event=kill_failed job={} run={} pgid={} error={}", options_.job_name,
                   options_.run_id, child_.process_group(), Quote(killed.error().message));

@@ -25,13 +25,13 @@
 
 namespace webjobs {
 
-// What a triggered job's scheduler does about slots missed while the host
+// Policy of a triggered job's scheduler for slots missed while the host
 // was down. kKudu: run once if the newest missed slot is at most ten
 // minutes old. kNone: never. kLatest: run once for the newest missed slot
 // within catch_up_window. kAll: run every missed slot within the window.
 enum class CatchUpPolicy { kKudu, kNone, kLatest, kAll };
 
-// What happens to a scheduled slot while a run is active. kSkip (Kudu's
+// Policy for a scheduled slot that comes while a run is active. kSkip (Kudu's
 // behavior): skip it and log that. kQueue: start it when the run ends.
 enum class OverlapPolicy { kSkip, kQueue };
 
@@ -67,11 +67,12 @@ inline constexpr int kMaxSettingsDepth = 32;
 
 // Parses the bytes of a settings.job file. A file that is empty or holds
 // only white space (after any BOM) means no settings.
-// Returns kInvalidArgument for text that is not in a supported encoding,
-// invalid JSON (the message gives line and column, counted in characters),
-// a value that is not an object, a file over 1 MiB or nested deeper than
-// 32 levels, or a known key with a value of the wrong type or range (the
-// message names the key, the value found and what is expected).
+// Returns kInvalidArgument for text in an unsupported encoding, a file over
+// 1 MiB, invalid JSON (the message gives line and column, counted in
+// characters), a value that is not an object, or nesting deeper than 32
+// levels. A known key with a value of the wrong type or range is
+// kInvalidArgument too, and the message names the key, the value found and
+// what is expected.
 Result<JobSettings> ParseJobSettings(std::string_view file_bytes);
 
 // Checks an already parsed object, such as the body of PUT .../settings,

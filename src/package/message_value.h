@@ -8,10 +8,10 @@
 namespace webjobs {
 
 // Returns `value` in double quotes for an error message. `"` and `\` are
-// escaped, control characters and bytes that are not well-formed UTF-8 are
-// written as \xNN, and a value longer than `max_bytes` is cut at a
-// character boundary and ends in "..." (with its full length in bytes), so
-// the result is always valid UTF-8 and of bounded size.
+// escaped, and control characters and bytes that are not well-formed UTF-8
+// are written as \xNN. A value longer than `max_bytes` is cut at a
+// character boundary and followed by "... (N bytes)". The result is always
+// valid UTF-8 and of bounded size.
 std::string QuoteForMessage(std::string_view value, size_t max_bytes = 120);
 
 // Same as QuoteForMessage without the surrounding quotes and without

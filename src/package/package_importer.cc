@@ -300,7 +300,7 @@ Status ActivateStaged(const fs::path& staging_dir, const fs::path& job_dir) {
                           QuoteForMessage(job_dir.string()),
                       exchange_errno);
   }
-  RemoveTree(staging_dir);  // now holds the previous version
+  RemoveTree(staging_dir);  // now contains the previous version
   return Status::Ok();
 }
 

@@ -41,7 +41,10 @@ fs::path NormalizedFolder(const fs::path& folder) {
   return normalized;
 }
 
-// Lists `folder` without archive metadata, sorted by name byte-wise.
+// Lists `folder` without archive metadata, sorted by name ignoring ASCII
+// case (the order Kudu saw on NTFS, where "createdump.exe" comes before
+// "ZZZ.exe"), with byte-wise order breaking ties so the result never
+// depends on the file system.
 Result<std::vector<FolderEntry>> ListFolder(const fs::path& folder) {
   std::error_code error;
   fs::directory_iterator iterator(folder, error);
@@ -60,8 +63,11 @@ Result<std::vector<FolderEntry>> ListFolder(const fs::path& folder) {
     return IoError("cannot list job folder " + QuoteForMessage(folder.string()) + ": " +
                    error.message());
   }
-  std::sort(entries.begin(), entries.end(),
-            [](const FolderEntry& a, const FolderEntry& b) { return a.name < b.name; });
+  std::sort(entries.begin(), entries.end(), [](const FolderEntry& a, const FolderEntry& b) {
+    std::string lower_a = ToLowerAscii(a.name);
+    std::string lower_b = ToLowerAscii(b.name);
+    return lower_a != lower_b ? lower_a < lower_b : a.name < b.name;
+  });
   return entries;
 }
 
@@ -97,16 +103,16 @@ std::vector<std::string> CheckShellScript(const fs::path& script_path,
   std::vector<std::string> warnings;
   if (head.starts_with("\xEF\xBB\xBF")) {
     warnings.push_back(run_command +
-                       " starts with a UTF-8 byte-order mark, so bash does not read its first "
-                       "line as written and reports an error for it; save the file as UTF-8 "
-                       "without BOM, for example with `sed -i '1s/^\\xEF\\xBB\\xBF//' " +
-                       run_command + "`");
+                       " starts with a UTF-8 byte-order mark, so bash does not recognize its "
+                       "first line and reports an error for it. Save the file as UTF-8 without "
+                       "BOM, for example with `sed -i '1s/^\\xEF\\xBB\\xBF//' " +
+                       run_command + "`.");
   }
   if (head.find("\r\n") != std::string::npos) {
     warnings.push_back(run_command +
-                       " has Windows (CRLF) line endings; bash reads the carriage return as part "
-                       "of each command and the run fails; convert the file with `dos2unix " +
-                       run_command + "` and upload it again");
+                       " has Windows (CRLF) line endings. Bash reads the carriage return as part "
+                       "of each command, so the run will fail. Convert the file with `dos2unix " +
+                       run_command + "` and upload it again.");
   }
   return warnings;
 }

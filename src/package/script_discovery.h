@@ -9,7 +9,7 @@
 //    this host are skipped. A file named run.<ext> (any case; a native
 //    executable named just `run`) of the earliest type in discovery order
 //    wins, so any run.* beats every other file. Without one, the first
-//    file by byte-wise name order of the earliest type that has a file
+//    file by name order (ASCII case ignored, ties broken byte-wise) of the earliest type that has a file
 //    wins. Names are sorted here, so the result never depends on the order
 //    in which the file system lists them.
 //

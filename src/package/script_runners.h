@@ -10,10 +10,11 @@
 //   native Linux (ELF) executables, with any name including .exe -> run directly
 // `.cmd`, `.bat` and a `.exe` that is not an ELF file cannot run on Linux,
 // and `.ps1` can run only when `pwsh` is found. Such types stay in the
-// table, marked not runnable, so discovery skips them and messages can say
-// why. Interpreters are resolved to absolute paths when the table is built,
-// by searching the PATH-style list given to the constructor (never the
-// host's own PATH), so a job's PATH cannot change which interpreter runs.
+// table, marked not runnable, so discovery skips them and messages can
+// give the reason. Interpreters are resolved to absolute paths when the
+// table is built, by searching the PATH-style list given to the
+// constructor (never the host's own PATH), so a job's PATH cannot change
+// which interpreter runs.
 //
 // Thread-safety: configure (AddRunner, AddRunners) before sharing; the
 // const methods are then safe to call from any thread.
@@ -36,7 +37,7 @@ namespace webjobs {
 inline constexpr std::string_view kSystemSearchPath =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-// How one file would be started.
+// The runner chosen for one file: its type and command.
 struct FileRunner {
   // Position of the file's type in discovery order; lower is tried first.
   size_t priority = 0;
@@ -46,7 +47,7 @@ struct FileRunner {
   // The interpreter's argv before the script path, with an absolute
   // program path; empty for a native executable, which runs directly.
   std::vector<std::string> command;
-  // Why the type cannot run here; empty when runnable.
+  // Reason the type cannot run here; empty when runnable.
   std::string reason;
 };
 
@@ -57,12 +58,13 @@ class ScriptRunners {
   // entries are ignored).
   explicit ScriptRunners(std::string search_path = std::string(kSystemSearchPath));
 
-  // Adds a runner for `extension` (".rb"; the dot is required, letters,
-  // digits, '_', '+' and '-' follow, case is ignored), or replaces the
-  // command of an existing type while keeping its place in the order. For
-  // .exe the command applies only to files that are not ELF executables.
-  // `command` is split on spaces: its first word is a program name looked
-  // up in the search path, or an absolute path; the rest are fixed
+  // Adds a runner for `extension`, or replaces the command of an existing
+  // type while keeping its place in the order. An extension is a dot
+  // followed by letters, digits, '_', '+' or '-' (".rb"), and its case is
+  // ignored. For .exe the command applies only to files that are not ELF
+  // executables.
+  // `command` is split on spaces. Its first word is a program name, looked
+  // up in the search path, or an absolute path. The other words are fixed
   // arguments placed before the script path ("perl -w").
   // Returns kInvalidArgument for a malformed extension, an empty command or
   // a program that is not found or not executable.
@@ -76,13 +78,13 @@ class ScriptRunners {
   // Returns how `file` would be started, or nullopt when its extension is
   // unknown and it is not an ELF executable (a readme, a library). Reads
   // the first bytes of `.exe` files and of files without a known extension
-  // to recognize ELF executables; shared libraries (*.so, *.so.N) and
+  // to recognize ELF executables. Shared libraries (*.so, *.so.N) and
   // object files are not treated as programs.
   std::optional<FileRunner> Classify(const std::filesystem::path& file) const;
 
   // Returns the argv that starts `script_path` with `arguments`: the
   // runner's command, the script path, then the words of `arguments` split
-  // as SplitArguments does (no shell ever sees them). A native executable
+  // as SplitArguments does (no shell parses them). A native executable
   // given by a bare file name gets a "./" prefix so execvp cannot find a
   // program of that name on PATH instead.
   // Returns kInvalidArgument when the file has no runner, its type cannot

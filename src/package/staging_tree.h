@@ -2,7 +2,7 @@
 //
 // Every path is walked component by component from a descriptor of the
 // staging directory with openat(O_NOFOLLOW) and mkdirat, so a symbolic link
-// or a ".." can never lead a write outside it, whatever the path says.
+// or a ".." can never lead a write outside it, whatever the path contains.
 #pragma once
 
 #include <filesystem>

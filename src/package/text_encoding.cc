@@ -152,7 +152,7 @@ Result<std::string> DecodeTextToUtf8(std::string_view bytes, std::string_view fi
   if (bytes.starts_with(kUtf16BeBom)) return DecodeUtf16(bytes.substr(2), true, 2, file_label);
 
   // JSON text starts with an ASCII character, so a NUL among the first two
-  // bytes means UTF-16 saved without a BOM, which cannot be told apart
+  // bytes means UTF-16 saved without a BOM, which cannot be distinguished
   // reliably from other encodings.
   if (bytes.size() >= 2 && (bytes[0] == '\0' || bytes[1] == '\0')) {
     return InvalidArgument(std::string(file_label) +

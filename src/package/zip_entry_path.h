@@ -31,12 +31,15 @@ struct ZipEntryPath {
 
 // Normalizes a zip entry name: '\' becomes '/' (zips made on Windows), and
 // empty and "." components are dropped ("./a//b" is "a/b").
-// Returns kInvalidArgument, quoting the name, when it contains a control
-// character (bytes 0x01-0x1F, 0x7F), starts with '/' (absolute, also
-// "\\server\share"), starts with a drive letter ("C:"), has a ".."
-// component, has a component over 255 bytes, is longer than 1024 bytes or
-// deeper than 64 folders, or names no file ("", "." or "./" as a file).
-// libzip 1.7 turns NUL bytes in names into spaces before we see them.
+// Returns kInvalidArgument, quoting the name, when it:
+// - contains a control character (bytes 0x01-0x1F, 0x7F);
+// - starts with '/' (absolute, also "\\server\share") or a drive letter
+//   ("C:");
+// - has a ".." component or a component over 255 bytes;
+// - is longer than 1024 bytes or deeper than 64 folders;
+// - names no file ("", "." or "./" as a file).
+// NOTE: libzip 1.7.3 (Debian 12) turns NUL bytes in names into spaces
+// before this function gets them, so such a name passes with spaces.
 Result<ZipEntryPath> NormalizeZipEntryName(std::string_view name);
 
 }  // namespace webjobs

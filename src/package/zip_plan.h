@@ -35,8 +35,8 @@ struct ZipPlan {
 // returns what to create. Returns kInvalidArgument naming the entry for a
 // symbolic link or special file, an encrypted entry, an unsupported
 // compression method, a folder entry with data, a duplicate path, or a path
-// that is both a file and a folder; kTooLarge when the archive has more
-// entries than `limits.max_entries` or claims more bytes than
+// that is both a file and a folder. Returns kTooLarge when the archive has
+// more entries than `limits.max_entries` or claims more bytes than
 // `limits.max_unpacked_bytes`.
 Result<ZipPlan> PlanZipExtraction(const ZipReader& reader, const PackageLimits& limits);
 

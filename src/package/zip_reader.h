@@ -25,8 +25,9 @@ struct ZipEntryInfo {
   // The name in UTF-8: as stored when it is valid UTF-8, else converted
   // from code page 437 (what zip tools without the UTF-8 flag write).
   std::string name;
-  // From the Unix mode in the external attributes when the entry was made
-  // on Unix; else from a trailing '/' or '\' or the MS-DOS folder bit.
+  // Taken from the Unix mode in the external attributes when the entry was
+  // made on Unix. Otherwise a trailing '/' or '\', or the MS-DOS folder
+  // bit, makes it a folder.
   ZipEntryKind kind = ZipEntryKind::kFile;
   uint64_t declared_size = 0;  // uncompressed size claimed by the archive
   bool encrypted = false;

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 
 #include "core/result.h"
 #include "process/unique_fd.h"

@@ -32,7 +32,7 @@ std::string_view SystemTag(SystemLevel level) {
 
 Result<UniqueFd> OpenForAppend(const std::filesystem::path& path) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError("cannot open log file " + path.string(), errno);
+  if (fd < 0) return ErrnoError("failed to open log file " + path.string(), errno);
   return UniqueFd(fd);
 }
 
@@ -61,7 +61,7 @@ Result<JobLogWriter> JobLogWriter::Open(std::filesystem::path path, std::string 
   if (!fd) return fd.error();
   struct stat info {};
   if (fstat(fd->get(), &info) != 0)
-    return ErrnoError("cannot stat log file " + path.string(), errno);
+    return ErrnoError("failed to stat log file " + path.string(), errno);
   return JobLogWriter(std::move(path), std::move(instance), clock, std::move(options),
                       std::move(*fd), static_cast<uint64_t>(info.st_size));
 }
@@ -148,11 +148,12 @@ void JobLogWriter::Rotate() {
     std::filesystem::path to = RotatedLogPath(current, options_.rotation, generation);
     // rename() replaces `to`, which drops the oldest generation.
     if (rename(from.c_str(), to.c_str()) != 0 && errno != ENOENT) {
-      Remember(ErrnoError("cannot rotate log file " + from.string() + " to " + to.string(), errno));
+      Remember(
+          ErrnoError("failed to rotate log file " + from.string() + " to " + to.string(), errno));
     }
   }
   if (max_files == 1 && unlink(current.c_str()) != 0 && errno != ENOENT) {
-    Remember(ErrnoError("cannot remove full log file " + current.string(), errno));
+    Remember(ErrnoError("failed to remove full log file " + current.string(), errno));
   }
 
   // A failed rename leaves the old file in place; appending to it is
@@ -188,7 +189,7 @@ Status JobLogWriter::WriteBuffer() {
       size_t lost = buffer_.size() - written;
       file_bytes_ += written;
       buffer_.clear();
-      return ErrnoError("cannot write log file " + path_.string() + " (" + std::to_string(lost) +
+      return ErrnoError("failed to write log file " + path_.string() + " (" + std::to_string(lost) +
                             " bytes of log records lost)",
                         saved);
     }

@@ -20,7 +20,8 @@
 //   generation n  job_prev_log.n.txt   (n >= 2, ".n" before the extension)
 // `max_files` counts every generation including the current one, so the
 // default of 2 keeps job_log.txt and job_prev_log.txt, as Kudu does. A file
-// grows beyond `max_bytes` only when a single record is larger.
+// grows beyond `max_bytes` only when a single record is larger or a
+// rename fails (the writer then keeps appending to the old file).
 #pragma once
 
 #include <cstddef>
@@ -63,14 +64,14 @@ class JobLogWriter {
   static Result<JobLogWriter> Open(std::filesystem::path path, std::string instance,
                                    const Clock& clock, JobLogWriterOptions options = {});
 
-  // Flushes the buffer; a write error at this point is lost, so call
+  // Flushes the buffer. A write error at this point is lost, so call
   // Flush() first where the error matters.
   ~JobLogWriter();
   JobLogWriter(JobLogWriter&&) noexcept = default;
   JobLogWriter& operator=(JobLogWriter&&) = delete;
 
-  // Append one record. `text` is one line; a CR or LF inside it is written
-  // as a space so that a record stays one line. A write error on an
+  // Appends one record. `text` is one line, and a CR or LF inside it is
+  // written as a space so that a record stays one line. A write error on an
   // automatic flush is kept and returned by the next Flush().
   void WriteOutput(OutputStream stream, std::string_view text);
   void WriteSystem(SystemLevel level, std::string_view text);

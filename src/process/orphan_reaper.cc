@@ -1,7 +1,5 @@
 #include "process/orphan_reaper.h"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -9,58 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
-#include <memory>
-#include <string>
-#include <string_view>
-#include <vector>
+
+#include "process/proc_stat.h"
 
 namespace webjobs {
-
-namespace {
-
-struct DirCloser {
-  void operator()(DIR* dir) const { closedir(dir); }
-};
-
-// Appends the pids listed in one /proc/self/task/<tid>/children file
-// (space-separated).
-void AppendChildrenOfTask(std::string_view tid, std::vector<pid_t>& children) {
-  std::string path = "/proc/self/task/" + std::string(tid) + "/children";
-  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return;
-
-  std::string text;
-  char chunk[4096];
-  ssize_t length;
-  while ((length = read(fd.get(), chunk, sizeof chunk)) > 0 || (length < 0 && errno == EINTR)) {
-    if (length > 0) text.append(chunk, static_cast<size_t>(length));
-  }
-
-  const char* cursor = text.data();
-  const char* end = text.data() + text.size();
-  while (cursor < end) {
-    pid_t pid = 0;
-    auto [next, error] = std::from_chars(cursor, end, pid);
-    if (error == std::errc()) children.push_back(pid);
-    cursor = next == cursor ? cursor + 1 : next;
-  }
-}
-
-// Lists the children of every thread of this process: a child belongs to
-// the thread that forked it, and an orphan to the thread that adopted it.
-std::vector<pid_t> ListChildren() {
-  std::vector<pid_t> children;
-  std::unique_ptr<DIR, DirCloser> tasks(opendir("/proc/self/task"));
-  if (!tasks) return children;
-  while (dirent* entry = readdir(tasks.get())) {
-    if (entry->d_name[0] == '.') continue;
-    AppendChildrenOfTask(entry->d_name, children);
-  }
-  return children;
-}
-
-}  // namespace
 
 Status BecomeSubreaper() {
   if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
@@ -70,9 +20,16 @@ Status BecomeSubreaper() {
 }
 
 size_t ReapOrphans(const std::function<bool(pid_t)>& is_tracked) {
+  // The zombies are found in the process table rather than in
+  // /proc/self/task/*/children: proc(5) warns that the children file can
+  // omit children when others exit while it is read.
+  pid_t self = getpid();
   size_t reaped = 0;
-  for (pid_t pid : ListChildren()) {
+  for (pid_t pid : ListProcessIds()) {
+    Result<ProcessStat> stat = ReadProcessStat(pid);
+    if (!stat || stat->parent_pid != self || stat->state != 'Z') continue;
     if (is_tracked(pid)) continue;
+
     // __WALL also matches children whose exit signal is not SIGCHLD.
     pid_t rc;
     do {

@@ -25,12 +25,13 @@
 namespace webjobs {
 
 // Makes the calling process a child subreaper (prctl
-// PR_SET_CHILD_SUBREAPER). kIo when the kernel refuses.
+// PR_SET_CHILD_SUBREAPER). kIo when the kernel rejects the call.
 Status BecomeSubreaper();
 
-// Reaps every exited child of this process for which `is_tracked(pid)`
-// returns false, and returns how many it reaped. Children are listed from
-// /proc/self/task/*/children. Live untracked children are left alone.
+// Reaps every exited child (zombie) of this process for which
+// `is_tracked(pid)` returns false, and returns how many it reaped. The
+// zombies are found by a scan of /proc/<pid>/stat, so one call costs one
+// small read per process on the machine. Live children are left alone.
 // Call it on the thread that spawns and tracks children (the event loop):
 // a child spawned but not yet tracked would otherwise look like an orphan.
 size_t ReapOrphans(const std::function<bool(pid_t)>& is_tracked);

@@ -1,5 +1,6 @@
 #include "process/proc_stat.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -7,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <memory>
 #include <string>
 
 #include "process/unique_fd.h"
@@ -33,6 +35,10 @@ bool ParseNumber(std::string_view text, Number& value) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   return error == std::errc() && end == text.data() + text.size();
 }
+
+struct DirCloser {
+  void operator()(DIR* dir) const { closedir(dir); }
+};
 
 Error Malformed(std::string_view text) {
   return InvalidArgument("malformed /proc stat line: " + std::string(text.substr(0, 200)));
@@ -79,13 +85,24 @@ Result<ProcessStat> ParseProcessStat(std::string_view text) {
   return stat;
 }
 
+std::vector<pid_t> ListProcessIds() {
+  std::vector<pid_t> pids;
+  std::unique_ptr<DIR, DirCloser> proc(opendir("/proc"));
+  if (!proc) return pids;
+  while (dirent* entry = readdir(proc.get())) {
+    pid_t pid = 0;
+    if (ParseNumber(entry->d_name, pid) && pid > 0) pids.push_back(pid);
+  }
+  return pids;
+}
+
 Result<ProcessStat> ReadProcessStat(pid_t pid) {
   std::string path = "/proc/" + std::to_string(pid) + "/stat";
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
     if (errno == ENOENT || errno == ESRCH)
       return NotFound("no process with pid " + std::to_string(pid));
-    return ErrnoError("cannot open " + path, errno);
+    return ErrnoError("failed to open " + path, errno);
   }
 
   // The line is at most a few hundred bytes: the command name is capped
@@ -97,7 +114,7 @@ Result<ProcessStat> ReadProcessStat(pid_t pid) {
   } while (length < 0 && errno == EINTR);
   if (length < 0) {
     if (errno == ESRCH) return NotFound("no process with pid " + std::to_string(pid));
-    return ErrnoError("cannot read " + path, errno);
+    return ErrnoError("failed to read " + path, errno);
   }
   return ParseProcessStat(std::string_view(buffer, static_cast<size_t>(length)));
 }

@@ -1,17 +1,18 @@
-// Reading /proc/<pid>/stat.
+// Reading the process table from /proc.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
 namespace webjobs {
 
 // The fields of /proc/<pid>/stat that the host uses. CPU times are in
-// clock ticks (sysconf(_SC_CLK_TCK) per second, 100 on Linux).
+// clock ticks (sysconf(_SC_CLK_TCK) per second, 100 on common Linux builds).
 struct ProcessStat {
   pid_t pid = 0;
   char state = '?';  // 'R', 'S', 'D', 'Z' (zombie), 'X' (dead), ...
@@ -37,6 +38,11 @@ inline bool IsKernelThread(const ProcessStat& stat) { return (stat.flags & 0x002
 // contain spaces and parentheses, so the fields are read after the last
 // ')'. kInvalidArgument when the text is malformed.
 Result<ProcessStat> ParseProcessStat(std::string_view text);
+
+// Returns the pids of all processes (thread-group leaders) visible in
+// /proc. The listing walks pids in increasing order, so processes that
+// exit during the walk never hide others. Empty when /proc is missing.
+std::vector<pid_t> ListProcessIds();
 
 // Reads and parses /proc/<pid>/stat. kNotFound when the process does not
 // exist (or has just exited and been reaped).

@@ -1,7 +1,7 @@
 // Implementation notes: posix_spawn() in glibc uses clone(CLONE_VFORK), so
-// it costs well under a millisecond even when the daemon's memory is
-// large, and it reports exec failures (ENOENT, EACCES) as its return value
-// with no child left over. The pidfd is opened right after the spawn. That
+// unlike fork() its cost does not grow with the daemon's memory, and it
+// reports exec failures (ENOENT, EACCES) as its return value with no child
+// left over. The pidfd is opened right after the spawn. That
 // is race-free because nothing reaps an untracked child in between, as
 // long as the orphan reaper runs on the same thread as Spawn().
 #include "process/process_spawner.h"
@@ -126,7 +126,8 @@ Status PrepareAttributes(SpawnAttributes& attributes, const SpawnOptions& option
   short flags = POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
   int rc = posix_spawnattr_setflags(attributes.get(), flags);
   if (rc == 0) rc = posix_spawnattr_setsigmask(attributes.get(), &empty);
-  // glibc skips SIGKILL, SIGSTOP and its internal signals in this set.
+  // sigfillset() leaves out glibc's internal signals, and the kernel keeps
+  // SIGKILL and SIGSTOP at their defaults anyway.
   if (rc == 0) rc = posix_spawnattr_setsigdefault(attributes.get(), &all);
   if (rc != 0) return ErrnoError("posix_spawn attributes for " + Describe(options), rc);
   return Status::Ok();
@@ -216,7 +217,7 @@ Status CheckWorkingDir(const SpawnOptions& options) {
 
 Result<std::string> ResolveProgram(const SpawnOptions& options) {
   if (options.argv.empty() || options.argv.front().empty()) {
-    return InvalidArgument("cannot spawn: argv is empty (working dir " +
+    return InvalidArgument("invalid spawn options: argv is empty (working dir " +
                            options.working_dir.string() + ")");
   }
   const std::string& name = options.argv.front();

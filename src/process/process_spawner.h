@@ -58,7 +58,7 @@ class PosixProcessSpawner final : public ProcessSpawner {
   static constexpr int kDefaultPipeBytes = 1 << 20;
 
   // `pipe_bytes` is requested with F_SETPIPE_SZ for both pipes; 0 keeps
-  // the kernel default (64 KiB). A refused request is ignored.
+  // the kernel default (64 KiB). A rejected request is ignored.
   // NOTE: for users without CAP_SYS_RESOURCE the kernel caps the total
   // pipe memory per user (fs.pipe-user-pages-soft, 64 MiB by default);
   // beyond it new pipes get tiny buffers, which slows output capture but

@@ -1,6 +1,5 @@
 #include "process/process_tree.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,9 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
-#include <memory>
 #include <set>
 #include <thread>
 
@@ -32,13 +29,9 @@ constexpr milliseconds kKillRoundWait{100};
 constexpr int kExecRetries = 40;
 constexpr std::chrono::microseconds kExecRetryPause{500};
 
-// Environment blocks are limited to a quarter of the stack limit (2 MiB
-// by default); anything beyond this is not a normal process.
+// execve() limits arguments and environment together to a quarter of the
+// stack limit (2 MiB with the usual 8 MiB stack), so this cap is generous.
 constexpr size_t kMaxEnvironBytes = 16 << 20;
-
-struct DirCloser {
-  void operator()(DIR* dir) const { closedir(dir); }
-};
 
 void AppendEscaped(std::string& out, std::string_view part) {
   for (char c : part) {
@@ -50,19 +43,6 @@ void AppendEscaped(std::string& out, std::string_view part) {
       out += c;
     }
   }
-}
-
-std::vector<pid_t> ListProcessIds() {
-  std::vector<pid_t> pids;
-  std::unique_ptr<DIR, DirCloser> proc(opendir("/proc"));
-  if (!proc) return pids;
-  while (dirent* entry = readdir(proc.get())) {
-    std::string_view name = entry->d_name;
-    pid_t pid = 0;
-    auto [end, error] = std::from_chars(name.data(), name.data() + name.size(), pid);
-    if (error == std::errc() && end == name.data() + name.size() && pid > 0) pids.push_back(pid);
-  }
-  return pids;
 }
 
 // Reads /proc/<pid>/environ into `buffer` ("KEY=VALUE\0KEY=VALUE\0...").
@@ -253,7 +233,7 @@ Status SignalJobProcesses(pid_t process_group, std::string_view marker_entry, in
   }
 
   if (denied.empty()) return Status::Ok();
-  return IoError("cannot send signal " + std::to_string(signal) + " to job processes (" +
+  return IoError("failed to send signal " + std::to_string(signal) + " to job processes (" +
                  std::string(marker_entry) + ", process group " + std::to_string(process_group) +
                  "): permission denied for " + JoinPids(denied) +
                  " (a negative number is a process group)");
@@ -266,7 +246,7 @@ Result<size_t> KillJobProcesses(pid_t process_group, std::string_view marker_ent
 
   for (int round = 0; round < kMaxKillRounds; ++round) {
     std::vector<pid_t> targets = FindJobProcesses(process_group, marker_entry);
-    if (targets.empty()) break;
+    if (targets.empty()) return killed.size();
 
     // Each process found is checked and signalled through its pidfd
     // first, so the count is exact. The group signal afterwards also
@@ -293,12 +273,16 @@ Result<size_t> KillJobProcesses(pid_t process_group, std::string_view marker_ent
   }
 
   std::vector<pid_t> left = FindJobProcesses(process_group, marker_entry);
-  if (left.empty() && denied.empty()) return killed.size();
+  if (left.empty()) return killed.size();
   std::set<pid_t> alive(left.begin(), left.end());
-  alive.insert(denied.begin(), denied.end());
+  std::string reason = denied.empty()
+                           ? "; a process in uninterruptible sleep (state D in /proc/<pid>/stat) "
+                             "dies only when its I/O completes"
+                           : "; permission denied for " + JoinPids(denied) +
+                                 ", so the host must run as their user or as root";
   return IoError("processes of job (" + std::string(marker_entry) + ", process group " +
                  std::to_string(process_group) + ") still alive after SIGKILL: " + JoinPids(alive) +
-                 (denied.empty() ? "" : "; permission denied for " + JoinPids(denied)));
+                 reason);
 }
 
 Result<uint64_t> SumCpuTicks(const std::vector<pid_t>& pids) {

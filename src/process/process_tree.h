@@ -55,20 +55,21 @@ std::vector<pid_t> FindMarkedProcesses(std::string_view marker_entry);
 std::vector<pid_t> FindJobProcesses(pid_t process_group, std::string_view marker_entry);
 
 // Sends `signal` to the process group and to every marked process outside
-// it, so no process receives the signal twice (some programs treat a
-// second SIGTERM as "exit now"). Signals go through pidfds after the
-// marker is checked again, so a reused pid is never hit. Processes that
-// are gone count as success; kIo lists the pids that could not be
-// signalled (EPERM).
+// it. A process therefore gets the signal once, which matters because some
+// programs treat a second SIGTERM as "exit now" (only a process that leaves
+// the group during the call can get it twice). Signals go through pidfds
+// after the marker is checked again, so a reused pid is never hit.
+// Processes that are gone count as success. kIo lists the pids that could
+// not be signalled (EPERM).
 Status SignalJobProcesses(pid_t process_group, std::string_view marker_entry, int signal);
 
 // Sends SIGKILL to the group and to every marked process, waits for them
 // to die, and repeats until a scan finds none. A process that keeps
 // forking races each scan, so this gives up after kMaxKillRounds rounds.
-// Blocks for at most about kMaxKillRounds x 100 ms, and usually for a few
-// milliseconds. Returns the number of distinct processes it found alive
-// and killed; kIo names the pids still alive after the last round or
-// that could not be signalled.
+// Blocks for at most about kMaxKillRounds x 100 ms plus the scans, and
+// usually for a few milliseconds. Returns the number of distinct processes
+// it found alive and killed. kIo names the pids still alive after the last
+// round or that could not be signalled.
 inline constexpr int kMaxKillRounds = 50;
 Result<size_t> KillJobProcesses(pid_t process_group, std::string_view marker_entry);
 

@@ -161,7 +161,8 @@ def test_run_json_fields_and_output_url(host):
     run_id = host.run("J")
     run = host.wait_for_run("J", run_id)
 
-    assert run["id"] == run_id and run["name"] == run_id, f"expected id and name {run_id}; got {run}"
+    assert run["id"] == run_id, f"expected id {run_id}; got {run}"
+    assert run["name"] == run_id, f"expected name {run_id} (same as id); got {run}"
     assert run["job_name"] == "J", f"expected job_name 'J'; got {run}"
     assert run["trigger"] == f"External - {USER_AGENT}", (
         f"expected trigger 'External - {USER_AGENT}'; got {run['trigger']!r}")

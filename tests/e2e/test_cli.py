@@ -26,7 +26,8 @@ def test_deploy_list_run_logs_and_delete(host, tmp_path):
 
     check(host.cli("run", "report", "--args", "a b", "--wait"), "run --wait")
     runs = host.history("report")
-    assert len(runs) == 1 and runs[0]["status"] == "Success", f"expected one Success run; got {runs}"
+    assert len(runs) == 1, f"expected one run; got {runs}"
+    assert runs[0]["status"] == "Success", f"expected status Success; got {runs[0]}"
     run_id = runs[0]["id"]
 
     history = check(host.cli("history", "report"), "history").stdout
@@ -72,7 +73,8 @@ def test_start_stop_and_logs_of_continuous_job(host, tmp_path):
     check(host.cli("stop", "worker"), "stop")
     host.wait_for_status("worker", "Stopped")
     logs = check(host.cli("logs", "worker"), "logs").stdout
-    assert "worker up" in logs and "bye" in logs, f"expected job_log.txt contents; got:\n{logs}"
+    assert "worker up" in logs, f"expected 'worker up' from job_log.txt; got:\n{logs}"
+    assert "bye" in logs, f"expected 'bye' from job_log.txt; got:\n{logs}"
 
     check(host.cli("start", "worker"), "start")
     host.wait_for_log_line("worker", "worker up", count=2)

@@ -147,7 +147,7 @@ def test_shell_job_runs_from_working_copy(host):
         f"expected WEBJOBS_PATH to be an absolute path; got {lines}")
 
 
-def test_in_place_setting_runs_shell_job_in_job_folder(host):
+def test_in_place_setting_runs_in_job_folder(host):
     files = {"run.sh": 'echo "CWD=$(pwd)"\n'}
     host.deploy_zip("forced", "triggered", files, settings={"is_in_place": True})
 

@@ -1,8 +1,8 @@
 """settings.job: encodings, strict types, the settings API and live reload.
 
-Keys are case-sensitive as in Kudu. Unlike Kudu, invalid JSON and values
-of the wrong type are rejected with 400 naming the key (or the line and
-column), at upload and at PUT .../settings; a settings.job edited on disk
+Keys are case-sensitive as in Kudu. Unlike Kudu, the host rejects invalid
+JSON and values of the wrong type with 400 naming the key (or the line and
+column), at upload and at PUT .../settings. A settings.job edited on disk
 that fails to parse leaves the previous settings in force.
 """
 

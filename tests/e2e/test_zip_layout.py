@@ -1,8 +1,8 @@
 """How the layout of an uploaded zip maps to a job.
 
-A package whose top level holds exactly one folder is entered (at any
-depth), so zips of a whole folder work; only that script folder is searched
-for the entry point and settings.job. Archive metadata (__MACOSX/,
+When the top level of a package is exactly one folder, the host enters it
+(at any depth), so zips of a whole folder work. Only that script folder is
+searched for the entry point and settings.job. Archive metadata (__MACOSX/,
 .DS_Store, Thumbs.db) is ignored.
 """
 

@@ -1,6 +1,7 @@
 #include "core/event_loop.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -9,8 +10,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/loop_driver.h"
 
@@ -101,14 +100,18 @@ TEST(EventLoopTest, WatchFdAgainReplacesCallback) {
   LoopDriver driver(*loop);
   driver
       .Do([&] {
-        ASSERT_TRUE(loop->WatchFd(pipe.read_fd(), EPOLLIN, [&](uint32_t) {
-                          ++first_calls;
-                          pipe.ReadAvailable();
-                        }).ok());
-        ASSERT_TRUE(loop->WatchFd(pipe.read_fd(), EPOLLIN, [&](uint32_t) {
-                          ++second_calls;
-                          pipe.ReadAvailable();
-                        }).ok());
+        ASSERT_TRUE(loop->WatchFd(pipe.read_fd(), EPOLLIN,
+                                  [&](uint32_t) {
+                                    ++first_calls;
+                                    pipe.ReadAvailable();
+                                  })
+                        .ok());
+        ASSERT_TRUE(loop->WatchFd(pipe.read_fd(), EPOLLIN,
+                                  [&](uint32_t) {
+                                    ++second_calls;
+                                    pipe.ReadAvailable();
+                                  })
+                        .ok());
         pipe.Write("x");
       })
       .WaitUntil("the replacing callback", [&] { return second_calls > 0; })
@@ -145,10 +148,12 @@ TEST(EventLoopTest, UnwatchInsideOwnCallbackStopsCalls) {
       .Do([&] {
         // The callback leaves the data unread, so a level-triggered watch
         // would fire again at once if the unwatch did not take effect.
-        ASSERT_TRUE(loop->WatchFd(pipe.read_fd(), EPOLLIN, [&](uint32_t) {
-                          ++calls;
-                          loop->UnwatchFd(pipe.read_fd());
-                        }).ok());
+        ASSERT_TRUE(loop->WatchFd(pipe.read_fd(), EPOLLIN,
+                                  [&](uint32_t) {
+                                    ++calls;
+                                    loop->UnwatchFd(pipe.read_fd());
+                                  })
+                        .ok());
         pipe.Write("unread");
       })
       .WaitUntil("the first call", [&] { return calls > 0; })
@@ -158,7 +163,7 @@ TEST(EventLoopTest, UnwatchInsideOwnCallbackStopsCalls) {
   EXPECT_EQ(calls, 1);
 }
 
-TEST(EventLoopTest, UnwatchOfOtherReadyFdInsideCallbackSkipsIt) {
+TEST(EventLoopTest, UnwatchSkipsOtherReadyFd) {
   std::unique_ptr<EventLoop> loop = MakeLoop();
   ASSERT_NE(loop, nullptr);
   Pipe first;
@@ -170,18 +175,22 @@ TEST(EventLoopTest, UnwatchOfOtherReadyFdInsideCallbackSkipsIt) {
   driver
       .Do([&] {
         // Both pipes are readable before the loop waits, so both events
-        // arrive in one batch; whichever callback runs first unwatches
-        // the other, which must then not run.
-        ASSERT_TRUE(loop->WatchFd(first.read_fd(), EPOLLIN, [&](uint32_t) {
-                          ++first_calls;
-                          loop->UnwatchFd(first.read_fd());
-                          loop->UnwatchFd(second.read_fd());
-                        }).ok());
-        ASSERT_TRUE(loop->WatchFd(second.read_fd(), EPOLLIN, [&](uint32_t) {
-                          ++second_calls;
-                          loop->UnwatchFd(first.read_fd());
-                          loop->UnwatchFd(second.read_fd());
-                        }).ok());
+        // arrive in one batch. Whichever callback runs first unwatches the
+        // other, so the other must not run.
+        ASSERT_TRUE(loop->WatchFd(first.read_fd(), EPOLLIN,
+                                  [&](uint32_t) {
+                                    ++first_calls;
+                                    loop->UnwatchFd(first.read_fd());
+                                    loop->UnwatchFd(second.read_fd());
+                                  })
+                        .ok());
+        ASSERT_TRUE(loop->WatchFd(second.read_fd(), EPOLLIN,
+                                  [&](uint32_t) {
+                                    ++second_calls;
+                                    loop->UnwatchFd(first.read_fd());
+                                    loop->UnwatchFd(second.read_fd());
+                                  })
+                        .ok());
         first.Write("a");
         second.Write("b");
       })
@@ -284,7 +293,7 @@ TEST(EventLoopTest, TimerAddedInsideTimerCallbackFires) {
   EXPECT_EQ(fired, (std::vector<int>{1, 2, 3}));
 }
 
-TEST(EventLoopTest, PostFromOtherThreadRunsInOrderOnLoopThread) {
+TEST(EventLoopTest, PostFromOtherThreadKeepsOrder) {
   std::unique_ptr<EventLoop> loop = MakeLoop();
   ASSERT_NE(loop, nullptr);
   constexpr int kPosts = 1000;
@@ -335,7 +344,7 @@ TEST(EventLoopTest, ClosurePostedFromClosureRunsLater) {
   EXPECT_EQ(order, (std::vector<std::string>{"outer", "second", "inner"}));
 }
 
-TEST(EventLoopTest, InLoopThreadIsFalseOnOtherThreadWhileRunning) {
+TEST(EventLoopTest, InLoopThreadFalseElsewhere) {
   std::unique_ptr<EventLoop> loop = MakeLoop();
   ASSERT_NE(loop, nullptr);
   EXPECT_TRUE(loop->InLoopThread());  // before Run(), every thread may set up

@@ -17,13 +17,13 @@
 // code under test offers no hook that fires on each state change.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <functional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/event_loop.h"
 
@@ -43,10 +43,10 @@ class LoopDriver {
     return *this;
   }
 
-  // Adds a step that waits until `condition` returns true; `what` names
-  // the step in the failure message.
-  LoopDriver& WaitUntil(std::string what, std::function<bool()> condition) {
-    steps_.push_back(Step{Kind::kWait, std::move(what), nullptr, std::move(condition), {}});
+  // Adds a step that waits until `condition` returns true. `description`
+  // names the step in the failure message.
+  LoopDriver& WaitUntil(std::string description, std::function<bool()> condition) {
+    steps_.push_back(Step{Kind::kWait, std::move(description), nullptr, std::move(condition), {}});
     return *this;
   }
 
@@ -71,7 +71,7 @@ class LoopDriver {
     if (pending_ != 0) loop_.CancelTimer(pending_);
 
     if (finished_) return ::testing::AssertionSuccess();
-    std::string step = next_ < steps_.size() ? steps_[next_].what : "the end";
+    std::string step = next_ < steps_.size() ? steps_[next_].description : "the end";
     if (fatal_failure_) {
       return ::testing::AssertionFailure() << "stopped after a fatal failure before " << step;
     }
@@ -87,7 +87,7 @@ class LoopDriver {
   enum class Kind { kDo, kWait, kIdle };
   struct Step {
     Kind kind;
-    std::string what;
+    std::string description;
     std::function<void()> action;
     std::function<bool()> condition;
     std::chrono::milliseconds duration;

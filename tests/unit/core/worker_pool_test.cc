@@ -1,5 +1,7 @@
 #include "core/worker_pool.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -8,8 +10,6 @@
 #include <set>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace webjobs {
 namespace {
@@ -51,7 +51,7 @@ TEST(WorkerPoolTest, DestructorRunsQueuedTasks) {
   std::thread opener;
   {
     WorkerPool pool(1);
-    // The first task holds the only worker, so the others are still queued
+    // The first task occupies the only worker, so the others are still queued
     // when the destructor starts.
     pool.Submit([&] {
       std::unique_lock<std::mutex> lock(gate_mutex);

@@ -82,7 +82,7 @@ TEST(CronFieldTest, DayOfWeekSevenIsSunday) {
   EXPECT_THAT(Values(CronFieldKind::kDayOfWeek, "*/2"), ElementsAre(0, 2, 4, 6));
 }
 
-TEST(CronFieldTest, NamesAcceptThreeLettersOrFullNameAnyCase) {
+TEST(CronFieldTest, AcceptsShortAndFullNames) {
   EXPECT_THAT(Values(CronFieldKind::kDayOfWeek, "MON-FRI"), ElementsAre(1, 2, 3, 4, 5));
   EXPECT_THAT(Values(CronFieldKind::kDayOfWeek, "mon-fri"), ElementsAre(1, 2, 3, 4, 5));
   EXPECT_THAT(Values(CronFieldKind::kDayOfWeek, "Monday-Friday"), ElementsAre(1, 2, 3, 4, 5));
@@ -123,6 +123,8 @@ TEST(CronFieldTest, RejectsStepZeroAndBadSteps) {
             "minute field '*/0': step 0 is invalid; a step is at least 1");
   EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/"), HasSubstr("a step is missing after '/'"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/x"), HasSubstr("step 'x' is not a number"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "1/-3"), HasSubstr("step '-3' is not a number"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/+3"), HasSubstr("character '+' is not allowed"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/2/3"), HasSubstr("more than one '/'"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "/5"), HasSubstr("a value is missing before '/'"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/99999999999"), HasSubstr("too large"));
@@ -148,6 +150,8 @@ TEST(CronFieldTest, RejectsQuartzExtensionsNamingThem) {
               HasSubstr("'LW' (last weekday of the month) is not supported"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfMonth, "15W"),
               HasSubstr("'15W': 'W' (the weekday nearest a day) is not supported"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "L"),
+              HasSubstr("'L': 'L' (the last such weekday"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "5L"),
               HasSubstr("'5L': 'L' (the last such weekday of the month) is not supported"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "2#1"),
@@ -157,7 +161,7 @@ TEST(CronFieldTest, RejectsQuartzExtensionsNamingThem) {
               HasSubstr("'?' is not supported in NCRONTAB; use '*'"));
 }
 
-TEST(CronFieldTest, ExpandedCollapsesRunsAndWritesStarForFullRange) {
+TEST(CronFieldTest, ExpandedCollapsesRuns) {
   auto expanded = [](CronFieldKind kind, std::string_view text) {
     auto field = CronField::Parse(kind, text);
     return field.ok() ? field->Expanded() : field.error().message;

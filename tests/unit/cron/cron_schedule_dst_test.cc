@@ -1,7 +1,7 @@
-// Next-occurrence cases across daylight-saving changes. Rules under test:
-// a local time in a spring-forward gap runs once at the first instant after
-// the gap; in a fall-back overlap a fixed-time schedule runs in the first
-// pass only and an interval schedule runs in both passes.
+// Next-occurrence cases across daylight-saving changes. A local time in a
+// spring-forward gap runs once, at the first instant after the gap. In a
+// fall-back overlap, a fixed-time schedule runs in the first pass only, and
+// an interval schedule runs in both passes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -58,13 +58,13 @@ TEST(CronScheduleDstTest, SeveralGapSlotsCollapseIntoOneRun) {
               ElementsAre("2024-03-10T03:00:00-04:00", "2024-03-11T02:00:00-04:00"));
 }
 
-TEST(CronScheduleDstTest, FixedTimeInOverlapRunsInFirstPassOnly) {
+TEST(CronScheduleDstTest, FixedTimeOverlapRunsOnce) {
   EXPECT_THAT(NextTimes("0 30 1 * * *", "2024-11-02T12:00:00-04:00", Zone("America/New_York"), 3),
               ElementsAre("2024-11-03T01:30:00-04:00", "2024-11-04T01:30:00-05:00",
                           "2024-11-05T01:30:00-05:00"));
 }
 
-TEST(CronScheduleDstTest, FixedTimeStartedInsideOverlapWaitsForNextDay) {
+TEST(CronScheduleDstTest, SecondPassStartWaitsForNextDay) {
   const auto* new_york = Zone("America/New_York");
   EXPECT_THAT(NextTimes("0 30 1 * * *", "2024-11-03T01:40:00-04:00", new_york, 1),
               ElementsAre("2024-11-04T01:30:00-05:00"));
@@ -156,7 +156,7 @@ TEST(CronScheduleDstTest, MidnightGapRunsDailyJobAtOneAm) {
               ElementsAre("2024-03-10T01:00:00-04:00", "2024-03-11T00:00:00-04:00"));
 }
 
-TEST(CronScheduleDstTest, SkippedCalendarDayRunsAtStartOfNextDay) {
+TEST(CronScheduleDstTest, SkippedDayRunsAtNextMidnight) {
   // Samoa moved across the date line: 2011-12-30 does not exist in Apia.
   EXPECT_THAT(NextTimes("0 0 12 * * *", "2011-12-29T12:00:00-10:00", Zone("Pacific/Apia"), 2),
               ElementsAre("2011-12-31T00:00:00+14:00", "2011-12-31T12:00:00+14:00"));
@@ -171,7 +171,7 @@ TEST(CronScheduleDstTest, ZoneWithoutDstIsPlainOffset) {
               ElementsAre("2024-01-02T00:30:00+05:30"));
 }
 
-TEST(CronScheduleDstTest, EveryZoneAdvancesToMatchingOrGapEndTimes) {
+TEST(CronScheduleDstTest, EveryZoneYieldsMatchingTimes) {
   // In every zone of the tz database, consecutive results increase, and each
   // result is either a matching local time or the first instant after an
   // offset change (where skipped local times run).

@@ -116,7 +116,7 @@ TEST(CronScheduleNextTest, DayThirtyOneSkipsShortMonths) {
               ElementsAre("2024-03-31T00:00:00Z", "2024-05-31T00:00:00Z", "2024-07-31T00:00:00Z"));
 }
 
-TEST(CronScheduleNextTest, DayOfMonthAndDayOfWeekMustBothMatch) {
+TEST(CronScheduleNextTest, DayAndWeekdayBothMatch) {
   // Friday the 13th.
   EXPECT_THAT(NextTimes("0 0 0 13 * FRI", "2024-01-01T00:00:00Z", Utc(), 3),
               ElementsAre("2024-09-13T00:00:00Z", "2024-12-13T00:00:00Z", "2025-06-13T00:00:00Z"));

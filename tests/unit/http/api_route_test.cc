@@ -86,7 +86,7 @@ TEST(MatchRouteTest, MatchesRunWithValidId) {
 }
 
 TEST(MatchRouteTest, RejectsWrongMethodWithNotFound) {
-  // Kudu answers 404 for GET .../run: there is no such route.
+  // Kudu returns 404 for GET .../run because there is no such route.
   Result<Route> route = MatchRoute("GET", "/api/triggeredwebjobs/J/run");
   ASSERT_FALSE(route.ok());
   EXPECT_EQ(route.error().code, ErrorCode::kNotFound);
@@ -106,18 +106,12 @@ TEST(MatchRouteTest, RejectsActionOfOtherType) {
 TEST(MatchRouteTest, RejectsUnsafeJobNamesWithInvalidArgument) {
   std::string long_name(256, 'a');
   const std::string targets[] = {
-      "/api/triggeredwebjobs/..",
-      "/api/triggeredwebjobs/.",
-      "/api/triggeredwebjobs/a%2Fb",
-      "/api/triggeredwebjobs/a%5Cb",
-      "/api/triggeredwebjobs/a\\b",
-      "/api/triggeredwebjobs/..%2F..%2Fx",
-      "/api/triggeredwebjobs/%2e%2e/run",
-      "/api/triggeredwebjobs/../../x",
-      "/api/triggeredwebjobs//run",
-      "/api/triggeredwebjobs/" + long_name,
-      "/api/continuouswebjobs/a%00b/start",
-      "/jobs/triggered/..%2Fx/run",
+      "/api/triggeredwebjobs/..",           "/api/triggeredwebjobs/.",
+      "/api/triggeredwebjobs/a%2Fb",        "/api/triggeredwebjobs/a%5Cb",
+      "/api/triggeredwebjobs/a\\b",         "/api/triggeredwebjobs/..%2F..%2Fx",
+      "/api/triggeredwebjobs/%2e%2e/run",   "/api/triggeredwebjobs/../../x",
+      "/api/triggeredwebjobs//run",         "/api/triggeredwebjobs/" + long_name,
+      "/api/continuouswebjobs/a%00b/start", "/jobs/triggered/..%2Fx/run",
   };
   for (const std::string& target : targets) {
     Result<Route> route = MatchRoute("POST", target);
@@ -162,11 +156,11 @@ TEST(MatchRouteTest, MatchesDataFileBothPrefixes) {
 }
 
 TEST(MatchRouteTest, RejectsDataFileTraversal) {
-  for (const char* target : {"/vfs/data/jobs/continuous/C/../../../etc/passwd",
-                             "/vfs/data/jobs/continuous/C/%2e%2e/x",
-                             "/vfs/data/jobs/continuous/C/a%2F..%2F..%2Fx",
-                             "/vfs/data/jobs/continuous/C/a%5C..", "/vfs/data/jobs/continuous/C/./x",
-                             "/vfs/data/jobs/continuous/C//x", "/vfs/data/jobs/continuous/../x"}) {
+  for (const char* target :
+       {"/vfs/data/jobs/continuous/C/../../../etc/passwd", "/vfs/data/jobs/continuous/C/%2e%2e/x",
+        "/vfs/data/jobs/continuous/C/a%2F..%2F..%2Fx", "/vfs/data/jobs/continuous/C/a%5C..",
+        "/vfs/data/jobs/continuous/C/./x", "/vfs/data/jobs/continuous/C//x",
+        "/vfs/data/jobs/continuous/../x"}) {
     Result<Route> route = MatchRoute("GET", target);
     ASSERT_FALSE(route.ok()) << target;
     EXPECT_EQ(route.error().code, ErrorCode::kInvalidArgument) << target;

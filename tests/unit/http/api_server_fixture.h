@@ -3,6 +3,8 @@
 #pragma once
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -12,9 +14,6 @@
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
-#include <httplib.h>
 
 #include "http/api_server.h"
 #include "http/fake_job_service.h"

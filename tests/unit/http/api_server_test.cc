@@ -1,9 +1,9 @@
 #include "http/api_server.h"
 
-#include <chrono>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 #include "http/api_server_fixture.h"
 #include "http/version.h"
@@ -59,8 +59,8 @@ TEST_F(ApiServerTest, ListsTriggeredThenContinuous) {
 TEST_F(ApiServerTest, ListsOneTypeOnCanonicalAndAliasRoutes) {
   AddJob("worker", JobType::kContinuous);
   AddJob("nightly", JobType::kTriggered);
-  for (const char* path : {"/api/triggeredwebjobs", "/api/triggeredjobs", "/jobs/triggered",
-                           "/api/jobs/triggered/"}) {
+  for (const char* path :
+       {"/api/triggeredwebjobs", "/api/triggeredjobs", "/jobs/triggered", "/api/jobs/triggered/"}) {
     httplib::Result response = Client().Get(path);
     ASSERT_TRUE(response) << path;
     EXPECT_EQ(response->status, 200) << path;
@@ -279,7 +279,8 @@ TEST_F(ApiServerTest, SettingsReadAndReplace) {
 
 TEST_F(ApiServerTest, SettingsOfUnknownJobIsNotFound) {
   httplib::Result read = Client().Get("/api/triggeredwebjobs/Nope/settings");
-  httplib::Result write = Client().Put("/api/triggeredwebjobs/Nope/settings", "{}", "application/json");
+  httplib::Result write =
+      Client().Put("/api/triggeredwebjobs/Nope/settings", "{}", "application/json");
   ASSERT_TRUE(read);
   ASSERT_TRUE(write);
   EXPECT_EQ(read->status, 404);
@@ -292,10 +293,9 @@ TEST_F(ApiServerTest, SettingsBodyMustBeJsonObject) {
     const char* body;
     const char* message;
   };
-  for (const BadBody& bad : {BadBody{"[1,2]", "must be a JSON object"},
-                             BadBody{"\"text\"", "must be a JSON object"},
-                             BadBody{"{\"schedule\": ", "not valid JSON"},
-                             BadBody{"  ", "empty"}}) {
+  for (const BadBody& bad :
+       {BadBody{"[1,2]", "must be a JSON object"}, BadBody{"\"text\"", "must be a JSON object"},
+        BadBody{"{\"schedule\": ", "not valid JSON"}, BadBody{"  ", "empty"}}) {
     httplib::Result response =
         Client().Put("/api/triggeredwebjobs/J/settings", bad.body, "application/json");
     ASSERT_TRUE(response) << bad.body;
@@ -308,9 +308,9 @@ TEST_F(ApiServerTest, SettingsBodyMustBeJsonObject) {
 
 TEST_F(ApiServerTest, SettingsBodyMayHaveComments) {
   AddJob("J", JobType::kTriggered);
-  httplib::Result response = Client().Put("/api/triggeredwebjobs/J/settings",
-                                          "// nightly\n{\"is_singleton\": true /* one */}",
-                                          "application/json");
+  httplib::Result response =
+      Client().Put("/api/triggeredwebjobs/J/settings",
+                   "// nightly\n{\"is_singleton\": true /* one */}", "application/json");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200) << response->body;
 }
@@ -318,9 +318,9 @@ TEST_F(ApiServerTest, SettingsBodyMayHaveComments) {
 TEST_F(ApiServerTest, RejectsUnsafeNamesBeforeCallingService) {
   std::string long_name(256, 'n');
   const std::string paths[] = {
-      "/api/triggeredwebjobs/..",          "/api/triggeredwebjobs/.",
-      "/api/triggeredwebjobs/a%2Fb",       "/api/triggeredwebjobs/a%5Cb",
-      "/api/triggeredwebjobs/..%2F..%2Fx", "/api/triggeredwebjobs/%2e%2e",
+      "/api/triggeredwebjobs/..",           "/api/triggeredwebjobs/.",
+      "/api/triggeredwebjobs/a%2Fb",        "/api/triggeredwebjobs/a%5Cb",
+      "/api/triggeredwebjobs/..%2F..%2Fx",  "/api/triggeredwebjobs/%2e%2e",
       "/api/triggeredwebjobs/" + long_name,
   };
   for (const std::string& path : paths) {
@@ -351,13 +351,11 @@ TEST_F(ApiServerTest, MapsErrorCodesToStatus) {
     Error error;
     int status;
   };
-  for (const Mapping& mapping : {Mapping{InvalidArgument("bad"), 400},
-                                 Mapping{TooLarge("too many entries"), 400},
-                                 Mapping{NotFound("gone"), 404},
-                                 Mapping{Conflict("busy"), 409},
-                                 Mapping{Unavailable("shutting down"), 503},
-                                 Mapping{IoError("disk full"), 500},
-                                 Mapping{InternalError("broken"), 500}}) {
+  for (const Mapping& mapping :
+       {Mapping{InvalidArgument("bad"), 400}, Mapping{TooLarge("too many entries"), 400},
+        Mapping{NotFound("gone"), 404}, Mapping{Conflict("busy"), 409},
+        Mapping{Unavailable("shutting down"), 503}, Mapping{IoError("disk full"), 500},
+        Mapping{InternalError("broken"), 500}}) {
     service_.fail_with = mapping.error;
     httplib::Result response = Client().Get("/api/webjobs");
     ASSERT_TRUE(response);
@@ -386,13 +384,34 @@ TEST_F(ApiServerTest, KeepAliveSurvivesRejectedBody) {
   // the next request on the same connection.
   httplib::Client client = Client();
   client.set_keep_alive(true);
-  httplib::Result rejected = client.Put("/api/triggeredwebjobs/J", std::string(5000, 'x'),
-                                        "application/octet-stream");
+  httplib::Result rejected =
+      client.Put("/api/triggeredwebjobs/J", std::string(5000, 'x'), "application/octet-stream");
   ASSERT_TRUE(rejected);
   EXPECT_EQ(rejected->status, 400);
   httplib::Result next = client.Get("/api/health");
   ASSERT_TRUE(next);
   EXPECT_EQ(next->status, 200);
+}
+
+TEST_F(ApiServerTest, PatchIsNotFoundAndBodyDrained) {
+  httplib::Client client = Client();
+  client.set_keep_alive(true);
+  httplib::Result patched =
+      client.Patch("/api/triggeredwebjobs/J", std::string(5000, 'x'), "application/json");
+  ASSERT_TRUE(patched);
+  EXPECT_EQ(patched->status, 404);
+  httplib::Result next = client.Get("/api/health");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+TEST_F(ApiServerTest, LongPathsAreRejectedWithoutCrash) {
+  httplib::Result long_name = Client().Get("/api/triggeredwebjobs/" + std::string(8000, 'a'));
+  ASSERT_TRUE(long_name);
+  EXPECT_EQ(long_name->status, 400);
+  httplib::Result too_long = Client().Get("/api/" + std::string(9000, 'a'));
+  ASSERT_TRUE(too_long);
+  EXPECT_EQ(too_long->status, 414);
 }
 
 TEST(ApiServerStartTest, ReportsAddressInUse) {

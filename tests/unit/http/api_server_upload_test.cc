@@ -1,7 +1,7 @@
-#include <filesystem>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "http/api_server_fixture.h"
 
@@ -56,8 +56,9 @@ TEST_F(ApiServerUploadTest, ZipUploadReturnsJob) {
 }
 
 TEST_F(ApiServerUploadTest, ZipMediaTypeIgnoresCaseAndParameters) {
-  httplib::Result response = Upload("/api/continuouswebjobs/C", kZipBytes,
-                                    "Application/ZIP; charset=binary", "attachment; filename=c.zip");
+  httplib::Result response =
+      Upload("/api/continuouswebjobs/C", kZipBytes, "Application/ZIP; charset=binary",
+             "attachment; filename=c.zip");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200) << response->body;
   EXPECT_TRUE(OnlyDeploy().request.is_zip);
@@ -130,8 +131,8 @@ TEST_F(ApiServerUploadTest, OmitsUnsetQueryExtensions) {
 }
 
 TEST_F(ApiServerUploadTest, RejectsBadSingletonValue) {
-  httplib::Result response = Upload("/api/triggeredwebjobs/J?singleton=yes", "echo\n",
-                                    "text/plain", "attachment; filename=run.sh");
+  httplib::Result response = Upload("/api/triggeredwebjobs/J?singleton=yes", "echo\n", "text/plain",
+                                    "attachment; filename=run.sh");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 400);
   EXPECT_THAT(response->body, HasSubstr("singleton=true or singleton=false"));
@@ -149,8 +150,8 @@ TEST_F(ApiServerUploadTest, MergesUploadWarnings) {
 
 TEST_F(ApiServerUploadTest, ReportsRejectedPackageAsBadRequest) {
   service_.fail_with = InvalidArgument("no runnable script file was found in the package");
-  httplib::Result response = Upload("/api/triggeredwebjobs/J", kZipBytes, "application/zip",
-                                    "attachment; filename=J.zip");
+  httplib::Result response =
+      Upload("/api/triggeredwebjobs/J", kZipBytes, "application/zip", "attachment; filename=J.zip");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 400);
   EXPECT_EQ(response->body, "no runnable script file was found in the package");
@@ -158,8 +159,9 @@ TEST_F(ApiServerUploadTest, ReportsRejectedPackageAsBadRequest) {
 }
 
 TEST_F(ApiServerUploadTest, OversizeBodyIsPayloadTooLarge) {
-  httplib::Result response = Upload("/api/triggeredwebjobs/J", std::string(kTestUploadLimit + 1, 'x'),
-                                    "application/zip", "attachment; filename=J.zip");
+  httplib::Result response =
+      Upload("/api/triggeredwebjobs/J", std::string(kTestUploadLimit + 1, 'x'), "application/zip",
+             "attachment; filename=J.zip");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 413);
   EXPECT_THAT(response->body, HasSubstr("--max-upload-bytes"));

@@ -1,8 +1,8 @@
-#include <filesystem>
-#include <fstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "http/api_server_fixture.h"
 
@@ -54,8 +54,8 @@ TEST_F(ApiServerVfsTest, ServesEmptyFile) {
 
 TEST_F(ApiServerVfsTest, MissingFileAndFolderAreNotFound) {
   std::filesystem::create_directories(JobData("continuous", "C") / "sub");
-  for (const char* path : {"/vfs/data/jobs/continuous/C/job_log.txt", "/vfs/data/jobs/continuous/C/sub",
-                           "/vfs/data/jobs/continuous/C"}) {
+  for (const char* path : {"/vfs/data/jobs/continuous/C/job_log.txt",
+                           "/vfs/data/jobs/continuous/C/sub", "/vfs/data/jobs/continuous/C"}) {
     httplib::Result response = Client().Get(path);
     ASSERT_TRUE(response) << path;
     EXPECT_EQ(response->status, 404) << path;
@@ -81,11 +81,12 @@ TEST_F(ApiServerVfsTest, RejectsTraversalAttempts) {
 TEST_F(ApiServerVfsTest, RefusesSymlinkLeavingRoot) {
   WriteFile(temp_dir_ / "secret.txt", "secret");
   std::filesystem::create_directories(JobData("continuous", "C"));
-  std::filesystem::create_symlink(temp_dir_ / "secret.txt", JobData("continuous", "C") / "link.txt");
+  std::filesystem::create_symlink(temp_dir_ / "secret.txt",
+                                  JobData("continuous", "C") / "link.txt");
   std::filesystem::create_directory_symlink(temp_dir_, JobData("continuous", "C") / "up");
 
-  for (const char* path : {"/vfs/data/jobs/continuous/C/link.txt",
-                           "/vfs/data/jobs/continuous/C/up/secret.txt"}) {
+  for (const char* path :
+       {"/vfs/data/jobs/continuous/C/link.txt", "/vfs/data/jobs/continuous/C/up/secret.txt"}) {
     httplib::Result response = Client().Get(path);
     ASSERT_TRUE(response) << path;
     EXPECT_EQ(response->status, 404) << path;

@@ -14,8 +14,8 @@ using std::chrono::seconds;
 TimePoint At(int year, unsigned month, unsigned day, hours h, minutes m, seconds s,
              nanoseconds fraction = nanoseconds(0)) {
   std::chrono::sys_days date = std::chrono::year{year} / month / day;
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
-      date.time_since_epoch() + h + m + s + fraction));
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(date.time_since_epoch() + h + m +
+                                                                   s + fraction));
 }
 
 TEST(FormatIsoUtcTest, WritesSevenFractionDigits) {

@@ -1,4 +1,4 @@
-// A JobService for API tests: canned answers, and a record of every call.
+// A JobService for API tests: canned results, and a record of every call.
 // Handlers run on server threads, so all members are guarded by `mutex`;
 // tests read them after the response arrived.
 #pragma once
@@ -25,11 +25,13 @@ class FakeJobService : public JobService {
   std::mutex mutex;
   std::filesystem::path data_jobs_root;
 
-  std::vector<JobView> jobs;                         // ListJobs, GetJob
+  std::vector<JobView> jobs;                           // ListJobs, GetJob
   std::map<std::string, std::vector<RunRecord>> runs;  // by job name
   std::map<std::string, nlohmann::json> settings;      // by job name
   // When set, returned by the next calls instead of the canned data.
   std::optional<Error> fail_with;
+  // When set, returned by RunJob and CancelRun only.
+  std::optional<Error> fail_runs_with;
   std::vector<std::string> deploy_warnings;
   std::string next_run_id = "202401021530450123";
 
@@ -87,7 +89,11 @@ class FakeJobService : public JobService {
 
   Status StartJob(const std::string& name) override { return Simple("StartJob", name); }
   Status StopJob(const std::string& name) override { return Simple("StopJob", name); }
-  Status CancelRun(const std::string& name) override { return Simple("CancelRun", name); }
+  Status CancelRun(const std::string& name) override {
+    Status status = Simple("CancelRun", name);
+    if (status.ok() && fail_runs_with) return *fail_runs_with;
+    return status;
+  }
 
   Result<std::string> RunJob(const std::string& name, const std::string& arguments,
                              const std::string& trigger) override {
@@ -96,6 +102,7 @@ class FakeJobService : public JobService {
     last_arguments = arguments;
     last_trigger = trigger;
     if (fail_with) return *fail_with;
+    if (fail_runs_with) return *fail_runs_with;
     return next_run_id;
   }
 
@@ -126,8 +133,7 @@ class FakeJobService : public JobService {
     return found == settings.end() ? nlohmann::json::object() : found->second;
   }
 
-  Status PutSettings(JobType type, const std::string& name,
-                     const nlohmann::json& value) override {
+  Status PutSettings(JobType type, const std::string& name, const nlohmann::json& value) override {
     std::lock_guard lock(mutex);
     Record("PutSettings", type, name);
     if (fail_with) return *fail_with;

@@ -7,7 +7,6 @@ namespace webjobs::testing {
 Status FakeStore::PutRun(const RunRecord& run) {
   std::lock_guard<std::mutex> lock(mutex_);
   runs_[{run.job_name, run.run_id}] = run;
-  ++put_count_;
   return Status::Ok();
 }
 
@@ -80,11 +79,6 @@ Status FakeStore::ClearJobState(const std::string& job_name, const std::string& 
   std::lock_guard<std::mutex> lock(mutex_);
   state_.erase({job_name, key});
   return Status::Ok();
-}
-
-size_t FakeStore::put_count() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return put_count_;
 }
 
 }  // namespace webjobs::testing

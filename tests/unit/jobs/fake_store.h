@@ -29,16 +29,12 @@ class FakeStore final : public Store {
                                                  const std::string& key) override;
   Status ClearJobState(const std::string& job_name, const std::string& key) override;
 
-  // Number of PutRun calls so far, to tell a saved update from none.
-  size_t put_count() const;
-
  private:
   using RunKey = std::pair<std::string, std::string>;  // job name, run id
 
   mutable std::mutex mutex_;
   std::map<RunKey, RunRecord> runs_;  // guarded by mutex_; ordered by job, then run id
   std::map<std::pair<std::string, std::string>, std::string> state_;  // guarded by mutex_
-  size_t put_count_ = 0;                                              // guarded by mutex_
 };
 
 }  // namespace webjobs::testing

@@ -1,11 +1,11 @@
 #include "jobs/job_context.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "jobs/job_test_fixture.h"
 #include "process/process_tree.h"
@@ -46,7 +46,8 @@ TEST(FormatRunIdTest, AlwaysHasEighteenDigits) {
                            "2099-12-31T23:59:59.9999Z", "2024-02-29T12:00:00.0001Z"}) {
     std::string run_id = FormatRunId(Utc(time));
     EXPECT_EQ(run_id.size(), 18u) << time;
-    EXPECT_TRUE(std::all_of(run_id.begin(), run_id.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    EXPECT_TRUE(
+        std::all_of(run_id.begin(), run_id.end(), [](char c) { return c >= '0' && c <= '9'; }))
         << time << " gave " << run_id;
   }
 }
@@ -58,16 +59,16 @@ TEST_F(JobContextTest, EnvironmentHasJobVariablesAndMarker) {
   ASSERT_NO_FATAL_FAILURE(definition = DefineJob(JobType::kTriggered, "envjob", "exit 0\n"));
   std::string marker = Marker(JobType::kTriggered, "envjob");
 
-  std::vector<std::string> environment = BuildEnvironment(
-      context(), definition,
-      JobEnvironment{"202401021530450123", "--fast \"two words\"", root_ / "work",
-                     root_ / "shutdown" / "file", marker});
+  std::vector<std::string> environment =
+      BuildEnvironment(context(), definition,
+                       JobEnvironment{"202401021530450123", "--fast \"two words\"", root_ / "work",
+                                      root_ / "shutdown" / "file", marker});
 
   EXPECT_TRUE(Contains(environment, "WEBJOBS_NAME=envjob"));
   EXPECT_TRUE(Contains(environment, "WEBJOBS_TYPE=triggered"));
   EXPECT_TRUE(Contains(environment, "WEBJOBS_PATH=" + (root_ / "work").string()));
-  EXPECT_TRUE(Contains(environment, "WEBJOBS_DATA_PATH=" +
-                                        paths_.DataDir(JobType::kTriggered, "envjob").string()));
+  EXPECT_TRUE(Contains(
+      environment, "WEBJOBS_DATA_PATH=" + paths_.DataDir(JobType::kTriggered, "envjob").string()));
   EXPECT_TRUE(Contains(environment, "WEBJOBS_RUN_ID=202401021530450123"));
   EXPECT_TRUE(Contains(environment, "WEBJOBS_COMMAND_ARGUMENTS=--fast \"two words\""));
   EXPECT_TRUE(
@@ -119,8 +120,7 @@ if [ -e "$WEBJOBS_SHUTDOWN_FILE" ]; then echo shutdown_file=present; else echo s
   std::string run_id = started.run_id();
   std::map<std::string, std::string> seen;
   const std::string info_tag = " > " + config_.instance_id + ": INFO] ";
-  for (const std::string& line :
-       ReadLines(paths_.RunOutputFile("envrun", run_id))) {
+  for (const std::string& line : ReadLines(paths_.RunOutputFile("envrun", run_id))) {
     size_t tag = line.find(info_tag);
     if (tag == std::string::npos) continue;
     std::string text = line.substr(tag + info_tag.size());
@@ -131,9 +131,9 @@ if [ -e "$WEBJOBS_SHUTDOWN_FILE" ]; then echo shutdown_file=present; else echo s
   EXPECT_EQ(seen["WEBJOBS_TYPE"], "triggered");
   // Scripts run from a copy of the job folder, so a redeploy cannot change
   // files under a running process.
-  EXPECT_EQ(seen["WEBJOBS_PATH"].rfind(
-                paths_.WorkingCopyRoot(JobType::kTriggered, "envrun").string(), 0),
-            0u)
+  EXPECT_EQ(
+      seen["WEBJOBS_PATH"].rfind(paths_.WorkingCopyRoot(JobType::kTriggered, "envrun").string(), 0),
+      0u)
       << seen["WEBJOBS_PATH"];
   EXPECT_EQ(seen["WEBJOBS_DATA_PATH"], paths_.DataDir(JobType::kTriggered, "envrun").string());
   EXPECT_EQ(seen["WEBJOBS_RUN_ID"], run_id);

@@ -1,5 +1,8 @@
 #include "jobs/job_test_fixture.h"
 
+#include <date/date.h>
+#include <date/tz.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -8,10 +11,6 @@
 #include <future>
 #include <sstream>
 #include <thread>
-
-#include <date/date.h>
-#include <date/tz.h>
-#include <spdlog/spdlog.h>
 
 #include "process/orphan_reaper.h"
 #include "process/process_tree.h"
@@ -151,9 +150,9 @@ JobsTest::JobsTest() : root_(MakeTempRoot()), paths_(root_) {
   loop_ = std::move(loop).value();
   store_worker_ = std::make_unique<WorkerPool>(1);
   // The host's own WEBJOBS_* variables are stale values a job must not see.
-  std::vector<std::string> base_environment{
-      "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + root_.string(), "LANG=C.UTF-8",
-      "WEBJOBS_NAME=stale-name",           "WEBJOBS_RUN_ID=stale-run"};
+  std::vector<std::string> base_environment{"PATH=/usr/local/bin:/usr/bin:/bin",
+                                            "HOME=" + root_.string(), "LANG=C.UTF-8",
+                                            "WEBJOBS_NAME=stale-name", "WEBJOBS_RUN_ID=stale-run"};
   context_ = std::make_unique<JobContext>(JobContext{*loop_, *store_worker_, store_, spawner_,
                                                      clock_, paths_, config_, runners_,
                                                      std::move(base_environment)});
@@ -211,8 +210,8 @@ void JobsTest::KillJobProcessesAndReap() {
   }
 }
 
-JobDefinition JobsTest::DefineJob(JobType type, const std::string& name,
-                                  const std::string& script, const std::string& settings_json) {
+JobDefinition JobsTest::DefineJob(JobType type, const std::string& name, const std::string& script,
+                                  const std::string& settings_json) {
   job_names_.emplace(type, name);
   std::filesystem::path dir = paths_.JobDir(type, name);
   WriteFile(dir / "run.sh", script, true);
@@ -232,7 +231,9 @@ JobDefinition JobsTest::LoadAgain(const JobDefinition& definition) {
       LoadJobDefinition(definition.type, definition.name, definition.job_dir,
                         DefinitionContext{&runners_, utc_}, true, &definition);
   if (!reloaded.ok()) {
-    [&] { FAIL() << "job " << definition.name << " does not load: " << reloaded.error().message; }();
+    [&] {
+      FAIL() << "job " << definition.name << " does not load: " << reloaded.error().message;
+    }();
     return definition;
   }
   return std::move(reloaded).value();
@@ -257,6 +258,11 @@ JobManager& JobsTest::MakeManager() {
   // The manager finds its jobs in the folders the test defined.
   manager_ = std::make_unique<JobManager>(*context_, DefinitionContext{&runners_, utc_});
   return *manager_;
+}
+
+std::string JobsTest::TrackJob(JobType type, const std::string& name) {
+  job_names_.emplace(type, name);
+  return Marker(type, name);
 }
 
 std::filesystem::path JobsTest::Probe(const std::string& name) const {

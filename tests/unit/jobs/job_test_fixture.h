@@ -2,12 +2,13 @@
 // PosixProcessSpawner running tiny bash scripts, an in-memory store, a
 // controllable clock and a fresh data root per test.
 //
-// Every job gets a marker with an instance id unique to the test, and
-// TearDown kills every process carrying one of those markers, checks that
-// none survived, and reaps every child of the test process, so no test
-// leaves a process behind even when it fails.
+// Every job gets a marker with an instance id unique to the test. TearDown
+// kills every process carrying one of those markers, checks that none
+// survived, and reaps every child of the test process. So no test leaves a
+// process behind, even when it fails.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -20,8 +21,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/clock.h"
 #include "core/event_loop.h"
@@ -117,15 +116,17 @@ class JobsTest : public ::testing::Test {
   // Creates the job manager; the test calls Start() on it.
   JobManager& MakeManager();
 
+  // Returns the marker of a job the test starts by other means, and
+  // makes TearDown kill that job's processes too.
+  std::string TrackJob(JobType type, const std::string& name);
   // A path under the data root for files the scripts write.
   std::filesystem::path Probe(const std::string& name) const;
   std::string Marker(JobType type, const std::string& name) const;
   // Waits until every task queued on the store worker so far has run.
   void FlushStoreWorker();
   std::optional<RunRecord> StoredRun(const std::string& name, const std::string& run_id);
-  // True when the store holds the run with a final status.
+  // True when the store has the run with a final status.
   bool RunFinished(const std::string& name, const std::string& run_id);
-  const date::time_zone* utc() const { return utc_; }
 
   std::filesystem::path root_;
   TestClock clock_;

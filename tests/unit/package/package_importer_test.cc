@@ -6,6 +6,7 @@
 #include <zip.h>
 
 #include "package/package_test_util.h"
+#include "package/script_discovery.h"
 
 namespace webjobs {
 namespace {
@@ -16,6 +17,7 @@ using testing::ElfHeader;
 using testing::FileMode;
 using ::testing::HasSubstr;
 using testing::ListTree;
+using testing::MakeFakeInterpreters;
 using testing::ReadFile;
 using testing::TempDir;
 using ::testing::UnorderedElementsAre;
@@ -304,7 +306,7 @@ TEST_F(PackageImporterTest, ZeroLimitsMeanUnlimited) {
 }
 
 TEST_F(PackageImporterTest, CountsBytesActuallyUnpacked) {
-  // The archive claims 16 bytes but the entry holds 2 MiB, deflated or stored.
+  // The archive claims 16 bytes but the entry contains 2 MiB, deflated or stored.
   for (bool store : {false, true}) {
     ZipEntrySpec entry = File("big.bin", std::string(2 << 20, 'a'));
     entry.store = store;
@@ -320,6 +322,25 @@ TEST_F(PackageImporterTest, CountsBytesActuallyUnpacked) {
     EXPECT_NE(staged.error().code, ErrorCode::kIo) << staged.error().message;
     EXPECT_EQ(ListTree(temp_.path()), before);
   }
+}
+
+TEST_F(PackageImporterTest, StagedZipHasEntryPoint) {
+  ScriptRunners runners(MakeFakeInterpreters(temp_ / "bin").string());
+  ASSERT_TRUE(Stage({File("run.sh", "#!/bin/bash\necho hi\n")}).ok());
+  Result<EntryPoint> entry = DiscoverEntryPoint(staging(), runners);
+  ASSERT_TRUE(entry.ok()) << entry.error().message;
+  EXPECT_EQ(entry->run_command, "run.sh");
+}
+
+TEST_F(PackageImporterTest, FinderZipUnwrapsToItsFolder) {
+  // macOS Finder puts the folder and a __MACOSX twin at the top level.
+  ScriptRunners runners(MakeFakeInterpreters(temp_ / "bin").string());
+  ASSERT_TRUE(Stage({Folder("app"), File("app/run.py", "print(1)\n"), File("app/.DS_Store", "junk"),
+                     Folder("__MACOSX"), File("__MACOSX/app/._run.py", "junk")})
+                  .ok());
+  Result<EntryPoint> entry = DiscoverEntryPoint(staging(), runners);
+  ASSERT_TRUE(entry.ok()) << entry.error().message;
+  EXPECT_EQ(entry->run_command, "app/run.py");
 }
 
 TEST_F(PackageImporterTest, UsesExistingEmptyStagingFolder) {

@@ -91,11 +91,17 @@ TEST_F(ScriptDiscoveryTest, FirstElfExeByName) {
   EXPECT_EQ(Discover(), "createdump.exe");
 }
 
-TEST_F(ScriptDiscoveryTest, UpperCaseSortsFirst) {
-  // Byte-wise order, unlike the case-insensitive order of NTFS listings.
+TEST_F(ScriptDiscoveryTest, NameOrderIgnoresCase) {
+  // The case-insensitive order of NTFS listings, as Kudu saw it.
   WriteFile(root_ / "createdump.exe", ElfHeader());
   WriteFile(root_ / "ZZZ.exe", ElfHeader());
-  EXPECT_EQ(Discover(), "ZZZ.exe");
+  EXPECT_EQ(Discover(), "createdump.exe");
+}
+
+TEST_F(ScriptDiscoveryTest, NamesEqualButForCaseSortByteWise) {
+  WriteFile(root_ / "b.py", "print(1)\n");
+  WriteFile(root_ / "B.py", "print(2)\n");
+  EXPECT_EQ(Discover(), "B.py");
 }
 
 TEST_F(ScriptDiscoveryTest, NoScriptListsFilesAndRunnableTypes) {

@@ -277,7 +277,7 @@ TEST(JobLogWriterTest, WriteErrorIsReportedByFlush) {
   Status status = writer->Flush();
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.error().message.find("/dev/full"), std::string::npos) << status.error().message;
-  EXPECT_TRUE(writer->Flush().ok());  // reported once; nothing left to write
+  EXPECT_TRUE(writer->Flush().ok());  // reported once, and nothing is left to write
 }
 
 }  // namespace

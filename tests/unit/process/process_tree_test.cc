@@ -70,6 +70,20 @@ TEST(FindMarkedProcessesTest, MatchesWholeEntryOnly) {
   EXPECT_TRUE(FindMarkedProcesses(marker.substr(0, marker.size() - 1)).empty());
 }
 
+TEST(FindMarkedProcessesTest, FindsProcessDuringExec) {
+  // Each shell execs sleep right after the spawn returns, so the scan
+  // often meets a process in the middle of execve().
+  TempDir dir;
+  for (int i = 0; i < 30; ++i) {
+    std::string marker = UniqueMarker("exec");
+    std::unique_ptr<JobGuard> job =
+        StartJob(ShellOptions("exec sleep 1000", marker, dir.path()), marker);
+    ASSERT_TRUE(job);
+    EXPECT_EQ(FindMarkedProcesses(marker), std::vector<pid_t>{job->child().pid()})
+        << "iteration " << i;
+  }
+}
+
 TEST(FindMarkedProcessesTest, EntryWithoutValueFindsNothing) {
   EXPECT_TRUE(FindMarkedProcesses("").empty());
   EXPECT_TRUE(FindMarkedProcesses("PATH").empty());
@@ -127,7 +141,7 @@ TEST(KillJobProcessesTest, KillsSetsidEscapeeFoundByMarker) {
   TempDir dir;
   std::string marker = UniqueMarker("setsid");
   // The grandchild starts a session of its own, so it leaves the job's
-  // process group; the main process exits right away (a double fork).
+  // process group. The main process exits right away (a double fork).
   std::unique_ptr<JobGuard> job = StartJob(
       ShellOptions("setsid sh -c 'sleep 1000 & echo $!'; exit 0", marker, dir.path()), marker);
   ASSERT_TRUE(job);
@@ -151,6 +165,29 @@ TEST(KillJobProcessesTest, KillsSetsidEscapeeFoundByMarker) {
   ReapOrphans([](pid_t) { return false; });
   EXPECT_EQ(kill(escapee, 0), -1);
   EXPECT_EQ(errno, ESRCH);
+}
+
+TEST(KillJobProcessesTest, KillsNohupOrphanAfterRunEnds) {
+  TempDir dir;
+  std::string marker = UniqueMarker("nohup");
+  // A triggered run that leaves a background process and exits at once:
+  // the run itself succeeds, and the orphan must not outlive the job.
+  std::unique_ptr<JobGuard> job = StartJob(
+      ShellOptions("nohup sleep 600 >/dev/null 2>&1 & echo $!; exit 0", marker, dir.path()),
+      marker);
+  ASSERT_TRUE(job);
+  pid_t orphan = ParsePid(job->ReadStdoutLine());
+  ASSERT_GT(orphan, 0);
+  Result<UniqueFd> orphan_fd = OpenPidfd(orphan);
+  ASSERT_TRUE(orphan_fd.ok()) << orphan_fd.error().message;
+  ASSERT_TRUE(WaitReadable(job->child().pidfd(), seconds(30)));
+
+  Result<size_t> killed = KillJobProcesses(job->child().process_group(), marker);
+  ASSERT_TRUE(killed.ok()) << killed.error().message;
+  EXPECT_EQ(*killed, 1u);
+  EXPECT_TRUE(WaitReadable(orphan_fd->get(), milliseconds(0)));
+  EXPECT_TRUE(FindJobProcesses(job->child().process_group(), marker).empty());
+  EXPECT_EQ(job->WaitForExit().exit_code, 0);
 }
 
 TEST(SignalJobProcessesTest, ReachesSetsidEscapee) {
@@ -189,7 +226,7 @@ TEST(SumCpuTicksTest, GrowsForBusyChild) {
 
   Result<uint64_t> start = SumCpuTicks(pids);
   ASSERT_TRUE(start.ok()) << start.error().message;
-  // CPU time has no event to wait for; sample until it grows.
+  // CPU time has no event to wait for, so the test samples until it grows.
   auto deadline = std::chrono::steady_clock::now() + seconds(20);
   uint64_t now = *start;
   while (now <= *start && std::chrono::steady_clock::now() < deadline) {

@@ -1,0 +1,140 @@
+#include "cli/api_client.h"
+
+#include <fstream>
+
+#include "http/version.h"
+#include "package/ascii_case.h"
+#include "package/message_value.h"
+
+namespace webjobs {
+namespace {
+
+constexpr time_t kConnectTimeoutSeconds = 5;
+// The host unpacks and validates a deploy before it responds, so reads may
+// take minutes.
+constexpr time_t kReadTimeoutSeconds = 300;
+constexpr size_t kUploadChunkBytes = 64 * 1024;
+
+std::string DescribeTransportError(httplib::Error error) {
+  switch (error) {
+    case httplib::Error::Connection:
+      return "connection failed (is a host running there?)";
+    case httplib::Error::ConnectionTimeout:
+      return "connection timed out";
+    case httplib::Error::Write:
+      return "sending the request failed";
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLLoadingCerts:
+    case httplib::Error::SSLServerVerification:
+      return "TLS handshake failed";
+    default:
+      return "request failed (" + httplib::to_string(error) + ")";
+  }
+}
+
+bool IsValidBaseUrl(const std::string& url) {
+  std::string lower = ToLowerAscii(url);
+  size_t authority = lower.rfind("http://", 0) == 0    ? 7
+                     : lower.rfind("https://", 0) == 0 ? 8
+                                                       : std::string::npos;
+  if (authority == std::string::npos || authority == url.size()) return false;
+  size_t slash = url.find('/', authority);
+  return slash == std::string::npos || slash == url.size() - 1;
+}
+
+}  // namespace
+
+std::string ApiResponse::Header(const std::string& name) const {
+  for (const auto& [key, value] : headers) {
+    if (EqualsIgnoringAsciiCase(key, name)) return value;
+  }
+  return {};
+}
+
+Error ResponseError(const ApiResponse& response) {
+  std::string message = response.body;
+  while (!message.empty() && (message.back() == '\n' || message.back() == '\r')) {
+    message.pop_back();
+  }
+  if (message.empty()) message = "HTTP " + std::to_string(response.status);
+  switch (response.status) {
+    case 400:
+      return InvalidArgument(std::move(message));
+    case 404:
+      return NotFound(std::move(message));
+    case 409:
+      return Conflict(std::move(message));
+    case 413:
+      return TooLarge(std::move(message));
+    default:
+      return InternalError(std::move(message));
+  }
+}
+
+Result<ApiClient> ApiClient::Create(const std::string& base_url) {
+  if (!IsValidBaseUrl(base_url)) {
+    return InvalidArgument("invalid host URL " + QuoteForMessage(base_url) +
+                           ": expected http://HOST:PORT such as http://127.0.0.1:8420");
+  }
+  std::string trimmed = base_url.back() == '/' ? base_url.substr(0, base_url.size() - 1) : base_url;
+  auto client = std::make_unique<httplib::Client>(trimmed);
+  if (!client->is_valid()) {
+    return InvalidArgument("invalid host URL " + QuoteForMessage(base_url) +
+                           ": expected http://HOST:PORT such as http://127.0.0.1:8420");
+  }
+  client->set_url_encode(false);
+  // The host records "External - <User-Agent>" as the trigger of a run.
+  client->set_default_headers({{"User-Agent", "webjobs-cli/" + std::string(kWebjobsVersion)}});
+  client->set_connection_timeout(kConnectTimeoutSeconds);
+  client->set_read_timeout(kReadTimeoutSeconds);
+  client->set_write_timeout(kReadTimeoutSeconds);
+  return ApiClient(trimmed, std::move(client));
+}
+
+ApiClient::ApiClient(std::string base_url, std::unique_ptr<httplib::Client> client)
+    : base_url_(std::move(base_url)), client_(std::move(client)) {}
+
+Result<ApiResponse> ApiClient::Finish(const httplib::Result& result) {
+  if (!result && result.error() == httplib::Error::Read) {
+    return Unavailable("no response from the webjobs host at " + base_url_ + " within " +
+                       std::to_string(kReadTimeoutSeconds) +
+                       " seconds, or it closed the connection; check the host's log");
+  }
+  if (!result) {
+    return Unavailable("cannot reach the webjobs host at " + base_url_ + ": " +
+                       DescribeTransportError(result.error()) +
+                       "; start one with `webjobs serve`, or point --url (or WEBJOBS_URL) at a "
+                       "running host");
+  }
+  return ApiResponse{result->status, result->body, result->headers};
+}
+
+Result<ApiResponse> ApiClient::Get(const std::string& path) { return Finish(client_->Get(path)); }
+
+Result<ApiResponse> ApiClient::Post(const std::string& path) { return Finish(client_->Post(path)); }
+
+Result<ApiResponse> ApiClient::Delete(const std::string& path) {
+  return Finish(client_->Delete(path));
+}
+
+Result<ApiResponse> ApiClient::PutFile(const std::string& path, const std::filesystem::path& file,
+                                       const std::string& content_type,
+                                       const httplib::Headers& headers) {
+  std::error_code error;
+  uintmax_t size = std::filesystem::file_size(file, error);
+  if (error) return IoError("failed to read " + file.string() + ": " + error.message());
+  auto stream = std::make_shared<std::ifstream>(file, std::ios::binary);
+  if (!*stream) return IoError("failed to open " + file.string());
+
+  auto provider = [stream](size_t offset, size_t length, httplib::DataSink& sink) {
+    std::vector<char> buffer(std::min(length, kUploadChunkBytes));
+    stream->seekg(static_cast<std::streamoff>(offset));
+    stream->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    std::streamsize got = stream->gcount();
+    if (got <= 0) return false;  // the file shrank while it was sent
+    return sink.write(buffer.data(), static_cast<size_t>(got));
+  };
+  return Finish(client_->Put(path, headers, static_cast<size_t>(size), provider, content_type));
+}
+
+}  // namespace webjobs

@@ -1,0 +1,59 @@
+// HTTP client for the commands that talk to a running host.
+//
+// Errors: kUnavailable is reserved for a host that cannot be reached
+// (connection refused or timed out) or sent no response within 300
+// seconds, so commands can exit with 3 for it. An HTTP error status is not an error of this class:
+// it returns the response, and ResponseError() turns it into an Error with the server's message.
+#pragma once
+
+#include <httplib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+
+namespace webjobs {
+
+struct ApiResponse {
+  int status = 0;
+  std::string body;
+  httplib::Headers headers;
+
+  bool ok() const { return status >= 200 && status < 300; }
+  std::string Header(const std::string& name) const;
+};
+
+// Returns an Error carrying the response's plain-text message, or
+// "HTTP <status>" when the body is empty. The code follows the status
+// (400 kInvalidArgument, 404 kNotFound, 409 kConflict, 413 kTooLarge,
+// anything else kInternal), never kUnavailable.
+Error ResponseError(const ApiResponse& response);
+
+class ApiClient {
+ public:
+  // Checks `base_url` ("http://host:port" or "https://host:port", no path)
+  // without connecting. Returns kInvalidArgument for another form.
+  static Result<ApiClient> Create(const std::string& base_url);
+
+  // `path` is the encoded path and query, starting with '/'.
+  Result<ApiResponse> Get(const std::string& path);
+  Result<ApiResponse> Post(const std::string& path);
+  Result<ApiResponse> Delete(const std::string& path);
+  // Streams `file` as the request body. Returns kIo when the file cannot be
+  // read.
+  Result<ApiResponse> PutFile(const std::string& path, const std::filesystem::path& file,
+                              const std::string& content_type, const httplib::Headers& headers);
+
+  const std::string& base_url() const { return base_url_; }
+
+ private:
+  ApiClient(std::string base_url, std::unique_ptr<httplib::Client> client);
+  Result<ApiResponse> Finish(const httplib::Result& result);
+
+  std::string base_url_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+}  // namespace webjobs

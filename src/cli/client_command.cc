@@ -1,0 +1,52 @@
+#include "cli/client_command.h"
+
+#include "cli/client_support.h"
+#include "cli/exit_codes.h"
+#include "cli/job_commands.h"
+#include "cli/run_commands.h"
+
+namespace webjobs {
+namespace {
+
+Status Dispatch(const CommandLine& command, ApiClient& client, std::ostream& out,
+                std::ostream& err) {
+  const ClientFlags& flags = command.client;
+  switch (command.kind) {
+    case CommandKind::kList:
+      return RunListCommand(client, flags, out, err);
+    case CommandKind::kDeploy:
+      return RunDeployCommand(client, flags, out, err);
+    case CommandKind::kStart:
+      return RunStartCommand(client, flags, out);
+    case CommandKind::kStop:
+      return RunStopCommand(client, flags, out);
+    case CommandKind::kDelete:
+      return RunDeleteCommand(client, flags, out);
+    case CommandKind::kRun:
+      return RunRunCommand(client, flags, out);
+    case CommandKind::kCancel:
+      return RunCancelCommand(client, flags, out);
+    case CommandKind::kHistory:
+      return RunHistoryCommand(client, flags, out);
+    case CommandKind::kLogs:
+      return RunLogsCommand(client, flags, out);
+    case CommandKind::kServe:
+      break;
+  }
+  return InternalError("`serve` is not a client command");
+}
+
+}  // namespace
+
+int RunClientCommand(const CommandLine& command, std::ostream& out, std::ostream& err) {
+  Result<ApiClient> client = ApiClient::Create(command.client.url);
+  if (!client.ok()) {
+    err << "webjobs: error: " << client.error().message << "\n";
+    return kExitCliUsage;
+  }
+  Status done = Dispatch(command, *client, out, err);
+  if (!done.ok()) return ReportFailure(done.error(), err);
+  return kExitSuccess;
+}
+
+}  // namespace webjobs

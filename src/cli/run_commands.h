@@ -1,0 +1,26 @@
+// Client commands about triggered runs and logs: run, cancel, history,
+// logs. Each writes its result to `out` and returns Ok, or the Error to
+// report (kUnavailable when the host cannot be reached).
+#pragma once
+
+#include <chrono>
+#include <ostream>
+
+#include "cli/api_client.h"
+#include "cli/command_line.h"
+
+namespace webjobs {
+
+// Starts a run and prints its id. With flags.wait, polls the run every
+// `poll_interval` until it ends, prints its output, and returns an error
+// naming the final status unless it is Success.
+Status RunRunCommand(ApiClient& client, const ClientFlags& flags, std::ostream& out,
+                     std::chrono::milliseconds poll_interval = std::chrono::milliseconds(500));
+Status RunCancelCommand(ApiClient& client, const ClientFlags& flags, std::ostream& out);
+// Prints the runs as a table (or the API's JSON with --json).
+Status RunHistoryCommand(ApiClient& client, const ClientFlags& flags, std::ostream& out);
+// Prints the output of run flags.run_id (the latest run when empty) of a
+// triggered job, or the job_log.txt of a continuous job, byte for byte.
+Status RunLogsCommand(ApiClient& client, const ClientFlags& flags, std::ostream& out);
+
+}  // namespace webjobs

@@ -1,0 +1,112 @@
+#include "cli/serve_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace webjobs {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Sets environment variables for one test and removes them afterwards.
+class ServeConfigTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    for (const char* name : names_) ::unsetenv(name);
+  }
+  void SetEnv(const char* name, const char* value) {
+    ::setenv(name, value, 1);
+    names_.push_back(name);
+  }
+
+ private:
+  std::vector<const char*> names_;
+};
+
+TEST_F(ServeConfigTest, UsesDefaultsWithoutFlags) {
+  SetEnv("WEBJOBS_ROOT", "/tmp/webjobs-root-from-env");
+  Result<HostConfig> config = BuildHostConfig(ServeFlags{});
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->root, "/tmp/webjobs-root-from-env");
+  EXPECT_EQ(config->listen_address, "127.0.0.1");
+  EXPECT_EQ(config->listen_port, 8420);
+  EXPECT_EQ(config->log_level, "info");
+}
+
+TEST_F(ServeConfigTest, FlagsOverrideEnvironment) {
+  SetEnv("WEBJOBS_ROOT", "/tmp/webjobs-root-from-env");
+  SetEnv("WEBSITE_INSTANCE_ID", "envinstance");
+  SetEnv("WEBJOBS_HISTORY_SIZE", "7");
+  ServeFlags flags;
+  flags.root = "/tmp/webjobs-root-from-flag";
+  flags.instance_id = "flag01";
+  flags.listen = "[::1]:9000";
+  flags.log_level = "debug";
+  flags.max_upload_bytes = 1000;
+  flags.max_unpacked_bytes = 2000;
+  flags.max_zip_entries = 30;
+  flags.max_compression_ratio = 40;
+  Result<HostConfig> config = BuildHostConfig(flags);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->root, "/tmp/webjobs-root-from-flag");
+  EXPECT_EQ(config->instance_id, "flag01");
+  EXPECT_EQ(config->history_size, 7u);
+  EXPECT_EQ(config->listen_address, "::1");
+  EXPECT_EQ(config->listen_port, 9000);
+  EXPECT_EQ(config->log_level, "debug");
+  EXPECT_EQ(config->max_upload_bytes, 1000u);
+  EXPECT_EQ(config->max_unpacked_bytes, 2000u);
+  EXPECT_EQ(config->max_zip_entries, 30u);
+  EXPECT_EQ(config->max_compression_ratio, 40u);
+}
+
+TEST_F(ServeConfigTest, InstanceIdComesFromEnvironmentWithoutFlag) {
+  SetEnv("WEBSITE_INSTANCE_ID", "abcdef123456");
+  Result<HostConfig> config = BuildHostConfig(ServeFlags{});
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->instance_id, "abcdef");
+}
+
+TEST_F(ServeConfigTest, CollectsRunners) {
+  ServeFlags flags;
+  flags.runners = {".rb=ruby", "pl=perl -w"};
+  Result<HostConfig> config = BuildHostConfig(flags);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->extra_runners.at(".rb"), "ruby");
+  EXPECT_EQ(config->extra_runners.at(".pl"), "perl -w");
+}
+
+TEST_F(ServeConfigTest, RejectsInvalidFlags) {
+  ServeFlags bad_listen;
+  bad_listen.listen = "localhost";
+  ServeFlags bad_runner;
+  bad_runner.runners = {"ruby"};
+  ServeFlags empty_instance;
+  empty_instance.instance_id = "";
+  for (const ServeFlags& flags : {bad_listen, bad_runner, empty_instance}) {
+    Result<HostConfig> config = BuildHostConfig(flags);
+    ASSERT_FALSE(config.ok());
+    EXPECT_EQ(config.error().code, ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST(ParseRunnerFlagTest, ParsesExtensionAndCommand) {
+  auto parsed = ParseRunnerFlag(".rb=ruby --disable-gems");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->first, ".rb");
+  EXPECT_EQ(parsed->second, "ruby --disable-gems");
+}
+
+TEST(ParseRunnerFlagTest, RejectsMalformedValues) {
+  for (const char* text :
+       {"ruby", "=ruby", ".=ruby", ".rb=", ".rb=  ", "r b=ruby", ".a/b=x", ".tar.gz=x"}) {
+    auto parsed = ParseRunnerFlag(text);
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_THAT(parsed.error().message, HasSubstr("--runner")) << text;
+  }
+}
+
+}  // namespace
+}  // namespace webjobs
