@@ -68,6 +68,15 @@ EventLoop::EventLoop(int epoll_fd, int wake_fd, int steady_timer_fd, int wall_ti
       wall_timer_fd_(wall_timer_fd) {}
 
 EventLoop::~EventLoop() {
+  // Closures still queued may own objects whose destructors cancel timers
+  // or unwatch descriptors, so they go while the maps are intact.
+  {
+    std::vector<Callback> discarded;
+    {
+      std::lock_guard<std::mutex> lock(posted_mutex_);
+      discarded.swap(posted_);
+    }
+  }
   for (int fd : {epoll_fd_, wake_fd_, steady_timer_fd_, wall_timer_fd_}) close(fd);
 }
 

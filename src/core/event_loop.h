@@ -44,7 +44,8 @@ class EventLoop {
   EventLoop& operator=(const EventLoop&) = delete;
 
   // Runs callbacks until Stop() is called. The calling thread becomes the
-  // loop thread.
+  // loop thread. A loop runs once: after Stop(), a later Run() only runs
+  // the closures already posted and returns.
   void Run();
   // Makes Run() return after the callback in progress. Thread-safe.
   void Stop();

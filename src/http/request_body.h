@@ -1,11 +1,12 @@
 // The body of one request, read on demand and at most once.
 //
-// The API registers its POST, PUT and DELETE routes with httplib's
-// ContentReader form, so httplib reads nothing before the handler runs:
-// uploads stream to disk and a POST without Content-Length is taken as
+// The API registers its POST, PUT, DELETE and PATCH routes with httplib's
+// ContentReader form, so httplib reads nothing before the handler runs.
+// Uploads stream to disk, and a POST without Content-Length is taken as
 // empty instead of being read until the connection closes, as httplib 0.11
-// otherwise does. A body the handler did not read is drained by Discard()
-// so the next request on a keep-alive connection starts at the right byte.
+// otherwise does (RunWithoutContentLengthReturnsPromptly tests this). A
+// body the handler did not read is drained by Discard(), so the next
+// request on a keep-alive connection starts at the right byte.
 //
 // Not thread-safe: one request, one thread.
 #pragma once

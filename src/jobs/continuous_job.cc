@@ -107,7 +107,7 @@ void ContinuousJob::Launch() {
     WriteLog(SystemLevel::kError, "Could not start the job: " + failure.error().message);
     spdlog::error("event=start_failed job={} error={}", definition_.name,
                   Quote(failure.error().message));
-    ScheduleRestart(context_.config.restart_delay);
+    ScheduleRestart(definition_.settings.restart_delay.value_or(context_.config.restart_delay));
     return;
   }
   process_ = std::move(process);

@@ -74,9 +74,12 @@ JobProcess::~JobProcess() {
     if (fd >= 0) loop_.UnwatchFd(fd);
   }
   if (!exited_) {
-    // Destroyed while the process runs (host shutdown gave up waiting):
-    // nothing of the job may survive it.
+    // Destroyed while the process runs (host shutdown gave up waiting, or
+    // Start() failed to watch it): nothing of the job may survive it, and
+    // the dead leader is reaped here because no exit event will come.
     KillAll();
+    (void)ReapChild(child_.pidfd(), child_.pid());
+    TrackedPids().erase(child_.pid());
   }
 }
 

@@ -3,6 +3,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <spdlog/spdlog.h>
@@ -106,12 +107,19 @@ void JobWatcher::OnReadable() {
       MarkChanged(path);
     }
   }
-  if (!pending_.empty() && debounce_timer_ == 0) {
-    debounce_timer_ = loop_.AddTimerAfter(debounce_, [this] {
-      debounce_timer_ = 0;
-      FlushChanges();
-    });
-  }
+  if (pending_.empty()) return;
+  // Report once the tree has been quiet for the debounce period, so a long
+  // copy is loaded whole; but no later than kMaxDebounceFactor periods
+  // after the first event, so a job that keeps writing into its own folder
+  // cannot hold off reloads forever.
+  auto now = std::chrono::steady_clock::now();
+  if (debounce_timer_ == 0) first_pending_at_ = now;
+  auto deadline = std::min(now + debounce_, first_pending_at_ + debounce_ * kMaxDebounceFactor);
+  if (debounce_timer_ != 0) loop_.CancelTimer(debounce_timer_);
+  debounce_timer_ = loop_.AddTimer(deadline, [this] {
+    debounce_timer_ = 0;
+    FlushChanges();
+  });
 }
 
 // Maps a path inside the tree to the job it belongs to: the first two

@@ -55,6 +55,8 @@ class JobWatcher {
   std::unordered_map<int, std::filesystem::path> dirs_by_watch_;
   std::set<std::pair<JobType, std::string>> pending_;
   EventLoop::TimerId debounce_timer_ = 0;
+  std::chrono::steady_clock::time_point first_pending_at_{};
+  static constexpr int kMaxDebounceFactor = 10;
 };
 
 }  // namespace webjobs

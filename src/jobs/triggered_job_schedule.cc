@@ -121,7 +121,13 @@ void TriggeredJob::ArmSchedule(TimePoint after, bool at_start) {
     SaveLastSlot(missed.back());
     for (TimePoint slot : to_run) {
       SchedulerLog(SystemLevel::kInfo, "Catching up the run due at " + FormatSlot(slot, zone));
-      FireSlot(slot);
+      // Catch-up runs go one after another, whatever the overlap policy
+      // says about regular slots.
+      if (active_) {
+        queued_slots_.push_back(slot);
+      } else {
+        FireSlot(slot);
+      }
     }
   }
 

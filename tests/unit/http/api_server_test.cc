@@ -138,7 +138,7 @@ TEST_F(ApiServerTest, RunReturnsAcceptedWithLocation) {
   EXPECT_EQ(service_.last_trigger, "External - test-agent/1.0");
 }
 
-TEST_F(ApiServerTest, RunWithoutContentLengthAnswersPromptly) {
+TEST_F(ApiServerTest, RunWithoutContentLengthReturnsPromptly) {
   // httplib 0.11 would read such a body until the connection closes.
   auto started = std::chrono::steady_clock::now();
   std::string reply = SendRaw(
