@@ -301,6 +301,8 @@ class HostProcess {
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }
 
+  pid_t pid() const { return pid_; }
+
   // Returns a client for this host. It keeps the connection alive, so a
   // tight polling loop reuses one connection. It sets TCP_NODELAY as curl
   // does, so Nagle's algorithm does not hold back a request body written

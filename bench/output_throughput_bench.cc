@@ -19,6 +19,8 @@
 // The program prints the result. It exits with 0 whether or not the target
 // is met, and with non-zero only when the measurement itself failed.
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "bench_util.h"
 
@@ -48,7 +50,8 @@ struct Repetition {
   double redirect_seconds = 0;
   double relay_seconds = 0;
   double host_seconds = 0;
-  uint64_t log_bytes = 0;  // size of the host's output_log.txt
+  double host_cpu_seconds = 0;  // user + system time of the host process during its run
+  uint64_t log_bytes = 0;       // size of the host's output_log.txt
 };
 
 // ---------------------------------------------------------------------------
@@ -289,18 +292,44 @@ Result<uint64_t> CountStdoutRecords(const std::filesystem::path& path, uint64_t 
   return records;
 }
 
+// Returns the user + system CPU time of process `pid` so far, from
+// /proc/PID/stat (resolution: one clock tick, usually 10 ms).
+Result<double> ProcessCpuSeconds(pid_t pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  std::ifstream file(path);
+  std::string stat;
+  std::getline(file, stat);
+  // Fields after the command name, which ends at the last ')': state is
+  // field 3, utime field 14 and stime field 15.
+  size_t name_end = stat.rfind(')');
+  if (name_end == std::string::npos) return IoError("cannot read " + path);
+  std::istringstream fields(stat.substr(name_end + 2));
+  std::string field;
+  unsigned long long utime = 0;
+  unsigned long long stime = 0;
+  for (int number = 3; number <= 13 && fields >> field; ++number) {
+  }
+  if (!(fields >> utime >> stime)) return IoError("cannot parse utime and stime in " + path);
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 // Measures one run through the host, from POST .../run to the final status
 // in its history entry, then checks and removes its output_log.txt.
 Result<double> MeasureHost(HostProcess& host, const Options& options,
-                           const std::filesystem::path& root, uint64_t& log_bytes) {
+                           const std::filesystem::path& root, Repetition& result) {
   std::unique_ptr<httplib::Client> client = host.NewClient();
+  Result<double> cpu_before = ProcessCpuSeconds(host.pid());
+  if (!cpu_before.ok()) return cpu_before.error();
   Clock::time_point start = Clock::now();
   Result<std::string> run_id = StartRun(*client, kJobName);
   if (!run_id.ok()) return run_id.error();
   Result<FinalStatus> final_status =
       WaitForFinalStatus(*client, kJobName, *run_id, kPollPause, kRunTimeout);
   double seconds = SecondsSince(start);
+  Result<double> cpu_after = ProcessCpuSeconds(host.pid());
   if (!final_status.ok()) return final_status.error();
+  if (!cpu_after.ok()) return cpu_after.error();
+  result.host_cpu_seconds = *cpu_after - *cpu_before;
   std::filesystem::path log =
       root / "data" / "jobs" / "triggered" / kJobName / *run_id / "output_log.txt";
   if (final_status->status != "Success") {
@@ -309,7 +338,7 @@ Result<double> MeasureHost(HostProcess& host, const Options& options,
   }
 
   std::error_code error;
-  log_bytes = std::filesystem::file_size(log, error);
+  result.log_bytes = std::filesystem::file_size(log, error);
   Result<uint64_t> records = CountStdoutRecords(log, options.line_bytes);
   std::filesystem::remove(log, error);
   if (!records.ok()) return records.error();
@@ -347,7 +376,7 @@ Result<Repetition> MeasureRepetition(HostProcess& host, const std::filesystem::p
   if (Status recycled = RecyclePageCache(root, LogBytesUpperBound(options)); !recycled) {
     return recycled.error();
   }
-  Result<double> through_host = MeasureHost(host, options, root, result.log_bytes);
+  Result<double> through_host = MeasureHost(host, options, root, result);
   if (!through_host.ok()) return through_host.error();
   result.redirect_seconds = *redirect;
   result.relay_seconds = *relay;
@@ -381,10 +410,11 @@ double MegabytesPerSecond(uint64_t bytes, double seconds) {
 
 void PrintRepetition(uint64_t number, const Repetition& r) {
   std::printf(
-      "repetition %llu: redirect %.3f s, pipe relay %.3f s, host %.3f s, ratio %.3f, "
-      "output_log.txt %llu bytes\n",
+      "repetition %llu: redirect %.3f s, pipe relay %.3f s, host %.3f s (host CPU %.2f s), "
+      "ratio %.3f, output_log.txt %llu bytes\n",
       static_cast<unsigned long long>(number), r.redirect_seconds, r.relay_seconds, r.host_seconds,
-      r.redirect_seconds / r.host_seconds, static_cast<unsigned long long>(r.log_bytes));
+      r.host_cpu_seconds, r.redirect_seconds / r.host_seconds,
+      static_cast<unsigned long long>(r.log_bytes));
 }
 
 void PrintReport(const Options& options, const std::vector<Repetition>& repetitions) {
@@ -393,7 +423,9 @@ void PrintReport(const Options& options, const std::vector<Repetition>& repetiti
   std::vector<double> host;
   std::vector<double> ratio;
   std::vector<double> relay_ratio;
+  std::vector<double> host_cpu;
   for (const Repetition& r : repetitions) {
+    host_cpu.push_back(r.host_cpu_seconds);
     redirect.push_back(MegabytesPerSecond(options.bytes, r.redirect_seconds));
     relay.push_back(MegabytesPerSecond(options.bytes, r.relay_seconds));
     host.push_back(MegabytesPerSecond(options.bytes, r.host_seconds));
@@ -406,6 +438,7 @@ void PrintReport(const Options& options, const std::vector<Repetition>& repetiti
   Summary h = Summarize(host);
   Summary q = Summarize(ratio);
   Summary pq = Summarize(relay_ratio);
+  Summary c = Summarize(host_cpu);
 
   std::printf(
       "\nstdout throughput, %llu bytes in lines of %llu bytes, %zu repetitions "
@@ -418,6 +451,8 @@ void PrintReport(const Options& options, const std::vector<Repetition>& repetiti
               p.min, p.max);
   std::printf("  through the host (POST .. final)     %8.1f MB/s  [%.1f .. %.1f]\n", h.median,
               h.min, h.max);
+  std::printf("  host process CPU time (user + sys)   %8.2f s     [%.2f .. %.2f]\n", c.median,
+              c.min, c.max);
   std::printf("  ratio host / redirect                %8.3f       [%.3f .. %.3f]\n", q.median,
               q.min, q.max);
   std::printf("  ratio host / pipe relay              %8.3f       [%.3f .. %.3f]\n", pq.median,

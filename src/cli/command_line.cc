@@ -22,7 +22,7 @@ class Parser {
             "webjobs") {
     app_.set_version_flag("--version", std::string(kWebjobsVersion));
     app_.require_subcommand(1);
-    app_.add_option("--url", line_.client.url, "URL of the webjobs host (environment: WEBJOBS_URL)")
+    app_.add_option("--url", line_.client.url, "URL of the webjobs host")
         ->envname("WEBJOBS_URL")
         ->capture_default_str();
     AddServe();
@@ -73,19 +73,23 @@ class Parser {
     serve_.log_level = serve->add_option("--log-level", log_level_, "Log level (default info)")
                            ->check(CLI::IsMember(kLogLevels));
     serve_.max_upload_bytes =
-        serve->add_option("--max-upload-bytes", max_upload_bytes_, "Largest upload body in bytes")
+        serve
+            ->add_option("--max-upload-bytes", max_upload_bytes_,
+                         "Largest upload body in bytes (default 268435456, 256 MiB)")
             ->check(CLI::PositiveNumber);
-    serve_.max_unpacked_bytes = serve
-                                    ->add_option("--max-unpacked-bytes", max_unpacked_bytes_,
-                                                 "Largest unpacked size of a job zip in bytes")
-                                    ->check(CLI::PositiveNumber);
-    serve_.max_zip_entries =
-        serve->add_option("--max-zip-entries", max_zip_entries_, "Most entries in a job zip")
+    serve_.max_unpacked_bytes =
+        serve
+            ->add_option("--max-unpacked-bytes", max_unpacked_bytes_,
+                         "Largest unpacked size of a job zip in bytes (default 1073741824, 1 GiB)")
             ->check(CLI::PositiveNumber);
+    serve_.max_zip_entries = serve
+                                 ->add_option("--max-zip-entries", max_zip_entries_,
+                                              "Most entries in a job zip (default 20000)")
+                                 ->check(CLI::PositiveNumber);
     serve_.max_compression_ratio =
         serve
             ->add_option("--max-compression-ratio", max_compression_ratio_,
-                         "Largest unpacked-to-packed size ratio of a zip entry")
+                         "Largest unpacked-to-packed size ratio of a zip entry (default 200)")
             ->check(CLI::PositiveNumber);
   }
 

@@ -16,6 +16,9 @@ namespace webjobs {
 namespace {
 
 constexpr time_t kKeepAliveTimeoutSeconds = 2;
+// A client that polls (the CLI waiting for a run) reuses one connection for
+// this many requests before httplib closes it.
+constexpr size_t kKeepAliveMaxRequests = 1000;
 constexpr auto kStartTimeout = std::chrono::seconds(5);
 
 // httplib 0.11 applies a request's Range header to every response body,
@@ -90,29 +93,40 @@ void ApiServer::Configure() {
     ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   server_->set_keep_alive_timeout(kKeepAliveTimeoutSeconds);
+  server_->set_keep_alive_max_count(kKeepAliveMaxRequests);
+  // httplib sends headers and body in separate writes; with Nagle's
+  // algorithm on, the body then waits for the client's delayed ACK (about
+  // 40 ms on Linux) on every response.
+  server_->set_tcp_nodelay(true);
   server_->set_payload_max_length(options_.max_upload_bytes);
 
+  RegisterRoutes();
+  InstallErrorHandler();
+}
+
+void ApiServer::RegisterRoutes() {
   // Every route goes through Dispatch, which routes on the raw target. The
   // ContentReader forms keep httplib from reading bodies on its own. The
   // ".*" patterns are safe for std::regex's recursion because httplib
   // rejects request lines over 8 KiB with 414 before routing.
-  server_->Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
+  auto without_body = [this](const httplib::Request& request, httplib::Response& response) {
     Dispatch(request, response, nullptr);
-  });
+  };
   auto with_body = [this](const httplib::Request& request, httplib::Response& response,
                           const httplib::ContentReader& reader) {
     Dispatch(request, response, &reader);
   };
+  server_->Get(".*", without_body);
   server_->Post(".*", with_body);
   server_->Put(".*", with_body);
   server_->Delete(".*", with_body);
   // Unused methods are routed too: httplib would otherwise read a PATCH
   // body into memory before it returns 404.
   server_->Patch(".*", with_body);
-  server_->Options(".*", [this](const httplib::Request& request, httplib::Response& response) {
-    Dispatch(request, response, nullptr);
-  });
+  server_->Options(".*", without_body);
+}
 
+void ApiServer::InstallErrorHandler() {
   uint64_t max_upload_bytes = options_.max_upload_bytes;
   httplib::Server::HandlerWithResponse error_handler = [max_upload_bytes](
                                                            const httplib::Request& request,

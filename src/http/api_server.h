@@ -63,6 +63,8 @@ class ApiServer {
 
  private:
   void Configure();
+  void RegisterRoutes();
+  void InstallErrorHandler();
   void Dispatch(const httplib::Request& request, httplib::Response& response,
                 const httplib::ContentReader* reader);
   void HandleRoute(const Route& route, RequestContext& context, httplib::Response& response);

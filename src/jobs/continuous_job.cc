@@ -129,7 +129,7 @@ void ContinuousJob::OnExit(const ProcessOutcome& outcome) {
   if (state_ == State::kStopping || !MayRun()) {
     state_ = State::kStopped;
     WriteLog(SystemLevel::kInfo, "Process ended (" + how + "); status changed to Stopped");
-    if (on_stopped_) std::exchange(on_stopped_, nullptr)();
+    for (auto& callback : std::exchange(on_stopped_, {})) callback();
     // A reload stops the old process and starts the new files.
     if (MayRun()) Launch();
     return;
@@ -203,7 +203,7 @@ void ContinuousJob::Shutdown(const std::string& reason, std::function<void()> do
   shutting_down_ = true;
   BeginStop(reason);
   if (state_ == State::kStopping) {
-    on_stopped_ = std::move(done);
+    on_stopped_.push_back(std::move(done));
     return;
   }
   (void)KillJobProcesses(0, Marker());

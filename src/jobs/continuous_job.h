@@ -70,7 +70,7 @@ class ContinuousJob {
   std::optional<JobLogWriter> log_;
   std::unique_ptr<JobProcess> process_;
   EventLoop::TimerId restart_timer_ = 0;
-  std::function<void()> on_stopped_;
+  std::vector<std::function<void()>> on_stopped_;  // every Shutdown() caller waits
   std::optional<std::string> last_error_;
 };
 

@@ -108,7 +108,7 @@ std::string FormatRunId(TimePoint time) {
   auto tenths_of_ms = date::floor<std::chrono::duration<int64_t, std::ratio<1, 10000>>>(time);
   auto seconds = date::floor<std::chrono::seconds>(time);
   int64_t fraction = (tenths_of_ms - seconds).count();
-  char suffix[8];
+  char suffix[24];
   std::snprintf(suffix, sizeof suffix, "%04lld", static_cast<long long>(fraction));
   return date::format("%Y%m%d%H%M%S", seconds) + suffix;
 }

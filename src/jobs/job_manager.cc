@@ -146,7 +146,7 @@ void JobManager::AddJob(JobDefinition definition) {
 // by PUT settings). Our own writes come back here too; an unchanged
 // fingerprint tells them apart.
 void JobManager::Reload(JobType type, const std::string& name, bool force) {
-  if (shutting_down_ || !ValidateJobName(name).ok()) return;
+  if (shutting_down_ || removing_.count(name) || !ValidateJobName(name).ok()) return;
   auto found = jobs_.find(name);
   if (found != jobs_.end() && found->second.type != type) return;
   std::filesystem::path dir = context_.paths.JobDir(type, name);
@@ -190,11 +190,13 @@ void JobManager::RemoveJob(const std::string& name, const std::string& reason,
   auto found = jobs_.find(name);
   if (found == jobs_.end()) return done();
   JobType type = found->second.type;
+  removing_.insert(name);
   auto finish = [this, name, type, done = std::move(done)] {
     // Erase in a later turn: the job's own callback may be on the stack.
     context_.loop.Post([this, name, type, done] {
       (void)KillJobProcesses(0, MakeJobMarker(context_.config.instance_id, type, name));
       jobs_.erase(name);
+      removing_.erase(name);
       spdlog::info("event=job_removed job={} type={}", name, TypeText(type));
       done();
     });
@@ -219,7 +221,7 @@ void JobManager::Shutdown(std::function<void()> done) {
 
 const JobManager::ManagedJob* JobManager::Find(JobType type, const std::string& name) const {
   auto found = jobs_.find(name);
-  if (found == jobs_.end() || found->second.type != type) return nullptr;
+  if (found == jobs_.end() || found->second.type != type || removing_.count(name)) return nullptr;
   return &found->second;
 }
 
@@ -260,7 +262,7 @@ std::vector<JobView> JobManager::List(std::optional<JobType> type) const {
   for (JobType listed : {JobType::kTriggered, JobType::kContinuous}) {
     if (type && *type != listed) continue;
     for (const auto& [name, job] : jobs_) {
-      if (job.type == listed) views.push_back(ViewOf(job));
+      if (job.type == listed && !removing_.count(name)) views.push_back(ViewOf(job));
     }
   }
   return views;
@@ -290,6 +292,10 @@ void JobManager::Activate(JobType type, const std::string& name,
                           std::function<void(Result<DeployResult>)> reply) {
   if (shutting_down_) return reply(Unavailable("the host is shutting down"));
   if (Status free = CheckNameFree(type, name); !free.ok()) return reply(free.error());
+  if (removing_.count(name)) {
+    return reply(Conflict("job \"" + name + "\" is being deleted; deploy it again once the "
+                          "delete has finished"));
+  }
   std::filesystem::path job_dir = context_.paths.JobDir(type, name);
   if (Status swapped = ActivateStaged(staged_dir, job_dir); !swapped.ok()) {
     return reply(swapped.error());

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/log.h"
+#include "process/orphan_reaper.h"
 #include "process/process_tree.h"
 
 namespace webjobs {
@@ -112,12 +113,13 @@ bool JobProcess::DrainPipe(OutputStream stream) {
   int fd = stream == OutputStream::kStdout ? child_.stdout_fd() : child_.stderr_fd();
   if (fd < 0) return false;
   LineFramer& framer = stream == OutputStream::kStdout ? stdout_framer_ : stderr_framer_;
-  auto sink = [this, stream](std::string_view line) { log_.WriteOutput(stream, line); };
+  auto sink = [this, stream](std::string_view line) { log_.WriteFramedOutput(stream, line); };
 
   size_t total = 0;
   while (total < kMaxBytesPerWake) {
     ssize_t count = read(fd, buffer.data(), buffer.size());
     if (count > 0) {
+      log_.RefreshTime();
       framer.Feed(std::string_view(buffer.data(), static_cast<size_t>(count)), sink);
       total += static_cast<size_t>(count);
       continue;
@@ -148,6 +150,9 @@ void JobProcess::OnExited() {
   loop_.UnwatchFd(child_.pidfd());
   exited_ = true;
   TrackedPids().erase(child_.pid());
+  // An orphan that exited while this zombie stood before it in the wait
+  // queue can be reaped now.
+  ReapOrphans([](pid_t pid) { return IsTracked(pid); });
 
   // The main process is gone; whatever it left in the pipes is its last
   // output. A background child may still hold the pipes open, so read what
@@ -155,7 +160,8 @@ void JobProcess::OnExited() {
   for (OutputStream stream : {OutputStream::kStdout, OutputStream::kStderr}) {
     if (DrainPipe(stream)) {
       LineFramer& framer = stream == OutputStream::kStdout ? stdout_framer_ : stderr_framer_;
-      framer.Finish([this, stream](std::string_view line) { log_.WriteOutput(stream, line); });
+      framer.Finish(
+          [this, stream](std::string_view line) { log_.WriteFramedOutput(stream, line); });
     }
     ClosePipe(stream);
   }

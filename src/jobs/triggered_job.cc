@@ -219,7 +219,7 @@ void TriggeredJob::FinishRun(const std::string& status, const std::string& error
   context_.loop.Post([process = std::shared_ptr<JobProcess>(std::move(run->process))] {});
 
   if (shutting_down_) {
-    if (on_shutdown_) std::exchange(on_shutdown_, nullptr)();
+    for (auto& callback : std::exchange(on_shutdown_, {})) callback();
     return;
   }
   if (!queued_slots_.empty()) {
@@ -278,7 +278,7 @@ void TriggeredJob::Shutdown(const std::string& reason, std::function<void()> don
   next_slot_.reset();
   if (active_ && active_->process) {
     active_->host_shutdown = true;
-    on_shutdown_ = std::move(done);
+    on_shutdown_.push_back(std::move(done));
     active_->process->RequestStop(reason);
     return;
   }

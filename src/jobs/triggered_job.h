@@ -93,7 +93,7 @@ class TriggeredJob {
   std::string last_run_id_;
   bool shutting_down_ = false;
   std::string shutdown_reason_;
-  std::function<void()> on_shutdown_;
+  std::vector<std::function<void()>> on_shutdown_;  // every Shutdown() caller waits
   // Callbacks that outlive a loop turn hold a weak_ptr to this and do
   // nothing once the job is gone (deleted while a store write was queued).
   std::shared_ptr<int> lifetime_ = std::make_shared<int>(0);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -84,6 +85,20 @@ JobLogWriter::~JobLogWriter() {
 void JobLogWriter::WriteOutput(OutputStream stream, std::string_view text) {
   Append(OutputTag(stream), text);
 }
+
+void JobLogWriter::WriteFramedOutput(OutputStream stream, std::string_view line) {
+  assert(line.find_first_of("\r\n") == std::string_view::npos);
+  if (prefix_.empty()) RefreshPrefix();
+  std::string_view tag = OutputTag(stream);
+  RotateIfFull(prefix_.size() + tag.size() + line.size() + 1);
+  buffer_.append(prefix_);
+  buffer_.append(tag);
+  buffer_.append(line);
+  buffer_.push_back('\n');
+  if (buffer_.size() >= options_.buffer_bytes) Remember(WriteBuffer());
+}
+
+void JobLogWriter::RefreshTime() { RefreshPrefix(); }
 
 void JobLogWriter::WriteSystem(SystemLevel level, std::string_view text) {
   Append(SystemTag(level), text);

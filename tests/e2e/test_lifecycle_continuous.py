@@ -146,6 +146,18 @@ def test_delete_stops_job_and_kills_processes(host):
     assert not host.job_dir("continuous", "gone").exists(), "expected the job folder to be removed"
 
 
+def test_delete_of_job_ignoring_shutdown_answers_after_kill(host):
+    # The delete waits out stopping_wait_time (longer than the file
+    # watcher's quiet period), then kills the job and answers.
+    script = 'trap "" TERM\necho start\nwhile true; do sleep 0.3; done\n'
+    host.deploy_zip("deaf", "continuous", {"run.sh": script}, settings={"stopping_wait_time": 3})
+    host.wait_for_log_line("deaf", "start")
+    host.expect(host.request("DELETE", "/api/continuouswebjobs/deaf"), 200, "DELETE")
+    wait_for(lambda: host.job_processes("continuous", "deaf") == {}, 15,
+             "no process of the deleted job")
+    host.expect(host.request("GET", "/api/continuouswebjobs/deaf"), 404, "GET after DELETE")
+
+
 def test_redeploy_restarts_job_with_new_version(host):
     script = 'echo "version {v} pid $$"\n' + WAIT_FOR_SHUTDOWN
     host.deploy_zip("redeploy", "continuous", {"run.sh": script.format(v=1)})

@@ -280,5 +280,24 @@ TEST(JobLogWriterTest, WriteErrorIsReportedByFlush) {
   EXPECT_TRUE(writer->Flush().ok());  // reported once, and nothing is left to write
 }
 
+TEST(JobLogWriterTest, FramedOutputUsesTimeOfLastRefresh) {
+  TempDir dir;
+  FakeClock clock(kStart);
+  JobLogWriter writer = OpenWriter(dir.path() / "log.txt", clock);
+
+  writer.RefreshTime();
+  writer.WriteFramedOutput(OutputStream::kStdout, "one");
+  clock.Advance(std::chrono::seconds(5));
+  writer.WriteFramedOutput(OutputStream::kStderr, "two");
+  writer.RefreshTime();
+  writer.WriteFramedOutput(OutputStream::kStdout, "three");
+  ASSERT_TRUE(writer.Flush().ok());
+
+  EXPECT_EQ(ReadFile(dir.path() / "log.txt"),
+            "[12/04/2026 19:30:15 > i: INFO] one\n"
+            "[12/04/2026 19:30:15 > i: ERR ] two\n"
+            "[12/04/2026 19:30:20 > i: INFO] three\n");
+}
+
 }  // namespace
 }  // namespace webjobs
