@@ -4,7 +4,7 @@
 #   python-worker  continuous  continuous-python-worker/run.py, as a zip
 #   bash-report    triggered   triggered-bash-report/run.sh, as a single file
 #   node-schedule  triggered   scheduled-node/run.js + settings.job, as a zip
-#   java-hello     triggered   hello.jar built from java-hello/src, in a zip
+#   java-hello     triggered   hello.jar built from java-hello/src
 #
 # Usage: examples/deploy.sh
 # Environment:
@@ -37,14 +37,12 @@ zip -q -j "$package_dir/node-schedule.zip" \
   "$examples_dir/scheduled-node/run.js" "$examples_dir/scheduled-node/settings.job"
 "$webjobs" deploy "$package_dir/node-schedule.zip" --name node-schedule --type triggered
 
-# Java: only the built jar goes into the package, not the sources. The
-# jar is wrapped in a zip because a jar is itself a zip archive and must
-# not be unpacked on upload.
+# Java: only the built jar is deployed, not the sources. The CLI uploads a
+# .jar as one file, and the host runs it with java -jar.
 hello_jar="${HELLO_JAR:-$package_dir/hello.jar}"
 if [[ ! -f "$hello_jar" ]]; then
   "$examples_dir/java-hello/build.sh" "$hello_jar"
 fi
-(cd "$(dirname "$hello_jar")" && zip -q "$package_dir/java-hello.zip" "$(basename "$hello_jar")")
-"$webjobs" deploy "$package_dir/java-hello.zip" --name java-hello --type triggered
+"$webjobs" deploy "$hello_jar" --name java-hello --type triggered
 
 echo "deployed python-worker, bash-report, node-schedule and java-hello to $WEBJOBS_URL"

@@ -9,7 +9,11 @@
 namespace webjobs {
 
 Result<bool> IsZipFile(const std::filesystem::path& file) {
-  if (ToLowerAscii(file.extension().string()) == ".zip") return true;
+  std::string extension = ToLowerAscii(file.extension().string());
+  if (extension == ".zip") return true;
+  // A Java archive is a zip too, but it is the job itself (run with
+  // java -jar), not a package to unpack.
+  if (extension == ".jar" || extension == ".war") return false;
   std::ifstream stream(file, std::ios::binary);
   if (!stream) return IoError("failed to open " + file.string());
   std::array<char, 4> magic{};

@@ -9,9 +9,11 @@
 
 namespace webjobs {
 
-// True when `file` is a zip: its name ends in ".zip" (any case) or it
-// starts with a zip signature ("PK\3\4" for a local file header, "PK\5\6"
-// for an empty archive). kIo when the file cannot be read.
+// True when `file` is a zip package: its name ends in ".zip" (any case) or
+// it starts with a zip signature ("PK\3\4" for a local file header,
+// "PK\5\6" for an empty archive). A ".jar" or ".war" file is never a
+// package, because the file itself is the job. kIo when the file cannot be
+// read.
 Result<bool> IsZipFile(const std::filesystem::path& file);
 
 // Returns a Content-Disposition value naming `file_name`:

@@ -143,8 +143,8 @@ void JobManager::AddJob(JobDefinition definition) {
 }
 
 // Called after files in the job's folder changed (by hand, by a deploy or
-// by PUT settings). Our own writes come back here too; an unchanged
-// fingerprint tells them apart.
+// by PUT settings). Our own writes come back here too, and an unchanged
+// fingerprint distinguishes them from real changes.
 void JobManager::Reload(JobType type, const std::string& name, bool force) {
   if (shutting_down_ || removing_.count(name) || !ValidateJobName(name).ok()) return;
   auto found = jobs_.find(name);
@@ -319,7 +319,7 @@ void JobManager::Delete(JobType type, const std::string& name, std::function<voi
   bool on_disk = std::filesystem::exists(job_dir, error);
   auto found = jobs_.find(name);
   bool loaded = found != jobs_.end() && found->second.type == type;
-  if (!on_disk && !loaded) return reply(Status::Ok());  // Kudu answers 200 for a missing job
+  if (!on_disk && !loaded) return reply(Status::Ok());  // Kudu returns 200 for a missing job
 
   // Move the folder out of the jobs tree first, so the watcher cannot load
   // it again while the job stops.

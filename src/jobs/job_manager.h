@@ -80,7 +80,7 @@ class JobManager {
   std::map<std::string, ManagedJob> jobs_;
   std::unique_ptr<JobWatcher> watcher_;
   bool shutting_down_ = false;
-  // Jobs whose removal has started; file events for them are ignored, so
+  // Jobs whose removal has started. File events for them are ignored, so
   // the folder moved away by a delete is not reported as a second removal.
   std::set<std::string> removing_;
 };

@@ -107,7 +107,7 @@ void JobProcess::OnOutput(OutputStream stream) {
   if (!open) ClosePipe(stream);
 }
 
-// Reads what the pipe holds now. Returns false at end of file.
+// Reads the bytes the pipe contains now. Returns false at end of file.
 bool JobProcess::DrainPipe(OutputStream stream) {
   static thread_local std::string buffer(kReadChunk, '\0');
   int fd = stream == OutputStream::kStdout ? child_.stdout_fd() : child_.stderr_fd();
@@ -231,8 +231,8 @@ void JobProcess::KillNow(const std::string& reason) {
 }
 
 void JobProcess::KillAll() {
-  // Once the leader is reaped its pid, and so the group id, may belong to
-  // an unrelated process; from then on only the marker finds the job.
+  // Once the leader is reaped, its pid (and so the group id) may belong to
+  // an unrelated process. From then on only the marker finds the job.
   pid_t group = exited_ ? 0 : child_.process_group();
   Result<size_t> killed = KillJobProcesses(group, options_.marker_entry);
   if (!killed.ok()) {

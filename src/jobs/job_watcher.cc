@@ -109,9 +109,9 @@ void JobWatcher::OnReadable() {
   }
   if (pending_.empty()) return;
   // Report once the tree has been quiet for the debounce period, so a long
-  // copy is loaded whole; but no later than kMaxDebounceFactor periods
-  // after the first event, so a job that keeps writing into its own folder
-  // cannot hold off reloads forever.
+  // copy is loaded whole. Report no later than kMaxDebounceFactor periods
+  // after the first event, because a job that keeps writing into its own
+  // folder must not hold off reloads forever.
   auto now = std::chrono::steady_clock::now();
   if (debounce_timer_ == 0) first_pending_at_ = now;
   auto deadline = std::min(now + debounce_, first_pending_at_ + debounce_ * kMaxDebounceFactor);

@@ -41,6 +41,12 @@ TEST_F(UploadFileTest, DetectsZipByExtension) {
   EXPECT_TRUE(*zip);
 }
 
+TEST_F(UploadFileTest, JarIsUploadedAsOneFile) {
+  Result<bool> jar = IsZipFile(Write("hello.jar", std::string("PK\x03\x04rest", 8)));
+  ASSERT_TRUE(jar.ok());
+  EXPECT_FALSE(*jar);
+}
+
 TEST_F(UploadFileTest, ScriptIsNotZip) {
   Result<bool> script = IsZipFile(Write("run.sh", "#!/bin/sh\necho hi\n"));
   Result<bool> tiny = IsZipFile(Write("x", "PK"));
