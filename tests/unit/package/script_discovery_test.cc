@@ -140,9 +140,9 @@ TEST_F(ScriptDiscoveryTest, MissingFolderIsNotFound) {
   EXPECT_EQ(entry.error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(ScriptDiscoveryTest, SortsNamesBytewise) {
+TEST_F(ScriptDiscoveryTest, SortsNamesIgnoringCase) {
   Files({"b.sh", "a.sh", "B.sh"});
-  EXPECT_EQ(Discover(), "B.sh");
+  EXPECT_EQ(Discover(), "a.sh");
 }
 
 TEST_F(ScriptDiscoveryTest, RunOfEarliestTypeWinsAmongRuns) {
