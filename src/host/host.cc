@@ -73,6 +73,13 @@ Result<ScriptRunners> BuildRunners(const HostConfig& config) {
 JobsConfig ToJobsConfig(const HostConfig& config) {
   JobsConfig jobs;
   jobs.instance_id = config.instance_id;
+  std::error_code error;
+  std::filesystem::path root = std::filesystem::weakly_canonical(config.root, error);
+  uint64_t digest = 1469598103934665603ull;
+  for (unsigned char ch : (error ? config.root : root).string()) digest = (digest ^ ch) * 1099511628211ull;
+  char suffix[24];
+  std::snprintf(suffix, sizeof suffix, "%08llx", static_cast<unsigned long long>(digest & 0xffffffffull));
+  jobs.marker_scope = config.instance_id + "-" + suffix;
   jobs.restart_delay = config.restart_delay;
   jobs.restart_quick_exit = config.restart_quick_exit;
   jobs.idle_timeout = config.idle_timeout;

@@ -94,8 +94,6 @@ Result<DeployRequest> DescribeUpload(const Route& route, const httplib::Request&
   }
   Result<std::string> raw_name = ParseContentDispositionFileName(disposition);
   if (!raw_name.ok()) return raw_name.error();
-  Result<std::string> file_name = SanitizeUploadFileName(*raw_name);
-  if (!file_name.ok()) return file_name.error();
   Result<std::optional<bool>> singleton = ParseSingleton(request);
   if (!singleton.ok()) return singleton.error();
 
@@ -103,7 +101,16 @@ Result<DeployRequest> DescribeUpload(const Route& route, const httplib::Request&
   deploy.type = *route.type;
   deploy.name = route.job_name;
   deploy.is_zip = IsZipMediaType(MediaType(request));
-  deploy.file_name = std::move(file_name.value());
+  // A zip's own file name is never stored, so only a single file's name
+  // has to be a valid file name (a job named with 255 bytes uploads as
+  // "<name>.zip").
+  if (!deploy.is_zip) {
+    Result<std::string> file_name = SanitizeUploadFileName(*raw_name);
+    if (!file_name.ok()) return file_name.error();
+    deploy.file_name = std::move(file_name.value());
+  } else {
+    deploy.file_name = *raw_name;
+  }
   if (request.has_param("schedule")) deploy.schedule = request.get_param_value("schedule");
   deploy.singleton = *singleton;
   return deploy;

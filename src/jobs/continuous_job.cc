@@ -34,7 +34,7 @@ bool ContinuousJob::MayRun() const {
 }
 
 std::string ContinuousJob::Marker() const {
-  return MakeJobMarker(context_.config.instance_id, JobType::kContinuous, definition_.name);
+  return MakeJobMarker(context_.config.MarkerScope(), JobType::kContinuous, definition_.name);
 }
 
 void ContinuousJob::EnsureLog() {

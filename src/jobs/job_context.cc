@@ -35,7 +35,10 @@ std::vector<std::string> BuildEnvironment(const JobContext& context,
   for (const std::string& entry : context.base_environment) {
     // Variables the host sets itself are not inherited, so a stale value
     // from the host's own environment cannot leak into a job.
-    if (entry.rfind("WEBJOBS_", 0) == 0 || entry.rfind("PYTHONUNBUFFERED=", 0) == 0) continue;
+    if (entry.rfind("WEBJOBS_", 0) == 0 || entry.rfind("PYTHONUNBUFFERED=", 0) == 0 ||
+        entry.rfind("PWD=", 0) == 0) {
+      continue;
+    }
     environment.push_back(entry);
   }
   std::string type(JobTypeName(definition.type));

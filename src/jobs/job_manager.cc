@@ -101,7 +101,7 @@ void JobManager::LoadAll() {
       }
       // Processes left by a host that was killed must not run on beside
       // the new ones.
-      (void)KillJobProcesses(0, MakeJobMarker(context_.config.instance_id, type, name));
+      (void)KillJobProcesses(0, MakeJobMarker(context_.config.MarkerScope(), type, name));
       if (jobs_.count(name)) {
         spdlog::error("event=job_skipped job={} type={} reason=\"a {} job of that name exists\"",
                       name, TypeText(type), TypeText(jobs_.at(name).type));
@@ -194,7 +194,7 @@ void JobManager::RemoveJob(const std::string& name, const std::string& reason,
   auto finish = [this, name, type, done = std::move(done)] {
     // Erase in a later turn: the job's own callback may be on the stack.
     context_.loop.Post([this, name, type, done] {
-      (void)KillJobProcesses(0, MakeJobMarker(context_.config.instance_id, type, name));
+      (void)KillJobProcesses(0, MakeJobMarker(context_.config.MarkerScope(), type, name));
       jobs_.erase(name);
       removing_.erase(name);
       spdlog::info("event=job_removed job={} type={}", name, TypeText(type));
@@ -326,7 +326,7 @@ void JobManager::Delete(JobType type, const std::string& name, std::function<voi
   std::filesystem::path doomed;
   if (on_disk) {
     std::filesystem::create_directories(context_.paths.StagingRoot(), error);
-    doomed = context_.paths.StagingRoot() / (".deleted-" + name + "-" + RandomSuffix());
+    doomed = context_.paths.StagingRoot() / (".deleted-" + RandomSuffix());
     std::filesystem::rename(job_dir, doomed, error);
     if (error) {
       return reply(IoError("cannot delete " + job_dir.string() + ": " + error.message()));

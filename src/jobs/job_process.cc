@@ -64,7 +64,8 @@ JobProcess::JobProcess(EventLoop& loop, JobLogWriter& log, JobProcessOptions opt
       child_(std::move(child)),
       on_exit_(std::move(on_exit)),
       started_at_(std::chrono::steady_clock::now()),
-      last_output_at_(started_at_) {
+      last_output_at_(started_at_),
+      last_cpu_change_at_(started_at_) {
   TrackedPids().insert(child_.pid());
 }
 
@@ -93,6 +94,12 @@ Status JobProcess::Watch() {
   if (!status.ok()) return status;
   status = loop_.WatchFd(child_.pidfd(), EPOLLIN, [this](uint32_t) { OnExited(); });
   if (!status.ok()) return status;
+  if (options_.idle_timeout.count() > 0) {
+    // The baseline for the first check, so a run idle from its start is
+    // killed after one timeout rather than one check later.
+    Result<uint64_t> ticks = SumCpuTicks(FindMarkedProcesses(options_.marker_entry));
+    if (ticks.ok()) last_cpu_ticks_ = ticks.value();
+  }
   ArmIdleTimer();
   return Status::Ok();
 }
@@ -246,31 +253,30 @@ void JobProcess::KillAll() {
 
 void JobProcess::ArmIdleTimer() {
   if (options_.idle_timeout.count() <= 0 || exited_) return;
-  idle_timer_ = loop_.AddTimer(last_output_at_ + options_.idle_timeout, [this] {
-    idle_timer_ = 0;
-    OnIdleTimer();
-  });
+  // Checks run a few times per timeout, so a run is killed between one and
+  // about 1.2 timeouts after its last output and CPU time.
+  auto interval = std::max<std::chrono::steady_clock::duration>(
+      options_.idle_timeout / kIdleChecksPerTimeout, std::chrono::milliseconds(250));
+  idle_timer_ = loop_.AddTimerAfter(std::chrono::duration_cast<std::chrono::milliseconds>(interval),
+                                    [this] {
+                                      idle_timer_ = 0;
+                                      OnIdleTimer();
+                                    });
 }
 
-// Kudu's rule: kill only when a whole timeout passed with neither output
-// nor CPU time in the job's processes. The first CPU sample after a quiet
-// period counts as progress; the kill needs a second, unchanged sample one
-// timeout later.
+// The run is idle once a whole timeout passed with neither output nor a
+// change in the CPU time of the job's processes (Kudu's rule). Sampling CPU
+// time scans /proc, so it happens only on these checks.
 void JobProcess::OnIdleTimer() {
   auto now = std::chrono::steady_clock::now();
-  if (now - last_output_at_ < options_.idle_timeout) {
-    last_cpu_ticks_.reset();
-    ArmIdleTimer();
-    return;
-  }
   Result<uint64_t> ticks = SumCpuTicks(FindMarkedProcesses(options_.marker_entry));
   uint64_t current = ticks.ok() ? ticks.value() : 0;
   if (!last_cpu_ticks_ || *last_cpu_ticks_ != current) {
     last_cpu_ticks_ = current;
-    idle_timer_ = loop_.AddTimer(now + options_.idle_timeout, [this] {
-      idle_timer_ = 0;
-      OnIdleTimer();
-    });
+    last_cpu_change_at_ = now;
+  }
+  if (now - std::max(last_output_at_, last_cpu_change_at_) < options_.idle_timeout) {
+    ArmIdleTimer();
     return;
   }
   killed_idle_ = true;

@@ -99,6 +99,8 @@ class JobProcess {
   std::chrono::steady_clock::time_point started_at_;
   std::chrono::steady_clock::time_point last_output_at_;
   std::optional<uint64_t> last_cpu_ticks_;
+  std::chrono::steady_clock::time_point last_cpu_change_at_;
+  static constexpr int kIdleChecksPerTimeout = 8;
   bool stop_requested_ = false;
   bool killed_on_timeout_ = false;
   bool killed_idle_ = false;

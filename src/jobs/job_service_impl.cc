@@ -85,7 +85,9 @@ Result<std::filesystem::path> JobServiceImpl::StagePackage(const DeployRequest& 
                                                            std::vector<std::string>& warnings) {
   std::error_code error;
   std::filesystem::create_directories(paths_.StagingRoot(), error);
-  std::filesystem::path staged = paths_.StagingRoot() / (request.name + "-" + RandomName());
+  // The job name stays out of the folder name, so a name of 255 bytes
+  // still fits the file system's limit on one path component.
+  std::filesystem::path staged = paths_.StagingRoot() / RandomName();
   Result<StagedPackage> package = [&]() -> Result<StagedPackage> {
     if (request.is_zip) return StageZip(request.body_path, staged, limits_);
     Result<std::string> file_name = SanitizeUploadFileName(request.file_name);

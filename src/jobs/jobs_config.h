@@ -9,6 +9,11 @@ namespace webjobs {
 
 struct JobsConfig {
   std::string instance_id;
+  // Part of every job process's marker: the instance id plus a digest of
+  // the data root, so two hosts on one machine (different roots, maybe the
+  // same instance id) never find, and kill, each other's processes.
+  // Empty means instance_id.
+  std::string marker_scope;
   std::chrono::seconds restart_delay{60};  // after a run that lived less than restart_quick_exit
   std::chrono::seconds restart_quick_exit{120};
   std::chrono::seconds idle_timeout{120};  // triggered runs; 0 disables
@@ -20,6 +25,8 @@ struct JobsConfig {
   // Kudu's catch-up limit: after downtime, a missed slot at most this old
   // runs once at start.
   std::chrono::seconds catch_up_limit{600};
+
+  const std::string& MarkerScope() const { return marker_scope.empty() ? instance_id : marker_scope; }
 };
 
 }  // namespace webjobs

@@ -30,7 +30,7 @@ TriggeredJob::~TriggeredJob() {
 }
 
 std::string TriggeredJob::Marker() const {
-  return MakeJobMarker(context_.config.instance_id, JobType::kTriggered, definition_.name);
+  return MakeJobMarker(context_.config.MarkerScope(), JobType::kTriggered, definition_.name);
 }
 
 std::optional<RunRecord> TriggeredJob::ActiveRun() const {

@@ -110,9 +110,10 @@ void TriggeredJob::ArmSchedule(TimePoint after, bool at_start) {
     size_t skipped = missed.size() - to_run.size();
     if (skipped > 0) {
       SchedulerLog(SystemLevel::kWarn,
-                   std::to_string(skipped) + " scheduled run(s) missed" +
-                       (at_start ? " while the host was down" : "") + "; the newest was due at " +
-                       FormatSlot(missed.back(), zone) + " (catch_up policy \"" +
+                   std::to_string(missed.size()) + " scheduled run(s) missed" +
+                       (at_start ? " while the host was down" : "") + ", the newest due at " +
+                       FormatSlot(missed.back(), zone) + "; " + std::to_string(to_run.size()) +
+                       " run now and " + std::to_string(skipped) + " skipped (catch_up policy \"" +
                        std::string(CatchUpPolicyName(policy)) + "\")");
       spdlog::warn("event=schedule_missed job={} count={} newest={}", definition_.name, skipped,
                    FormatSlot(missed.back(), zone));

@@ -155,7 +155,17 @@ def live_processes():
         yield pid, environ.split(b"\0"), cmdline.replace(b"\0", b" ").decode(errors="replace")
 
 
+_SCOPE_DIGEST = re.compile(rb"^(WEBJOBS_JOB_MARKER=[^:]*)-[0-9a-f]{8}(:|$)")
+
+
+def _without_root_digest(entry):
+    """Drop the data-root digest the host appends to its instance id in
+    markers ("WEBJOBS_JOB_MARKER=inst-1a2b3c4d:type:name" -> "...=inst:type:name")."""
+    return _SCOPE_DIGEST.sub(rb"\1\2", entry)
+
+
 def _marker_matches(entry, marker_prefix):
+    entry = _without_root_digest(entry)
     return entry == marker_prefix or entry.startswith(marker_prefix + b":")
 
 
@@ -178,7 +188,8 @@ def find_processes(root=None, instance=None, data_dir=None, marker_prefix=None):
             matched = True
         if data_entry and data_entry in environ:
             matched = True
-        if instance_marker and any(e.startswith(instance_marker) for e in environ):
+        if instance_marker and any(_without_root_digest(e).startswith(instance_marker)
+                                   for e in environ):
             matched = True
         if job_marker and any(_marker_matches(e, job_marker) for e in environ):
             matched = True

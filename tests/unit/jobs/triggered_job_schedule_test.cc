@@ -125,8 +125,9 @@ TEST_F(TriggeredJobScheduleTest, KuduCatchUpSkipsOldSlot) {
   ASSERT_TRUE(job->next_slot().has_value());
   EXPECT_EQ(*job->next_slot(), Utc("2018-05-12T04:00:00Z"));
   EXPECT_EQ(CountLinesContaining(SchedulerLog("daily"),
-                                 "SYS WARN] 1 scheduled run(s) missed while the host was down; "
-                                 "the newest was due at 2018-05-11T04:00:00Z"),
+                                 "SYS WARN] 1 scheduled run(s) missed while the host was down, "
+                                 "the newest due at 2018-05-11T04:00:00Z; 0 run now and 1 "
+                                 "skipped"),
             1u);
   FlushStoreWorker();
   Result<std::vector<RunRecord>> runs = store_.ListRuns("daily", 10);
@@ -210,7 +211,8 @@ TEST_F(TriggeredJobScheduleTest, CatchUpLatestRunsNewestOnce) {
   EXPECT_EQ(CountLinesContaining(SchedulerLog("latest"),
                                  "Catching up the run due at 2018-05-11T04:30:00Z"),
             1u);
-  EXPECT_EQ(CountLinesContaining(SchedulerLog("latest"), "2 scheduled run(s) missed"), 1u);
+  EXPECT_EQ(CountLinesContaining(SchedulerLog("latest"), "3 scheduled run(s) missed"), 1u);
+  EXPECT_EQ(CountLinesContaining(SchedulerLog("latest"), "1 run now and 2 skipped"), 1u);
   ASSERT_TRUE(job->next_slot().has_value());
   EXPECT_EQ(*job->next_slot(), Utc("2018-05-11T04:40:00Z"));
 }
