@@ -84,6 +84,9 @@ void ApiServer::Configure() {
   server_ = std::make_unique<httplib::Server>();
   size_t threads = options_.threads;
   // httplib takes ownership of the pool it gets from this factory.
+  // NOTE: httplib gives each connection a thread, so about `threads` clients
+  // that send their headers slowly can hold every worker; the API listens
+  // on loopback by default.
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // httplib 0.11 sets SO_REUSEPORT by default, which lets a second host bind
   // the same port and take half of the connections. SO_REUSEADDR alone
