@@ -22,6 +22,10 @@ class Parser {
             "webjobs") {
     app_.set_version_flag("--version", std::string(kWebjobsVersion));
     app_.require_subcommand(1);
+    // `cron` has its own parser (cli/cron_command.h), so help names it here.
+    app_.footer(
+        "webjobs cron EXPR [--time-zone ZONE] [--from INSTANT] [--count N] [--json] prints the "
+        "next times of a schedule without a host; see webjobs cron --help");
     app_.add_option("--url", line_.client.url, "URL of the webjobs host")
         ->envname("WEBJOBS_URL")
         ->capture_default_str();

@@ -7,10 +7,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cassert>
-#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -37,19 +37,29 @@ struct FieldSpec {
   int max;                                  // largest value accepted in text (7 for day-of-week)
   int star_max;                             // largest value stored, and the end of `*` and `V/N`
   std::span<const std::string_view> names;  // full names of min, min+1, ...
-  std::string_view usage;                   // the accepted values, for messages
+  std::string_view usage;                   // ends every error message about the field
 };
 
+// The end of every error message about a field: its valid values and an
+// example.
+constexpr std::string_view kSecondUsage = "valid second values are 0-59, for example '0' or '*/15'";
+constexpr std::string_view kMinuteUsage =
+    "valid minute values are 0-59, for example '*/5' or '0,30'";
+constexpr std::string_view kHourUsage = "valid hour values are 0-23, for example '9' or '8-18'";
+constexpr std::string_view kDayOfMonthUsage =
+    "valid day-of-month values are 1-31, for example '1' or '1,15'";
+constexpr std::string_view kMonthUsage =
+    "valid month values are 1-12 or JAN-DEC, for example 'JAN-MAR'";
+constexpr std::string_view kDayOfWeekUsage =
+    "valid day-of-week values are 0-7 (0 and 7 are Sunday) or SUN-SAT, for example 'MON-FRI'";
+
 constexpr std::array<FieldSpec, 6> kSpecs = {{
-    {CronFieldKind::kSecond, "second", 0, 59, 59, {}, "0-59"},
-    {CronFieldKind::kMinute, "minute", 0, 59, 59, {}, "0-59"},
-    {CronFieldKind::kHour, "hour", 0, 23, 23, {}, "0-23"},
-    {CronFieldKind::kDayOfMonth, "day-of-month", 1, 31, 31, {}, "1-31"},
-    {CronFieldKind::kMonth, "month", 1, 12, 12, kMonthNames,
-     "1-12, a three-letter name such as JAN, or a full name such as January"},
-    {CronFieldKind::kDayOfWeek, "day-of-week", 0, 7, 6, kWeekdayNames,
-     "0-7 (0 and 7 are Sunday), a three-letter name such as MON, or a full name such as "
-     "Monday"},
+    {CronFieldKind::kSecond, "second", 0, 59, 59, {}, kSecondUsage},
+    {CronFieldKind::kMinute, "minute", 0, 59, 59, {}, kMinuteUsage},
+    {CronFieldKind::kHour, "hour", 0, 23, 23, {}, kHourUsage},
+    {CronFieldKind::kDayOfMonth, "day-of-month", 1, 31, 31, {}, kDayOfMonthUsage},
+    {CronFieldKind::kMonth, "month", 1, 12, 12, kMonthNames, kMonthUsage},
+    {CronFieldKind::kDayOfWeek, "day-of-week", 0, 7, 6, kWeekdayNames, kDayOfWeekUsage},
 }};
 
 const FieldSpec& SpecFor(CronFieldKind kind) { return kSpecs[static_cast<size_t>(kind)]; }
@@ -60,87 +70,46 @@ struct Bounds {
   int last;
 };
 
-Error FieldError(const FieldSpec& spec, std::string_view text, std::string_view detail) {
-  return InvalidArgument(fmt::format("{} field '{}': {}", spec.name, text, detail));
-}
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 
-std::string DescribeChar(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  if (byte < 0x20 || byte >= 0x7f) return fmt::format("\\x{:02X}", byte);
-  return std::string(1, c);
-}
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+bool IsAsciiAlphanumeric(char c) { return IsAsciiDigit(c) || IsAsciiLetter(c); }
 
 bool IsAllDigits(std::string_view text) {
-  for (char c : text) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
+  return std::all_of(text.begin(), text.end(), IsAsciiDigit);
 }
 
 bool IsAllLetters(std::string_view text) {
-  for (char c : text) {
-    if (!std::isalpha(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-// Returns an error for characters no NCRONTAB field contains, naming the
-// Quartz or Vixie feature the character belongs to where there is one.
-std::optional<Error> CheckCharacters(const FieldSpec& spec, std::string_view text) {
-  for (char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '*' || c == ',' || c == '-' ||
-        c == '/') {
-      continue;
-    }
-    if (c == '#') {
-      return FieldError(spec, text,
-                        "'#' (the nth weekday of a month) is not supported in NCRONTAB");
-    }
-    if (c == '?') return FieldError(spec, text, "'?' is not supported in NCRONTAB; use '*'");
-    return FieldError(spec, text,
-                      fmt::format("character '{}' is not allowed; a field contains only digits, "
-                                  "names, '*', ',', '-' and '/'",
-                                  DescribeChar(c)));
-  }
-  return std::nullopt;
+  return std::all_of(text.begin(), text.end(), IsAsciiLetter);
 }
 
 // Returns a message for the Quartz day extensions L and W (`L`, `LW`, `15W`,
 // `5L`), or nullopt when `token` is not one of them.
-std::optional<std::string> DescribeDayExtension(const FieldSpec& spec, std::string_view token) {
+std::optional<std::string_view> DescribeDayExtension(const FieldSpec& spec,
+                                                     std::string_view token) {
   if (spec.kind != CronFieldKind::kDayOfMonth && spec.kind != CronFieldKind::kDayOfWeek) {
     return std::nullopt;
   }
-  if (EqualsIgnoreAsciiCase(token, "L") && spec.kind == CronFieldKind::kDayOfMonth) {
-    return fmt::format(
-        "'{}' (last day) is not supported in NCRONTAB; list the days instead, for example "
-        "28-31",
-        token);
+  const bool day_of_month = spec.kind == CronFieldKind::kDayOfMonth;
+  if (EqualsIgnoreAsciiCase(token, "L")) {
+    return day_of_month ? "is not supported (Quartz syntax for the last day of the month)"
+                        : "is not supported (Quartz syntax for the last day of the week)";
   }
   if (EqualsIgnoreAsciiCase(token, "LW")) {
-    return fmt::format("'{}' (last weekday of the month) is not supported in NCRONTAB", token);
+    if (!day_of_month) return std::nullopt;
+    return "is not supported (Quartz syntax for the last weekday of the month)";
   }
-  const char suffix = static_cast<char>(std::toupper(static_cast<unsigned char>(token.back())));
-  if (suffix == 'W' && spec.kind == CronFieldKind::kDayOfMonth) {
-    return fmt::format("'{}': 'W' (the weekday nearest a day) is not supported in NCRONTAB", token);
+  const std::string_view digits = token.substr(0, token.size() - 1);
+  if (digits.empty() || !IsAllDigits(digits)) return std::nullopt;
+  const char suffix = token.back();
+  if ((suffix == 'W' || suffix == 'w') && day_of_month) {
+    return "is not supported (Quartz syntax for the weekday nearest a day)";
   }
-  if (suffix == 'L' && spec.kind == CronFieldKind::kDayOfWeek) {
-    return fmt::format(
-        "'{}': 'L' (the last such weekday of the month) is not supported in NCRONTAB", token);
+  if ((suffix == 'L' || suffix == 'l') && !day_of_month) {
+    return "is not supported (Quartz syntax for the last such weekday of the month)";
   }
   return std::nullopt;
-}
-
-Result<int> ParseNumber(const FieldSpec& spec, std::string_view field_text,
-                        std::string_view token) {
-  int value = 0;
-  const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), value);
-  if (error != std::errc() || end != token.data() + token.size() || value < spec.min ||
-      value > spec.max) {
-    return FieldError(spec, field_text,
-                      fmt::format("{} is out of range; use {}", token, spec.usage));
-  }
-  return value;
 }
 
 // Matches a three-letter abbreviation or a full name, in any case. Other
@@ -154,78 +123,6 @@ std::optional<int> LookUpName(const FieldSpec& spec, std::string_view token) {
     }
   }
   return std::nullopt;
-}
-
-Result<int> ParseValue(const FieldSpec& spec, std::string_view field_text, std::string_view token) {
-  if (token == "*") {
-    return FieldError(spec, field_text, "'*' cannot be the end of a range");
-  }
-  if (IsAllDigits(token)) return ParseNumber(spec, field_text, token);
-
-  if (auto extension = DescribeDayExtension(spec, token)) {
-    return FieldError(spec, field_text, *extension);
-  }
-  if (spec.names.empty() || !IsAllLetters(token)) {
-    return FieldError(spec, field_text,
-                      fmt::format("'{}' is not a number; use {}", token, spec.usage));
-  }
-  if (auto value = LookUpName(spec, token)) return *value;
-  const std::string_view noun = spec.kind == CronFieldKind::kMonth ? "month" : "day";
-  return FieldError(spec, field_text,
-                    fmt::format("'{}' is not a {} name; use {}", token, noun, spec.usage));
-}
-
-Result<int> ParseStep(const FieldSpec& spec, std::string_view field_text, std::string_view text) {
-  if (text.empty()) return FieldError(spec, field_text, "a step is missing after '/'");
-  if (text.find('/') != std::string_view::npos) {
-    return FieldError(spec, field_text, "an element has more than one '/'");
-  }
-  // Digits only: from_chars alone would also accept a minus sign.
-  if (!IsAllDigits(text)) {
-    return FieldError(spec, field_text, fmt::format("step '{}' is not a number", text));
-  }
-  int step = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), step);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    return FieldError(spec, field_text, fmt::format("step {} is too large", text));
-  }
-  if (step == 0) return FieldError(spec, field_text, "step 0 is invalid; a step is at least 1");
-  return step;
-}
-
-// Parses the part before '/': `*`, `V` or `A-B`. A single value with a step
-// (`5/15`) runs to the end of the field's range.
-Result<Bounds> ParseRange(const FieldSpec& spec, std::string_view field_text, std::string_view text,
-                          bool has_step) {
-  if (text == "*") return Bounds{spec.min, spec.star_max};
-  if (text.empty()) return FieldError(spec, field_text, "a value is missing before '/'");
-
-  const size_t dash = text.find('-');
-  if (dash == std::string_view::npos) {
-    auto value = ParseValue(spec, field_text, text);
-    if (!value.ok()) return value.error();
-    return Bounds{*value, has_step ? spec.star_max : *value};
-  }
-
-  const std::string_view first_text = text.substr(0, dash);
-  const std::string_view last_text = text.substr(dash + 1);
-  if (first_text.empty()) {
-    return FieldError(spec, field_text,
-                      fmt::format("a value is missing before '-' in '{}'; negative values are "
-                                  "not allowed",
-                                  text));
-  }
-  if (last_text.empty()) {
-    return FieldError(spec, field_text, fmt::format("a value is missing after '-' in '{}'", text));
-  }
-  if (last_text.find('-') != std::string_view::npos) {
-    return FieldError(spec, field_text, fmt::format("'{}' has more than one '-'", text));
-  }
-  auto first = ParseValue(spec, field_text, first_text);
-  if (!first.ok()) return first.error();
-  auto last = ParseValue(spec, field_text, last_text);
-  if (!last.ok()) return last.error();
-  return Bounds{*first, *last};
 }
 
 // Expands a range into bits. A reversed range continues past the end of the
@@ -242,24 +139,181 @@ uint64_t RangeBits(const FieldSpec& spec, Bounds bounds, int step) {
   return bits;
 }
 
-Result<uint64_t> ParseElement(const FieldSpec& spec, std::string_view field_text,
-                              std::string_view element) {
-  if (element.empty()) {
-    return FieldError(spec, field_text, "a list element is empty; remove the extra ','");
+// A recursive-descent parser over one field's text. It keeps the offset of
+// every token, so each error can quote the token and give its column. The
+// grammar, with items separated by ',':
+//   item  = range [ "/" step ]
+//   range = "*" | value [ "-" value ]
+//   value = letters and digits (a number or a name)
+//   step  = digits
+class FieldParser {
+ public:
+  FieldParser(const FieldSpec& spec, std::string_view text, int first_column)
+      : spec_(spec), text_(text), first_column_(first_column) {}
+
+  Result<uint64_t> ParseList() {
+    if (text_.empty()) return ErrorAt(0, "", "is empty");
+    if (auto error = CheckCharacters()) return *std::move(error);
+
+    uint64_t bits = 0;
+    while (true) {
+      auto item_bits = ParseItem();
+      if (!item_bits.ok()) return item_bits.error();
+      bits |= *item_bits;
+      if (AtEnd()) return bits;
+      ++position_;  // the ',' after the item
+    }
   }
-  std::string_view range_text = element;
-  int step = 1;
-  const size_t slash = element.find('/');
-  if (slash != std::string_view::npos) {
-    range_text = element.substr(0, slash);
-    auto parsed_step = ParseStep(spec, field_text, element.substr(slash + 1));
-    if (!parsed_step.ok()) return parsed_step.error();
-    step = *parsed_step;
+
+ private:
+  bool AtEnd() const { return position_ >= text_.size(); }
+  bool At(char c) const { return !AtEnd() && text_[position_] == c; }
+  bool AtItemEnd() const { return AtEnd() || At(','); }
+
+  // Returns the error for `token` at `offset` of the field text. The
+  // message ends with the field's valid values, which the caller never
+  // repeats in `problem`.
+  Error ErrorAt(size_t offset, std::string_view token, std::string_view problem) const {
+    return InvalidArgument(
+        fmt::format("'{}' at column {} in the {} field {}; {}", PrintableText(token),
+                    first_column_ + static_cast<int>(offset), spec_.name, problem, spec_.usage));
   }
-  auto bounds = ParseRange(spec, field_text, range_text, slash != std::string_view::npos);
-  if (!bounds.ok()) return bounds.error();
-  return RangeBits(spec, *bounds, step);
-}
+
+  // Returns an error for the first character that no field contains,
+  // naming the Quartz feature the character belongs to where there is one.
+  // Every later check may then assume ASCII text, where a byte offset is a
+  // character offset.
+  std::optional<Error> CheckCharacters() const {
+    for (size_t i = 0; i < text_.size(); ++i) {
+      const char c = text_[i];
+      if (IsAsciiAlphanumeric(c) || c == '*' || c == ',' || c == '-' || c == '/') continue;
+      if (c == '#') {
+        return ErrorAt(i, "#", "is not supported (Quartz syntax for the nth weekday of a month)");
+      }
+      if (c == '?') {
+        return ErrorAt(i, "?",
+                       "is not supported (Quartz syntax for 'no specific value'), so write '*' "
+                       "instead");
+      }
+      return ErrorAt(i, text_.substr(i, Utf8CharacterLength(text_.substr(i))),
+                     "is not allowed (a field contains only letters, digits, '*', ',', '-' and "
+                     "'/')");
+    }
+    return std::nullopt;
+  }
+
+  Result<uint64_t> ParseItem() {
+    if (AtItemEnd()) {
+      // The empty item lies before the ',' at the cursor, or after the
+      // ',' that ends the text.
+      const size_t comma = AtEnd() ? position_ - 1 : position_;
+      return ErrorAt(comma, ",", "leaves an empty list item (remove the extra ',')");
+    }
+
+    auto bounds = ParseRange();
+    if (!bounds.ok()) return bounds.error();
+    int step = 1;
+    if (At('/')) {
+      auto parsed_step = ParseStep();
+      if (!parsed_step.ok()) return parsed_step.error();
+      step = *parsed_step;
+    }
+    if (!AtItemEnd()) {
+      return ErrorAt(position_, text_.substr(position_, 1),
+                     fmt::format("cannot follow '{}'", text_[position_ - 1]));
+    }
+    return RangeBits(spec_, *bounds, step);
+  }
+
+  // Parses `*`, `V` or `A-B`. A single value with a step (`5/15`) runs to
+  // the end of the field's range.
+  Result<Bounds> ParseRange() {
+    if (At('*')) {
+      ++position_;
+      if (At('-')) return ErrorAt(position_ - 1, "*", "cannot be part of a range");
+      return Bounds{spec_.min, spec_.star_max};
+    }
+    if (At('/')) return ErrorAt(position_, "/", "has no value before it");
+    if (At('-')) {
+      return ErrorAt(position_, "-", "has no value before it (negative values are not allowed)");
+    }
+
+    auto first = ParseValue();
+    if (!first.ok()) return first.error();
+    if (!At('-')) return Bounds{*first, At('/') ? spec_.star_max : *first};
+
+    const size_t dash = position_++;
+    if (AtItemEnd() || At('/')) return ErrorAt(dash, "-", "has no value after it");
+    if (At('*')) return ErrorAt(position_, "*", "cannot be part of a range");
+    if (At('-')) return ErrorAt(position_, "-", "is one '-' too many (a range has one '-')");
+    auto last = ParseValue();
+    if (!last.ok()) return last.error();
+    if (At('-')) return ErrorAt(position_, "-", "is one '-' too many (a range has one '-')");
+    return Bounds{*first, *last};
+  }
+
+  // Parses the run of letters and digits at the cursor: a number, or a
+  // month or weekday name.
+  Result<int> ParseValue() {
+    const size_t start = position_;
+    while (!AtEnd() && IsAsciiAlphanumeric(text_[position_])) ++position_;
+    const std::string_view token = text_.substr(start, position_ - start);
+    assert(!token.empty());
+
+    if (IsAllDigits(token)) {
+      int value = 0;
+      const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), value);
+      if (error != std::errc() || end != token.data() + token.size() || value < spec_.min ||
+          value > spec_.max) {
+        return ErrorAt(start, token, "is out of range");
+      }
+      return value;
+    }
+    if (auto extension = DescribeDayExtension(spec_, token)) {
+      return ErrorAt(start, token, *extension);
+    }
+    if (spec_.names.empty()) return ErrorAt(start, token, "is not a number");
+    const bool month = spec_.kind == CronFieldKind::kMonth;
+    const std::string_view noun = month ? "month" : "day";
+    if (!IsAllLetters(token)) {
+      return ErrorAt(start, token, fmt::format("is neither a number nor a {} name", noun));
+    }
+    if (auto value = LookUpName(spec_, token)) return *value;
+    return ErrorAt(start, token,
+                   fmt::format("is not a {} name (write three letters, such as {}, or the full "
+                               "name, such as {})",
+                               noun, month ? "JUN" : "TUE", month ? "June" : "Tuesday"));
+  }
+
+  // Parses `/N` at the cursor.
+  Result<int> ParseStep() {
+    const size_t slash = position_++;
+    const size_t start = position_;
+    while (!AtItemEnd() && !At('/')) ++position_;
+    const std::string_view token = text_.substr(start, position_ - start);
+    if (token.empty()) return ErrorAt(slash, "/", "has no step after it");
+
+    constexpr std::string_view kInvalidStep =
+        "is not a valid step (a step is a whole number of at least 1)";
+    // Digits only, because from_chars would also accept a minus sign.
+    if (!IsAllDigits(token)) return ErrorAt(start, token, kInvalidStep);
+    int step = 0;
+    const auto [end, error] = std::from_chars(token.data(), token.data() + token.size(), step);
+    if (error != std::errc() || end != token.data() + token.size()) {
+      return ErrorAt(start, token, "is too large for a step");
+    }
+    if (step == 0) return ErrorAt(start, token, kInvalidStep);
+    if (At('/')) {
+      return ErrorAt(position_, "/", "is one '/' too many (an item has at most one step)");
+    }
+    return step;
+  }
+
+  const FieldSpec& spec_;
+  std::string_view text_;
+  int first_column_;
+  size_t position_ = 0;
+};
 
 uint64_t FullMask(const FieldSpec& spec) {
   const uint64_t through_max = (uint64_t{1} << (spec.star_max + 1)) - 1;
@@ -277,24 +331,12 @@ std::string_view CronMonthName(int month) {
   return kMonthNames[static_cast<size_t>(month - 1)];
 }
 
-Result<CronField> CronField::Parse(CronFieldKind kind, std::string_view text) {
+Result<CronField> CronField::Parse(CronFieldKind kind, std::string_view text, int first_column) {
   const FieldSpec& spec = SpecFor(kind);
-  if (text.empty()) return FieldError(spec, text, "the field is empty");
-  if (auto error = CheckCharacters(spec, text)) return *error;
-
-  uint64_t bits = 0;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = text.find(',', start);
-    const size_t length = comma == std::string_view::npos ? std::string_view::npos : comma - start;
-    auto element_bits = ParseElement(spec, text, text.substr(start, length));
-    if (!element_bits.ok()) return element_bits.error();
-    bits |= *element_bits;
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
+  auto bits = FieldParser(spec, text, first_column).ParseList();
+  if (!bits.ok()) return bits.error();
   const bool uses_interval_syntax = text.find_first_of("*-/") != std::string_view::npos;
-  return CronField(kind, bits, uses_interval_syntax);
+  return CronField(kind, *bits, uses_interval_syntax);
 }
 
 bool CronField::Contains(int value) const {

@@ -35,11 +35,15 @@ std::string_view CronMonthName(int month);
 class CronField {
  public:
   // Parses `text`, the text of one field without surrounding white space.
+  // `first_column` is the 1-based column of the field's first character in
+  // the whole expression, so that errors point into what the user typed.
   // Returns kInvalidArgument when the text is not a valid field of `kind`.
-  // The message names the field, its text and the bad token, for example
-  // "hour field '25': 25 is out of range; use 0-23". It does not repeat the
-  // whole expression, so the caller adds that.
-  static Result<CronField> Parse(CronFieldKind kind, std::string_view text);
+  // The message quotes the bad token, gives its column, names the field and
+  // the problem, and ends with the field's valid values and an example:
+  //   '25' at column 5 in the hour field is out of range; valid hour values
+  //   are 0-23, for example '9' or '8-18'
+  // It does not quote the whole expression, so the caller adds that.
+  static Result<CronField> Parse(CronFieldKind kind, std::string_view text, int first_column = 1);
 
   CronFieldKind kind() const { return kind_; }
 

@@ -34,6 +34,11 @@ using namespace std::chrono_literals;
 // every calendar date on every weekday, from any start time of day.
 constexpr date::days kSearchWindow{146097 + 2};
 
+// More than any change of a zone's UTC offset. Offsets lie within -16 and
+// +16 hours, so a change stays below 32 hours. The largest in tzdata 2025b
+// is 24 hours (America/Adak).
+constexpr seconds kMaxOffsetChange = std::chrono::hours{48};
+
 // Stand-ins for "no transition" when no zone is given (UTC).
 constexpr date::sys_seconds kFarPast{date::sys_days{date::year{-30000} / 1 / 1}};
 constexpr date::sys_seconds kFarFuture{date::sys_days{date::year{30000} / 1 / 1}};
@@ -55,69 +60,87 @@ Error ScheduleError(std::string_view expression, std::string_view detail) {
       fmt::format("invalid schedule '{}': {}", PrintableText(expression), detail));
 }
 
-std::vector<std::string_view> SplitFields(std::string_view text) {
-  std::vector<std::string_view> fields;
+// One field of the expression as typed, and the 1-based character column
+// of its first character.
+struct FieldText {
+  std::string_view text;
+  int column;
+};
+
+std::vector<FieldText> SplitFields(std::string_view text) {
+  std::vector<FieldText> fields;
   size_t pos = 0;
+  size_t counted = 0;  // characters before `pos` are counted up to this byte
+  int column = 1;
   while (pos < text.size()) {
     while (pos < text.size() && IsSeparator(text[pos])) ++pos;
     const size_t start = pos;
     while (pos < text.size() && !IsSeparator(text[pos])) ++pos;
-    if (pos > start) fields.push_back(text.substr(start, pos - start));
+    if (pos > start) {
+      column += static_cast<int>(CountUtf8Characters(text.substr(counted, start - counted)));
+      counted = start;
+      fields.push_back({text.substr(start, pos - start), column});
+    }
   }
   return fields;
 }
 
-// Checks what applies to the expression as a whole: length, characters,
-// macros and the number of fields.
-std::optional<Error> CheckShape(std::string_view expression,
-                                const std::vector<std::string_view>& fields) {
-  if (expression.size() > CronSchedule::kMaxExpressionLength) {
-    return ScheduleError(expression,
-                         fmt::format("it is {} bytes long; the maximum is {}", expression.size(),
-                                     CronSchedule::kMaxExpressionLength));
-  }
+constexpr std::string_view kSixFieldsHint =
+    "write 6 fields (second minute hour day-of-month month day-of-week), for example "
+    "'0 */5 * * * *' for every five minutes, or 5 fields in classic crontab form (minute first)";
+
+// Checks what applies to the expression as a whole: macros and the number
+// of fields.
+std::optional<Error> CheckShape(std::string_view expression, const std::vector<FieldText>& fields) {
   if (fields.empty()) {
     return ScheduleError(expression,
                          "the expression is empty; write six fields, for example '0 */5 * * * *'");
   }
-  for (size_t i = 0; i < expression.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(expression[i]);
-    if ((byte < 0x20 && byte != '\t') || byte >= 0x7f) {
-      return ScheduleError(expression, fmt::format("byte \\x{:02X} at offset {} is not allowed; "
-                                                   "separate fields with spaces or tabs",
-                                                   byte, i));
-    }
+  if (fields.front().text.starts_with('@')) {
+    return ScheduleError(
+        expression, fmt::format("'{}' at column {} is a macro, which NCRONTAB does not support; "
+                                "write six fields, for example '0 0 0 * * *' for daily at midnight",
+                                PrintableText(fields.front().text), fields.front().column));
   }
-  if (fields.front().starts_with('@')) {
-    return ScheduleError(expression,
-                         fmt::format("macros such as '{}' are not supported; write six fields, "
-                                     "for example '0 0 0 * * *' for daily at midnight",
-                                     PrintableText(fields.front())));
-  }
-  if (fields.size() != 5 && fields.size() != 6) {
+  if (fields.size() > 6) {
+    const FieldText& extra = fields[6];
     return ScheduleError(
         expression,
-        fmt::format("it has {} field{}; expected 6 (second minute hour day-of-month month "
-                    "day-of-week), for example '0 */5 * * * *' for every five minutes, or 5 "
-                    "in classic crontab form (minute first)",
-                    fields.size(), fields.size() == 1 ? "" : "s"));
+        fmt::format("it has {} fields, so '{}' at column {} {}; {}", fields.size(),
+                    PrintableText(extra.text), extra.column,
+                    fields.size() == 7 ? "is extra" : "and the fields after it are extra",
+                    kSixFieldsHint));
+  }
+  if (fields.size() < 5) {
+    return ScheduleError(expression, fmt::format("it has {} field{}; {}", fields.size(),
+                                                 fields.size() == 1 ? "" : "s", kSixFieldsHint));
   }
   return std::nullopt;
 }
 
 // Returns the reason when no month of the month field has any day of the
 // day-of-month field, so the schedule would never run.
-std::optional<std::string> DescribeImpossibleDate(const CronField& days, const CronField& months) {
-  std::string month_names;
+std::optional<std::string> DescribeImpossibleDate(const CronField& days, const CronField& months,
+                                                  const FieldText& days_text) {
+  std::vector<std::string_view> month_names;
+  int longest_month = 0;
   for (int month = 1; month <= 12; ++month) {
     if (!months.Contains(month)) continue;
     const int day = days.NextFrom(1);
     if (day >= 1 && day <= kMaxDaysInMonth[month]) return std::nullopt;
-    if (!month_names.empty()) month_names += " or ";
-    month_names += CronMonthName(month);
+    month_names.push_back(CronMonthName(month));
+    longest_month = std::max(longest_month, kMaxDaysInMonth[month]);
   }
-  return fmt::format("the date never occurs: day-of-month {} does not exist in {}", days.Expanded(),
-                     month_names);
+  std::string month_list(month_names.front());
+  for (size_t i = 1; i < month_names.size(); ++i) {
+    month_list += i + 1 == month_names.size() ? " or " : ", ";
+    month_list += month_names[i];
+  }
+  return fmt::format(
+      "'{}' at column {} in the day-of-month field never occurs in {}, so the schedule would "
+      "never run; valid day-of-month values for {} are 1-{}, for example '1'",
+      PrintableText(days_text.text), days_text.column, month_list,
+      month_names.size() == 1 ? month_list : std::string("these months"), longest_month);
 }
 
 date::local_seconds ToLocal(date::sys_seconds instant, seconds offset) {
@@ -154,20 +177,29 @@ CronSchedule::CronSchedule(std::string expression, std::array<CronField, 6> fiel
 
 Result<CronSchedule> CronSchedule::Parse(std::string_view expression) {
   const std::string_view trimmed = TrimAsciiSpace(expression);
-  std::vector<std::string_view> texts = SplitFields(trimmed);
+  if (trimmed.size() > kMaxExpressionLength) {
+    return ScheduleError(trimmed, fmt::format("it is {} bytes long; the maximum is {}",
+                                              trimmed.size(), kMaxExpressionLength));
+  }
+  std::vector<FieldText> texts = SplitFields(trimmed);
   if (auto error = CheckShape(trimmed, texts)) return *std::move(error);
-  if (texts.size() == 5) texts.insert(texts.begin(), "0");
+  // Classic crontab: the seconds field that five-field input leaves out is
+  // 0, which never fails, so its column does not matter.
+  if (texts.size() == 5) texts.insert(texts.begin(), FieldText{"0", 0});
 
   std::vector<CronField> fields;
   for (size_t i = 0; i < texts.size(); ++i) {
-    auto field = CronField::Parse(static_cast<CronFieldKind>(i), texts[i]);
+    auto field = CronField::Parse(static_cast<CronFieldKind>(i), texts[i].text, texts[i].column);
     if (!field.ok()) return ScheduleError(trimmed, field.error().message);
     fields.push_back(*std::move(field));
   }
 
-  const CronField& days = fields[static_cast<size_t>(CronFieldKind::kDayOfMonth)];
-  const CronField& months = fields[static_cast<size_t>(CronFieldKind::kMonth)];
-  if (auto reason = DescribeImpossibleDate(days, months)) return ScheduleError(trimmed, *reason);
+  const auto day_index = static_cast<size_t>(CronFieldKind::kDayOfMonth);
+  const auto month_index = static_cast<size_t>(CronFieldKind::kMonth);
+  if (auto reason =
+          DescribeImpossibleDate(fields[day_index], fields[month_index], texts[day_index])) {
+    return ScheduleError(trimmed, *reason);
+  }
 
   return CronSchedule(std::string(trimmed),
                       {fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]});
@@ -196,7 +228,12 @@ std::optional<date::sys_seconds> CronSchedule::NextInstantAfter(date::sys_second
                                                                 const date::time_zone* zone) const {
   const date::sys_seconds first = after + 1s;
   OffsetSpan span = SpanAt(zone, first);
-  std::optional<OffsetSpan> previous = SpanBefore(zone, span);
+  // The span before matters only while local times that the change into
+  // `span` skipped or repeats still lie ahead, which ends less than
+  // kMaxOffsetChange after the change. Later, the lookup is skipped, which
+  // speeds up a typical search.
+  std::optional<OffsetSpan> previous;
+  if (first - span.begin < kMaxOffsetChange) previous = SpanBefore(zone, span);
   date::local_seconds from = ToLocal(first, span.offset);
   const date::local_seconds limit = from + kSearchWindow;
 
@@ -211,7 +248,7 @@ std::optional<date::sys_seconds> CronSchedule::NextInstantAfter(date::sys_second
     date::local_seconds search_from = std::max(from, ToLocal(span.begin, span.offset));
     if (previous && !is_interval_ && span.offset < previous->offset) {
       // NOTE: this compares with the previous span only, as date's own
-      // local-time classification does. In tzdata 2026f, no span before the
+      // local-time classification does. In tzdata 2025b (Debian 12), no span before the
       // previous one reaches later local times (checked for 1800-2040).
       search_from = std::max(search_from, ToLocal(span.begin, previous->offset));
     }

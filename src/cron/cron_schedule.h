@@ -41,11 +41,17 @@ class CronSchedule {
   static constexpr size_t kMaxExpressionLength = 1024;
 
   // Parses `expression`. Returns kInvalidArgument when it is not a valid
-  // schedule. The message quotes the expression and names the bad field and
-  // token, and for a wrong field count it shows a six-field example.
-  // Rejected: field counts other than 5 and 6, `@` macros, L, W, #, ?, a
-  // step of 0, out-of-range values, names other than three-letter and full
-  // English names, and dates that never occur.
+  // schedule. Rejected: field counts other than 5 and 6, `@` macros, L, W,
+  // #, ?, a step of 0, out-of-range values, names other than three-letter
+  // and full English names, and dates that never occur.
+  // The message is one line. It quotes the expression, then the bad token
+  // with its 1-based character column in the trimmed expression as typed
+  // (five-field input included), names the field and the problem, and ends
+  // with the field's valid values and an example:
+  //   invalid schedule '0 0 25 * * *': '25' at column 5 in the hour field
+  //   is out of range; valid hour values are 0-23, for example '9' or '8-18'
+  // A wrong field count instead gives the count, the column of the first
+  // extra field if there is one, and a six-field example.
   static Result<CronSchedule> Parse(std::string_view expression);
 
   // Returns the first occurrence strictly after `after`, with the DST rules

@@ -32,6 +32,43 @@ std::string_view TrimAsciiSpace(std::string_view text) {
   return text;
 }
 
+size_t Utf8CharacterLength(std::string_view text) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  // The second byte's range depends on the lead byte. The narrower ranges
+  // rule out overlong forms, surrogates and values above U+10FFFF. Later
+  // bytes are 0x80-0xBF.
+  size_t length = 0;
+  unsigned char second_min = 0x80;
+  unsigned char second_max = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) second_min = 0xA0;
+    if (lead == 0xED) second_max = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) second_min = 0x90;
+    if (lead == 0xF4) second_max = 0x8F;
+  }
+  if (length == 0 || length > text.size()) return 1;
+  if (byte(1) < second_min || byte(1) > second_max) return 1;
+  for (size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 1;
+  }
+  return length;
+}
+
+size_t CountUtf8Characters(std::string_view text) {
+  size_t count = 0;
+  while (!text.empty()) {
+    text.remove_prefix(Utf8CharacterLength(text));
+    ++count;
+  }
+  return count;
+}
+
 std::string PrintableText(std::string_view text, size_t max_length) {
   std::string result;
   for (char c : text.substr(0, max_length)) {

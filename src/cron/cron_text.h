@@ -18,6 +18,15 @@ bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
 // CR, LF, vertical tab, form feed).
 std::string_view TrimAsciiSpace(std::string_view text);
 
+// Returns the length in bytes of the character that starts `text`: the
+// length of a well-formed UTF-8 sequence there, or 1 for an ASCII byte or
+// a byte that starts no well-formed sequence. `text` must not be empty.
+size_t Utf8CharacterLength(std::string_view text);
+
+// Returns the number of characters in `text`, counting each well-formed
+// UTF-8 sequence as one and each other byte as one.
+size_t CountUtf8Characters(std::string_view text);
+
 // Returns `text` fit for quoting in a one-line message: a tab becomes \t,
 // other control bytes and bytes >= 0x7F become \xNN, and text longer than
 // `max_length` bytes is cut there and ends in "...".

@@ -7,13 +7,14 @@
 #include "host/host.h"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "core/event_loop.h"
 #include "core/log.h"
@@ -70,15 +71,34 @@ Result<ScriptRunners> BuildRunners(const HostConfig& config) {
   return runners;
 }
 
+// Raises the soft limit on open files to the hard limit. Each continuous job
+// and each active run holds a few descriptors (pipes, log files), so a host
+// with thousands of jobs needs more than the usual soft default of 1024.
+// Job processes inherit the raised limit.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  const rlim_t previous = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn("event=open_file_limit_unchanged soft={} hard={} error={}", previous,
+                 limit.rlim_max, Quote(std::strerror(errno)));
+    return;
+  }
+  spdlog::info("event=open_file_limit_raised from={} to={}", previous, limit.rlim_max);
+}
+
 JobsConfig ToJobsConfig(const HostConfig& config) {
   JobsConfig jobs;
   jobs.instance_id = config.instance_id;
   std::error_code error;
   std::filesystem::path root = std::filesystem::weakly_canonical(config.root, error);
   uint64_t digest = 1469598103934665603ull;
-  for (unsigned char ch : (error ? config.root : root).string()) digest = (digest ^ ch) * 1099511628211ull;
+  for (unsigned char ch : (error ? config.root : root).string())
+    digest = (digest ^ ch) * 1099511628211ull;
   char suffix[24];
-  std::snprintf(suffix, sizeof suffix, "%08llx", static_cast<unsigned long long>(digest & 0xffffffffull));
+  std::snprintf(suffix, sizeof suffix, "%08llx",
+                static_cast<unsigned long long>(digest & 0xffffffffull));
   jobs.marker_scope = config.instance_id + "-" + suffix;
   jobs.restart_delay = config.restart_delay;
   jobs.restart_quick_exit = config.restart_quick_exit;
@@ -104,6 +124,7 @@ int RunHost(const HostConfig& config) {
                      Quote(!stop_fd.ok() ? stop_fd.error().message : child_fd.error().message));
     return kExitStartFailed;
   }
+  RaiseOpenFileLimit();
   if (Status subreaper = BecomeSubreaper(); !subreaper.ok()) {
     spdlog::warn("event=subreaper_unavailable error={}", Quote(subreaper.error().message));
   }
@@ -131,16 +152,18 @@ int RunHost(const HostConfig& config) {
 
   const date::time_zone* default_zone = DefaultTimeZone(config.default_time_zone);
   if (default_zone == nullptr) {
-    spdlog::critical("event=start_failed error=\"no time zone database found in "
-                     "/usr/share/zoneinfo\" hint=\"install the tzdata package\"");
+    spdlog::critical(
+        "event=start_failed error=\"no time zone database found in "
+        "/usr/share/zoneinfo\" hint=\"install the tzdata package\"");
     return kExitStartFailed;
   }
   JobsConfig jobs_config = ToJobsConfig(config);
   PosixProcessSpawner spawner;
   SystemClock clock;
   WorkerPool store_worker(1);
-  JobContext context{**loop, store_worker, **store, spawner, clock, paths, jobs_config,
-                     runners.value(), CurrentEnvironment()};
+  JobContext context{**loop,      store_worker,    **store,
+                     spawner,     clock,           paths,
+                     jobs_config, runners.value(), CurrentEnvironment()};
   JobManager manager(context, DefinitionContext{&runners.value(), default_zone});
   PackageLimits limits{config.max_unpacked_bytes, config.max_zip_entries,
                        config.max_compression_ratio};
@@ -153,6 +176,7 @@ int RunHost(const HostConfig& config) {
   api_options.max_upload_bytes = config.max_upload_bytes;
   api_options.upload_dir = paths.UploadDir();
   api_options.instance_id = config.instance_id;
+  api_options.default_time_zone = default_zone;
   ApiServer api(service, api_options);
   // Bind before any job starts, so a busy port fails fast and changes
   // nothing. Requests that arrive early wait until the loop runs.
@@ -211,8 +235,8 @@ int RunHost(const HostConfig& config) {
   });
 
   spdlog::info("event=host_started url=http://{}:{} root={} instance={} pid={}",
-               config.listen_address, port.value(), Quote(config.root.string()),
-               config.instance_id, getpid());
+               config.listen_address, port.value(), Quote(config.root.string()), config.instance_id,
+               getpid());
   event_loop.Run();
   if (api_stopper.joinable()) api_stopper.join();
   close(stop_fd.value());

@@ -35,11 +35,13 @@ enum class RouteKind {
   kStartJob,     // POST /api/continuouswebjobs/{name}/start
   kStopJob,      // POST /api/continuouswebjobs/{name}/stop
   kDataFile,     // GET /vfs/data/jobs/{type}/{name}/... and /api/vfs/data/jobs/...
+  // GET /api/schedule/preview (ours)
+  kSchedulePreview,
 };
 
 struct Route {
   RouteKind kind = RouteKind::kHealth;
-  // nullopt for the list of all jobs and for kHealth.
+  // nullopt for the list of all jobs, kHealth and kSchedulePreview.
   std::optional<JobType> type;
   std::string job_name;
   std::string run_id;  // kGetRun only

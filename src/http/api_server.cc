@@ -76,7 +76,8 @@ ApiServer::ApiServer(JobService& service, ApiServerOptions options)
     : service_(service),
       options_(std::move(options)),
       job_handlers_(service, options_.upload_dir, options_.max_upload_bytes),
-      run_handlers_(service) {}
+      run_handlers_(service),
+      schedule_handlers_(options_.default_time_zone) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -233,6 +234,8 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
       return run_handlers_.ListRuns(route, context, response);
     case RouteKind::kGetRun:
       return run_handlers_.GetRun(route, context, response);
+    case RouteKind::kSchedulePreview:
+      return schedule_handlers_.Preview(route, context, response);
     case RouteKind::kDataFile: {
       Status served = ServeDataFile(service_.DataJobsRoot(), *route.type, route.job_name,
                                     route.file_segments, context.http, response);

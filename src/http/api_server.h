@@ -4,7 +4,8 @@
 //
 // Routing happens on the raw request target (see api_route.h), so an
 // encoded '/' can never turn into a path separator. Handlers only call
-// JobService, and there is no job logic here. An error response is the
+// JobService, or the cron library for the schedule preview, and there is
+// no job logic here. An error response is the
 // error's message as plain text (text/plain, UTF-8) with the status of its
 // code (http_reply.h). Each request is logged at debug
 // level, and each 5xx response at error level as event=http_error. Bodies
@@ -22,6 +23,7 @@
 #include "core/result.h"
 #include "http/job_handlers.h"
 #include "http/run_handlers.h"
+#include "http/schedule_handlers.h"
 #include "jobs/job_service.h"
 
 namespace webjobs {
@@ -40,6 +42,9 @@ struct ApiServerOptions {
   // the JobService can rename them.
   std::filesystem::path upload_dir;
   std::string instance_id;  // reported by GET /api/health
+  // Zone of GET /api/schedule/preview when the request names none. The
+  // host passes its default zone for schedules, and nullptr means UTC.
+  const date::time_zone* default_time_zone = nullptr;
 };
 
 class ApiServer {
@@ -74,6 +79,7 @@ class ApiServer {
   ApiServerOptions options_;
   JobHandlers job_handlers_;
   RunHandlers run_handlers_;
+  ScheduleHandlers schedule_handlers_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   bool started_ = false;

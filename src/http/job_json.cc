@@ -48,8 +48,10 @@ void AddTriggeredFields(const JobView& job, std::string_view base_url, TimePoint
           ? json(DataFileUrl(base_url, JobType::kTriggered, job.name, "job_scheduler.log"))
           : json(nullptr);
   out["schedule"] = OptionalText(job.schedule);
-  out["next_scheduled_run"] =
+  json next_run =
       job.next_scheduled_run ? json(FormatIsoUtc(*job.next_scheduled_run)) : json(nullptr);
+  out["next_scheduled_run"] = next_run;
+  out["next_run"] = next_run;
 }
 
 }  // namespace

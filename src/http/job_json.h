@@ -6,7 +6,8 @@
 // Job: name, run_command, url, extra_info_url, type, error, using_sdk,
 // settings. Continuous jobs add status, detailed_status, log_url.
 // Triggered jobs add latest_run, history_url, scheduler_logs_url, and ours
-// schedule and next_scheduled_run. Ours for both: warnings.
+// schedule, next_scheduled_run and next_run (the same instant; null when
+// no slot is armed). Ours for both: warnings.
 // Run: id, name (= id), status, start_time, end_time, duration,
 // output_url, error_url (always null), url, job_name, trigger. Ours:
 // exit_code, error, arguments.

@@ -20,11 +20,14 @@ class RunHandlers {
   // `service` must outlive the handlers.
   explicit RunHandlers(JobService& service) : service_(service) {}
 
-  // 202 with no body and Location: {base}/api/triggeredwebjobs/{name}/history/{id}.
-  // The query's `arguments` are passed on, and the trigger is
-  // "External - <User-Agent>". 409 while a run is active.
+  // 202 with no body and Location: {base}/api/triggeredwebjobs/{name}/history/{id},
+  // also for a run that waits for the active one (overlap queue_one or
+  // replace). The query's `arguments` are passed on, and the trigger is
+  // "External - <User-Agent>". 409 when the job's overlap policy rejects
+  // the run.
   void RunJob(const Route& route, RequestContext& context, httplib::Response& response);
-  // 200 with no body, or 409 when no run is active.
+  // Stops every active run and ends the waiting one: 200 with no body, or
+  // 409 when there is none.
   void CancelRun(const Route& route, RequestContext& context, httplib::Response& response);
   // 200 {"runs": [...]} newest first, an empty list for a job that never
   // ran. The ETag hashes the newest run's id, status and end time (or

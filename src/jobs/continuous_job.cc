@@ -73,9 +73,9 @@ void ContinuousJob::Launch() {
   Status failure;
   std::unique_ptr<JobProcess> process;
   Result<std::filesystem::path> working_dir = PrepareWorkingDir(context_, definition_);
-  Result<SpawnOptions> spawn = working_dir.ok()
-                                   ? BuildSpawnOptions(context_, definition_, working_dir.value(), "")
-                                   : Result<SpawnOptions>(working_dir.error());
+  Result<SpawnOptions> spawn =
+      working_dir.ok() ? BuildSpawnOptions(context_, definition_, working_dir.value(), "")
+                       : Result<SpawnOptions>(working_dir.error());
   if (!log_) {
     failure = IoError("job \"" + definition_.name + "\": cannot open its log file " +
                       context_.paths.ContinuousLogFile(definition_.name).string());
@@ -87,9 +87,10 @@ void ContinuousJob::Launch() {
     options.stop_signal = definition_.settings.stop_signal.value_or(0);
     options.stop_wait = definition_.StopWait();
     options.spawn = std::move(spawn).value();
-    options.spawn.env = BuildEnvironment(
-        context_, definition_,
-        JobEnvironment{"", "", working_dir.value(), options.shutdown_file, options.marker_entry});
+    options.spawn.env =
+        BuildEnvironment(context_, definition_,
+                         JobEnvironment{"", "", working_dir.value(), options.shutdown_file,
+                                        options.marker_entry, "", ""});
     Result<std::unique_ptr<JobProcess>> started =
         JobProcess::Start(context_.loop, context_.spawner, *log_, std::move(options),
                           [this](const ProcessOutcome& outcome) { OnExit(outcome); });
@@ -113,9 +114,8 @@ void ContinuousJob::Launch() {
   process_ = std::move(process);
   state_ = State::kRunning;
   last_error_.reset();
-  WriteLog(SystemLevel::kInfo, "Status changed to Running, pid " +
-                                   std::to_string(process_->pid()) + ", command " +
-                                   definition_.entry.run_command);
+  WriteLog(SystemLevel::kInfo, "Status changed to Running, pid " + std::to_string(process_->pid()) +
+                                   ", command " + definition_.entry.run_command);
   spdlog::info("event=job_started job={} type=continuous pid={}", definition_.name,
                process_->pid());
 }

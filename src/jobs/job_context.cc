@@ -1,13 +1,21 @@
 #include "jobs/job_context.h"
 
-#include <random>
-
 #include <date/date.h>
 #include <spdlog/spdlog.h>
 
+#include <random>
+#include <utility>
+
 #include "core/log.h"
+#include "process/process_tree.h"
 
 namespace webjobs {
+
+namespace {
+
+constexpr std::string_view kRunMarkerVariable = "WEBJOBS_RUN_MARKER";
+
+}  // namespace
 
 void JobContext::SaveRun(const RunRecord& run, std::function<void(Status)> done) {
   store_worker.Submit([this, run, done = std::move(done)] {
@@ -24,6 +32,29 @@ void JobContext::RunOnWorker(std::function<void()> work, std::function<void()> d
   store_worker.Submit([this, work = std::move(work), done = std::move(done)] {
     work();
     if (done) loop.Post(done);
+  });
+}
+
+void JobContext::SetJobStateBatched(std::string job_name, std::string key, std::string value,
+                                    std::function<void(Status)> done) {
+  PendingStateWrites& pending = *pending_state_writes;
+  const bool first = pending.entries.empty();
+  pending.entries.push_back({std::move(job_name), std::move(key), std::move(value)});
+  pending.callbacks.push_back(std::move(done));
+  if (!first) return;
+
+  // The flush runs after the callbacks of this loop turn, so it collects
+  // every write they request.
+  loop.Post([this] {
+    PendingStateWrites batch = std::exchange(*pending_state_writes, PendingStateWrites{});
+    store_worker.Submit([this, batch = std::move(batch)] {
+      std::vector<Status> results = store.SetJobStates(batch.entries);
+      loop.Post([batch, results = std::move(results)] {
+        for (size_t i = 0; i < batch.callbacks.size(); ++i) {
+          if (batch.callbacks[i]) batch.callbacks[i](results[i]);
+        }
+      });
+    });
   });
 }
 
@@ -52,7 +83,13 @@ std::vector<std::string> BuildEnvironment(const JobContext& context,
   environment.push_back("WEBJOBS_SHUTDOWN_FILE=" + job_environment.shutdown_file.string());
   environment.push_back("WEBROOT_PATH=" + context.paths.WwwRoot().string());
   environment.push_back("PYTHONUNBUFFERED=1");
+  if (!job_environment.scheduled_time.empty()) {
+    environment.push_back("WEBJOBS_SCHEDULED_TIME=" + job_environment.scheduled_time);
+  }
   environment.push_back(job_environment.marker_entry);
+  if (!job_environment.run_marker_entry.empty()) {
+    environment.push_back(job_environment.run_marker_entry);
+  }
   return environment;
 }
 
@@ -67,15 +104,21 @@ Result<std::filesystem::path> PrepareWorkingDir(const JobContext& context,
   if (std::filesystem::is_directory(copy, error)) return copy;
 
   std::filesystem::create_directories(root, error);
+  if (error) {
+    return IoError("job \"" + definition.name + "\": cannot create the working folder " +
+                   root.string() + ": " + error.message());
+  }
   std::filesystem::path partial = root / (".partial-" + definition.fingerprint);
   std::filesystem::remove_all(partial, error);
-  std::filesystem::copy(definition.job_dir, partial,
-                        std::filesystem::copy_options::recursive |
-                            std::filesystem::copy_options::copy_symlinks,
-                        error);
+  error.clear();
+  std::filesystem::copy(
+      definition.job_dir, partial,
+      std::filesystem::copy_options::recursive | std::filesystem::copy_options::copy_symlinks,
+      error);
   if (!error) std::filesystem::rename(partial, copy, error);
   if (error) {
-    std::filesystem::remove_all(partial, error);
+    std::error_code cleanup_error;
+    std::filesystem::remove_all(partial, cleanup_error);
     return IoError("job \"" + definition.name + "\": cannot copy " + definition.job_dir.string() +
                    " to the working folder " + copy.string() + ": " + error.message());
   }
@@ -87,11 +130,12 @@ Result<std::filesystem::path> PrepareWorkingDir(const JobContext& context,
   return copy;
 }
 
-std::filesystem::path NewShutdownFile(const JobContext& context, const JobDefinition& definition) {
+std::filesystem::path NewShutdownFile(const JobContext& context, const JobDefinition& definition,
+                                      bool remove_stale) {
   static std::mt19937_64 generator{std::random_device{}()};
   std::filesystem::path dir = context.paths.ShutdownDir(definition.type, definition.name);
   std::error_code error;
-  std::filesystem::remove_all(dir, error);
+  if (remove_stale) std::filesystem::remove_all(dir, error);
   std::filesystem::create_directories(dir, error);
   char name[24];
   std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(generator()));
@@ -105,6 +149,17 @@ Result<JobLogWriter> OpenLog(const JobContext& context, const std::filesystem::p
   JobLogWriterOptions options;
   options.rotation = std::move(rotation);
   return JobLogWriter::Open(path, context.config.instance_id, context.clock, std::move(options));
+}
+
+std::string MakeRunMarker(std::string_view scope, std::string_view job_name,
+                          std::string_view run_id) {
+  // MakeJobMarker escapes the parts; only the variable name differs.
+  std::string marker = MakeJobMarker(scope, JobType::kTriggered, job_name, run_id);
+  return std::string(kRunMarkerVariable) + marker.substr(kJobMarkerVariable.size());
+}
+
+std::string FormatUtcSeconds(TimePoint time) {
+  return date::format("%FT%TZ", date::floor<std::chrono::seconds>(time));
 }
 
 std::string FormatRunId(TimePoint time) {

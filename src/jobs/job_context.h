@@ -7,7 +7,9 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -39,16 +41,32 @@ struct JobContext {
   // Runs `work` on the store worker (blocking file or store work), then
   // `done` on the loop.
   void RunOnWorker(std::function<void()> work, std::function<void()> done = nullptr);
+  // Sets a job state key on the store worker, then calls `done` on the loop
+  // with the result. Calls made in one loop turn, such as the slots of many
+  // jobs that fall due at the same second, share one store transaction.
+  void SetJobStateBatched(std::string job_name, std::string key, std::string value,
+                          std::function<void(Status)> done);
+
+  // State writes requested in the current loop turn, not yet submitted.
+  struct PendingStateWrites {
+    std::vector<Store::JobStateEntry> entries;
+    std::vector<std::function<void(Status)>> callbacks;
+  };
+  std::shared_ptr<PendingStateWrites> pending_state_writes = std::make_shared<PendingStateWrites>();
 };
 
 // The variables a job process sees: the host environment plus Kudu's
-// WEBJOBS_* variables and the marker that finds the job's processes.
+// WEBJOBS_* variables and the markers that find the job's processes.
 struct JobEnvironment {
   std::string run_id;  // empty for continuous jobs
   std::string arguments;
   std::filesystem::path working_root;
   std::filesystem::path shutdown_file;
-  std::string marker_entry;
+  std::string marker_entry;      // WEBJOBS_JOB_MARKER=..., the same for every run of the job
+  std::string run_marker_entry;  // WEBJOBS_RUN_MARKER=...; empty for continuous jobs
+  // The slot a scheduled run was started for, as UTC text such as
+  // "2024-03-10T07:00:00Z"; empty (and the variable unset) otherwise.
+  std::string scheduled_time;
 };
 std::vector<std::string> BuildEnvironment(const JobContext& context,
                                           const JobDefinition& definition,
@@ -64,8 +82,23 @@ Result<std::filesystem::path> PrepareWorkingDir(const JobContext& context,
                                                 const JobDefinition& definition);
 
 // A unique path for the shutdown file of the next process of the job. The
-// file itself is created only when a stop is requested.
-std::filesystem::path NewShutdownFile(const JobContext& context, const JobDefinition& definition);
+// file itself is created only when a stop is requested. With
+// `remove_stale`, files left in the job's shutdown folder by earlier
+// processes are deleted first; pass false while another process of the
+// job runs, because its shutdown file may already exist.
+std::filesystem::path NewShutdownFile(const JobContext& context, const JobDefinition& definition,
+                                      bool remove_stale = true);
+
+// The environment entry that marks the processes of one triggered run,
+// "WEBJOBS_RUN_MARKER=<scope>:triggered:<job>:<run id>", escaped like
+// MakeJobMarker. A run carries it beside the job's WEBJOBS_JOB_MARKER, so
+// the host can stop one run alone and still find every process of the job.
+std::string MakeRunMarker(std::string_view scope, std::string_view job_name,
+                          std::string_view run_id);
+
+// Formats a slot instant as UTC text with whole seconds:
+// "2024-03-10T07:00:00Z".
+std::string FormatUtcSeconds(TimePoint time);
 
 // Opens a log writer for `path` with the host's instance id.
 Result<JobLogWriter> OpenLog(const JobContext& context, const std::filesystem::path& path,

@@ -1,9 +1,9 @@
 #include "jobs/job_manager.h"
 
+#include <spdlog/spdlog.h>
+
 #include <fstream>
 #include <random>
-
-#include <spdlog/spdlog.h>
 
 #include "core/log.h"
 #include "package/job_name.h"
@@ -157,7 +157,8 @@ void JobManager::Reload(JobType type, const std::string& name, bool force) {
     if (previous) RemoveJob(name, "its folder was removed", [] {});
     return;
   }
-  Result<JobDefinition> definition = LoadJobDefinition(type, name, dir, definitions_, false, previous);
+  Result<JobDefinition> definition =
+      LoadJobDefinition(type, name, dir, definitions_, false, previous);
   if (!definition.ok()) {
     spdlog::warn("event=job_invalid job={} type={} error={}", name, TypeText(type),
                  Quote(definition.error().message));
@@ -288,12 +289,14 @@ Status JobManager::CheckNameFree(JobType type, const std::string& name) const {
 }
 
 void JobManager::Activate(JobType type, const std::string& name,
-                          const std::filesystem::path& staged_dir, std::vector<std::string> warnings,
+                          const std::filesystem::path& staged_dir,
+                          std::vector<std::string> warnings,
                           std::function<void(Result<DeployResult>)> reply) {
   if (shutting_down_) return reply(Unavailable("the host is shutting down"));
   if (Status free = CheckNameFree(type, name); !free.ok()) return reply(free.error());
   if (removing_.count(name)) {
-    return reply(Conflict("job \"" + name + "\" is being deleted; deploy it again once the "
+    return reply(Conflict("job \"" + name +
+                          "\" is being deleted; deploy it again once the "
                           "delete has finished"));
   }
   std::filesystem::path job_dir = context_.paths.JobDir(type, name);
@@ -358,8 +361,8 @@ Status JobManager::SetWantedRunning(const std::string& name, bool running) {
   if (!job) return NotFound("continuous job \"" + name + "\" not found");
   Store* store = &context_.store;
   context_.RunOnWorker([store, name, running] {
-    Status saved = running ? store->ClearJobState(name, "stopped")
-                           : store->SetJobState(name, "stopped", "1");
+    Status saved =
+        running ? store->ClearJobState(name, "stopped") : store->SetJobState(name, "stopped", "1");
     if (!saved.ok()) {
       spdlog::error("event=store_write_failed job={} key=stopped error={}", name,
                     Quote(saved.error().message));
@@ -381,6 +384,12 @@ Status JobManager::Cancel(const std::string& name) {
   const ManagedJob* job = Find(JobType::kTriggered, name);
   if (!job) return NotFound("triggered job \"" + name + "\" not found");
   return job->triggered->CancelRun();
+}
+
+Status JobManager::CancelRun(const std::string& name, const std::string& run_id) {
+  const ManagedJob* job = Find(JobType::kTriggered, name);
+  if (!job) return NotFound("triggered job \"" + name + "\" not found");
+  return job->triggered->CancelRun(run_id);
 }
 
 Result<nlohmann::json> JobManager::Settings(JobType type, const std::string& name) const {

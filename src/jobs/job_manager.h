@@ -49,7 +49,10 @@ class JobManager {
   Status SetWantedRunning(const std::string& name, bool running);
   void Run(const std::string& name, const std::string& arguments, const std::string& trigger,
            std::function<void(Result<std::string>)> reply);
+  // Stops every active run of the job and ends its waiting run.
   Status Cancel(const std::string& name);
+  // Stops one active or waiting run of the job (see TriggeredJob::CancelRun).
+  Status CancelRun(const std::string& name, const std::string& run_id);
   Result<nlohmann::json> Settings(JobType type, const std::string& name) const;
   Status PutSettings(JobType type, const std::string& name, const nlohmann::json& settings);
   // True when a job of `name` exists, of any type.

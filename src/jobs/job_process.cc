@@ -1,5 +1,7 @@
 #include "jobs/job_process.h"
 
+#include <date/date.h>
+#include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -7,9 +9,6 @@
 #include <cstring>
 #include <fstream>
 #include <set>
-
-#include <date/date.h>
-#include <spdlog/spdlog.h>
 
 #include "core/log.h"
 #include "process/orphan_reaper.h"
@@ -26,8 +25,8 @@ constexpr size_t kReadChunk = 256 * 1024;
 constexpr size_t kMaxBytesPerWake = 4 * 1024 * 1024;
 
 std::string UtcNowText() {
-  return date::format("%FT%TZ", date::floor<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now()));
+  return date::format("%FT%TZ",
+                      date::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()));
 }
 
 // Main processes not yet reaped. Loop thread only.
@@ -41,14 +40,12 @@ std::set<pid_t>& TrackedPids() {
 bool JobProcess::IsTracked(pid_t pid) { return TrackedPids().count(pid) > 0; }
 
 Result<std::unique_ptr<JobProcess>> JobProcess::Start(EventLoop& loop, ProcessSpawner& spawner,
-                                                      JobLogWriter& log,
-                                                      JobProcessOptions options,
+                                                      JobLogWriter& log, JobProcessOptions options,
                                                       ExitCallback on_exit) {
   Result<ChildProcess> child = spawner.Spawn(options.spawn);
   if (!child.ok()) return child.error();
-  std::unique_ptr<JobProcess> process(new JobProcess(loop, log, std::move(options),
-                                                     std::move(child).value(),
-                                                     std::move(on_exit)));
+  std::unique_ptr<JobProcess> process(
+      new JobProcess(loop, log, std::move(options), std::move(child).value(), std::move(on_exit)));
   if (Status watched = process->Watch(); !watched.ok()) {
     process->KillAll();
     return watched.error();
@@ -96,9 +93,11 @@ Status JobProcess::Watch() {
   if (!status.ok()) return status;
   if (options_.idle_timeout.count() > 0) {
     // The baseline for the first check, so a run idle from its start is
-    // killed after one timeout rather than one check later.
-    Result<uint64_t> ticks = SumCpuTicks(FindMarkedProcesses(options_.marker_entry));
-    if (ticks.ok()) last_cpu_ticks_ = ticks.value();
+    // killed after one timeout rather than one check later. The process was
+    // spawned just now and has used no CPU time yet, so the baseline is 0
+    // without a /proc scan, which would cost every run start a read of
+    // every process's environment.
+    last_cpu_ticks_ = 0;
   }
   ArmIdleTimer();
   return Status::Ok();
@@ -204,11 +203,11 @@ void JobProcess::RequestStop(const std::string& reason) {
   std::filesystem::create_directories(options_.shutdown_file.parent_path(), error);
   std::ofstream(options_.shutdown_file) << UtcNowText() << '\n';
   if (options_.stop_signal != 0) {
-    Status signaled = SignalJobProcesses(child_.process_group(), options_.marker_entry,
-                                         options_.stop_signal);
+    Status signaled =
+        SignalJobProcesses(child_.process_group(), options_.marker_entry, options_.stop_signal);
     if (!signaled.ok()) {
-      log_.WriteSystem(SystemLevel::kWarn, "Could not send the stop signal: " +
-                                               signaled.error().message);
+      log_.WriteSystem(SystemLevel::kWarn,
+                       "Could not send the stop signal: " + signaled.error().message);
     }
   }
   (void)log_.Flush();
@@ -257,11 +256,11 @@ void JobProcess::ArmIdleTimer() {
   // about 1.2 timeouts after its last output and CPU time.
   auto interval = std::max<std::chrono::steady_clock::duration>(
       options_.idle_timeout / kIdleChecksPerTimeout, std::chrono::milliseconds(250));
-  idle_timer_ = loop_.AddTimerAfter(std::chrono::duration_cast<std::chrono::milliseconds>(interval),
-                                    [this] {
-                                      idle_timer_ = 0;
-                                      OnIdleTimer();
-                                    });
+  idle_timer_ =
+      loop_.AddTimerAfter(std::chrono::duration_cast<std::chrono::milliseconds>(interval), [this] {
+        idle_timer_ = 0;
+        OnIdleTimer();
+      });
 }
 
 // The run is idle once a whole timeout passed with neither output nor a

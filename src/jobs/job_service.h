@@ -13,11 +13,10 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/job_type.h"
 #include "core/result.h"
@@ -31,7 +30,7 @@ struct JobView {
   JobType type = JobType::kTriggered;
   std::string run_command;  // script path relative to the job folder, '/'-separated
   nlohmann::json settings = nlohmann::json::object();  // settings.job as parsed
-  std::optional<std::string> error;  // settings.job parse error, or the last start failure
+  std::optional<std::string> error;   // settings.job parse error, or the last start failure
   std::vector<std::string> warnings;  // for example a CRLF shell script
   bool using_sdk = false;
   // Continuous jobs only: Kudu status name (Running, PendingRestart,
@@ -87,12 +86,15 @@ class JobService {
   virtual Status StartJob(const std::string& name) = 0;
   virtual Status StopJob(const std::string& name) = 0;
 
-  // Starts a triggered run and returns its run id. kConflict while a run of
-  // the job is active. `trigger` is stored as given ("External - ...").
+  // Starts a triggered run, or makes it wait as the job's overlap policy
+  // decides, and returns its run id. kConflict when the policy rejects it
+  // while other runs are active. `trigger` is stored as given
+  // ("External - ...").
   virtual Result<std::string> RunJob(const std::string& name, const std::string& arguments,
                                      const std::string& trigger) = 0;
-  // Extension over Kudu: stops the active run of a triggered job with the
-  // stop protocol (shutdown file, wait, kill). kConflict when none is active.
+  // Extension over Kudu: stops every active run of a triggered job with the
+  // stop protocol (shutdown file, wait, kill) and ends its waiting run.
+  // kConflict when there is none.
   virtual Status CancelRun(const std::string& name) = 0;
 
   // Triggered history, newest first. A job that never ran has none.

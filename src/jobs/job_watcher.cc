@@ -1,12 +1,11 @@
 #include "jobs/job_watcher.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-
-#include <spdlog/spdlog.h>
 
 #include "core/log.h"
 
@@ -36,8 +35,10 @@ JobWatcher::~JobWatcher() {
 Status JobWatcher::Start() {
   inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (inotify_fd_ < 0) {
-    return ErrnoError("job watcher: inotify_init1 failed (raise fs.inotify.max_user_instances)",
-                      errno);
+    return ErrnoError(
+        "job watcher: inotify_init1 failed; raise the open-file limit (ulimit -n) or the "
+        "sysctl fs.inotify.max_user_instances, whichever is reached",
+        errno);
   }
   WatchDir(jobs_root_);
   for (JobType type : {JobType::kContinuous, JobType::kTriggered}) {
@@ -99,8 +100,7 @@ void JobWatcher::OnReadable() {
       std::filesystem::path path = dir->second;
       if (event->len > 0) path /= event->name;
       std::filesystem::path relative = path.lexically_relative(jobs_root_);
-      bool in_type_dir =
-          !relative.empty() && ParseJobType(relative.begin()->string()).has_value();
+      bool in_type_dir = !relative.empty() && ParseJobType(relative.begin()->string()).has_value();
       if (in_type_dir && (event->mask & IN_ISDIR) && (event->mask & (IN_CREATE | IN_MOVED_TO))) {
         WatchTree(path);
       }

@@ -25,8 +25,15 @@ struct JobsConfig {
   // Kudu's catch-up limit: after downtime, a missed slot at most this old
   // runs once at start.
   std::chrono::seconds catch_up_limit{600};
+  // Overlap "allow": the most runs of one triggered job active at once. A
+  // slot or manual run beyond it is treated as under "skip". 64 keeps a
+  // runaway schedule from exhausting processes and file descriptors while
+  // leaving far more room than a job that overlaps on purpose needs.
+  size_t max_active_runs = 64;
 
-  const std::string& MarkerScope() const { return marker_scope.empty() ? instance_id : marker_scope; }
+  const std::string& MarkerScope() const {
+    return marker_scope.empty() ? instance_id : marker_scope;
+  }
 };
 
 }  // namespace webjobs

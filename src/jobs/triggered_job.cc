@@ -10,11 +10,14 @@ namespace webjobs {
 
 namespace {
 
+std::string CancelHint(const std::string& job_name) {
+  return "POST /api/triggeredwebjobs/" + job_name + "/cancel";
+}
+
 }  // namespace
 
 TriggeredJob::TriggeredJob(JobContext& context, JobDefinition definition,
-                           std::optional<TimePoint> last_slot,
-                           std::optional<RunRecord> latest_run)
+                           std::optional<TimePoint> last_slot, std::optional<RunRecord> latest_run)
     : context_(context),
       definition_(std::move(definition)),
       last_slot_(last_slot),
@@ -29,18 +32,31 @@ TriggeredJob::~TriggeredJob() {
   if (schedule_timer_ != 0) context_.loop.CancelTimer(schedule_timer_);
 }
 
-std::string TriggeredJob::Marker() const {
-  return MakeJobMarker(context_.config.MarkerScope(), JobType::kTriggered, definition_.name);
+std::optional<RunRecord> TriggeredJob::ActiveRun() const {
+  if (active_.empty()) return std::nullopt;
+  return active_.rbegin()->second->record;
 }
 
-std::optional<RunRecord> TriggeredJob::ActiveRun() const {
-  if (!active_) return std::nullopt;
-  return active_->record;
+std::vector<RunRecord> TriggeredJob::ActiveRuns() const {
+  std::vector<RunRecord> runs;
+  for (const auto& [run_id, run] : active_) runs.push_back(run->record);
+  return runs;
+}
+
+std::optional<RunRecord> TriggeredJob::WaitingRun() const {
+  if (!waiting_) return std::nullopt;
+  return waiting_->record;
 }
 
 std::optional<RunRecord> TriggeredJob::LatestRun() const {
-  if (active_) return active_->record;
-  return latest_run_;
+  // Run ids are fixed-width digits, so the largest id is the newest run.
+  std::optional<RunRecord> latest = latest_run_;
+  auto consider = [&latest](const RunRecord& run) {
+    if (!latest || run.run_id > latest->run_id) latest = run;
+  };
+  if (!active_.empty()) consider(active_.rbegin()->second->record);
+  if (waiting_) consider(waiting_->record);
+  return latest;
 }
 
 bool TriggeredJob::has_scheduler_log() const {
@@ -48,20 +64,107 @@ bool TriggeredJob::has_scheduler_log() const {
   return std::filesystem::exists(context_.paths.SchedulerLogFile(definition_.name), error);
 }
 
+OverlapPolicy TriggeredJob::Overlap() const {
+  return definition_.settings.overlap.value_or(OverlapPolicy::kSkip);
+}
+
 Status TriggeredJob::CheckCanRun() const {
-  if (shutting_down_) return Unavailable("the host is shutting down");
-  if (context_.config.webjobs_stopped) {
-    return Conflict("WebJobs are stopped on this host (WEBJOBS_STOPPED is set); unset it and "
-                    "restart the host to run jobs");
+  if (shutting_down_) {
+    return Unavailable("job \"" + definition_.name + "\" starts no more runs: " + shutdown_reason_);
   }
-  if (active_) {
-    return Conflict("job \"" + definition_.name + "\" cannot start: run " +
-                    active_->record.run_id +
-                    " is already running; wait for it to end or cancel it with POST "
-                    "/api/triggeredwebjobs/" +
-                    definition_.name + "/cancel");
+  if (context_.config.webjobs_stopped) {
+    return Conflict(
+        "WebJobs are stopped on this host (WEBJOBS_STOPPED is set); unset it and "
+        "restart the host to run jobs");
   }
   return Status::Ok();
+}
+
+std::string TriggeredJob::DescribeActiveRuns() const {
+  if (active_.size() == 1) return "run " + active_.begin()->first;
+  std::string ids;
+  for (const auto& [run_id, run] : active_) ids += (ids.empty() ? "" : ", ") + run_id;
+  return "runs " + ids;
+}
+
+TriggeredJob::AdmissionDecision TriggeredJob::Admit() const {
+  const std::string& name = definition_.name;
+  OverlapPolicy policy = Overlap();
+  AdmissionDecision decision;
+  if (policy == OverlapPolicy::kAllow) {
+    if (active_.size() < context_.config.max_active_runs) return decision;
+    std::string limit = std::to_string(context_.config.max_active_runs) +
+                        " runs are active, the most that overlap policy \"allow\" permits";
+    decision.action = Admission::kReject;
+    decision.conflict = "job \"" + name + "\" cannot start: " + limit +
+                        "; wait for one to end or cancel them with " + CancelHint(name);
+    decision.slot_reason = limit;
+    return decision;
+  }
+  // A waiting run is started as soon as the last active run ends, so a
+  // waiting run without an active one exists only inside that step.
+  if (active_.empty() && !waiting_) return decision;
+
+  std::string active = active_.empty() ? "no run" : DescribeActiveRuns();
+  switch (policy) {
+    case OverlapPolicy::kSkip:
+      decision.action = Admission::kReject;
+      decision.conflict = "job \"" + name + "\" cannot start: " + active +
+                          " is already running; wait for it to end or cancel it with " +
+                          CancelHint(name);
+      decision.slot_reason = active + " is still active (overlap policy \"skip\")";
+      return decision;
+    case OverlapPolicy::kQueueOne:
+      if (!waiting_) {
+        decision.action = Admission::kWait;
+        return decision;
+      }
+      decision.action = Admission::kReject;
+      decision.conflict = "job \"" + name + "\" cannot start: run " + waiting_->record.run_id +
+                          " already waits for " + active +
+                          " to end, and overlap policy \"queue_one\" lets only one run wait; "
+                          "try again after run " +
+                          waiting_->record.run_id + " has started, or cancel the runs with " +
+                          CancelHint(name);
+      decision.slot_reason = "run " + waiting_->record.run_id + " already waits for " + active +
+                             " to end (overlap policy \"queue_one\")";
+      return decision;
+    case OverlapPolicy::kReplace:
+      decision.action = Admission::kReplace;
+      return decision;
+    case OverlapPolicy::kAllow:
+      break;  // handled above
+  }
+  return decision;
+}
+
+std::unique_ptr<TriggeredJob::RunState> TriggeredJob::NewRun(const std::string& arguments,
+                                                             const std::string& trigger,
+                                                             std::optional<TimePoint> slot,
+                                                             bool catch_up) {
+  TimePoint now = context_.clock.Now();
+  std::string run_id = FormatRunId(now);
+  if (run_id <= last_run_id_) run_id = std::to_string(std::stoull(last_run_id_) + 1);
+  last_run_id_ = run_id;
+
+  auto run = std::make_unique<RunState>();
+  run->slot = slot;
+  run->catch_up = catch_up;
+  RunRecord& record = run->record;
+  record.job_name = definition_.name;
+  record.run_id = run_id;
+  record.status = run_status::kInitializing;
+  record.trigger = trigger;
+  record.arguments = arguments;
+  record.instance_id = context_.config.instance_id;
+  record.start_time = now;
+  latest_run_start_ = now;
+  TrimHistory();
+
+  Result<JobLogWriter> log =
+      OpenLog(context_, context_.paths.RunOutputFile(definition_.name, run_id));
+  if (log.ok()) run->log.emplace(std::move(log).value());
+  return run;
 }
 
 void TriggeredJob::StartRun(const std::string& arguments, const std::string& trigger,
@@ -73,49 +176,78 @@ void TriggeredJob::StartRun(const std::string& arguments, const std::string& tri
       !check.ok()) {
     return reply(check.error());
   }
+  AdmissionDecision decision = Admit();
+  if (decision.action == Admission::kReject) return reply(Conflict(decision.conflict));
 
-  TimePoint now = context_.clock.Now();
-  std::string run_id = FormatRunId(now);
-  if (run_id <= last_run_id_) run_id = std::to_string(std::stoull(last_run_id_) + 1);
-  last_run_id_ = run_id;
-
-  active_ = std::make_unique<ActiveRunState>();
-  RunRecord& record = active_->record;
-  record.job_name = definition_.name;
-  record.run_id = run_id;
-  record.status = run_status::kInitializing;
-  record.trigger = trigger;
-  record.arguments = arguments;
-  record.instance_id = context_.config.instance_id;
-  record.start_time = now;
-  latest_run_start_ = now;
-  TrimHistory();
-
-  Result<JobLogWriter> log = OpenLog(context_, context_.paths.RunOutputFile(definition_.name, run_id));
-  if (log.ok()) active_->log.emplace(std::move(log).value());
-  LaunchRun(*active_);
-  if (!active_->process) {
+  std::unique_ptr<RunState> run = NewRun(arguments, trigger, std::nullopt, false);
+  std::string run_id = run->record.run_id;
+  if (decision.action != Admission::kStartNow) {
+    MakeWaiting(std::move(run), decision.action == Admission::kReplace);
+  } else if (!StartNow(std::move(run))) {
     // Kudu records a run that failed to start as Failed; the caller still
-    // gets its id and can read why in its output.
-    std::string error = record.error;
-    FinishRun(run_status::kFailed, error);
-    // FinishRun saved the record; the reply waits for that save.
+    // gets its id and can read why in its output. FinishRun queued the
+    // save, and the reply waits for it.
     EventLoop* loop = &context_.loop;
-    context_.store_worker.Submit([loop, reply, run_id] {
-      loop->Post([reply, run_id] { reply(run_id); });
-    });
+    context_.store_worker.Submit(
+        [loop, reply, run_id] { loop->Post([reply, run_id] { reply(run_id); }); });
     return;
   }
-  context_.SaveRun(record, [reply, run_id](Status saved) {
-    if (saved.ok()) {
+  RunRecord saved = active_.count(run_id) ? active_.at(run_id)->record : waiting_->record;
+  context_.SaveRun(saved, [reply, run_id](Status status) {
+    if (status.ok()) {
       reply(run_id);
     } else {
-      reply(saved.error());
+      reply(status.error());
     }
   });
 }
 
-void TriggeredJob::LaunchRun(ActiveRunState& run) {
+bool TriggeredJob::StartNow(std::unique_ptr<RunState> run) {
+  std::string run_id = run->record.run_id;
+  RunState& started = *active_.emplace(run_id, std::move(run)).first->second;
+  if (started.catch_up) catch_up_run_id_ = run_id;
+  LaunchRun(started);
+  if (started.process) return true;
+  FinishRun(run_id, run_status::kFailed, started.record.error);
+  return false;
+}
+
+void TriggeredJob::MakeWaiting(std::unique_ptr<RunState> run, bool replace) {
+  std::string active = DescribeActiveRuns();
+  std::string describe = run->slot ? "scheduled run " + run->record.run_id + " (slot due at " +
+                                         SlotText(*run->slot) + ")"
+                                   : "run " + run->record.run_id + " (started on request)";
+  if (replace) {
+    if (waiting_) {
+      EndWaitingRun(run_status::kStopped, "replaced by " + describe + " before it started");
+    }
+    for (auto& [run_id, active_run] : active_) {
+      if (active_run->stop_cause == StopCause::kCancel) continue;
+      active_run->replaced_by = describe;
+      StopRun(*active_run, StopCause::kReplace, "replaced by " + describe);
+    }
+  }
+  std::string text = replace ? "Run " + run->record.run_id + " waits for " + active +
+                                   " to stop: overlap policy \"replace\" stops it first"
+                             : "Run " + run->record.run_id + " waits for " + active +
+                                   " to end (overlap policy \"queue_one\")";
+  if (run->log) {
+    run->log->WriteSystem(SystemLevel::kInfo, text);
+    (void)run->log->Flush();
+  }
+  spdlog::info("event=run_waiting job={} run={} waits_for={} overlap={}", definition_.name,
+               run->record.run_id, Quote(active), OverlapPolicyName(Overlap()));
+  waiting_ = std::move(run);
+}
+
+void TriggeredJob::StopRun(RunState& run, StopCause cause, const std::string& reason) {
+  if (run.stop_cause == StopCause::kNone || cause == StopCause::kHostShutdown) {
+    run.stop_cause = cause;
+  }
+  if (run.process) run.process->RequestStop(reason);
+}
+
+void TriggeredJob::LaunchRun(RunState& run) {
   RunRecord& record = run.record;
   auto fail = [&](const std::string& message) {
     record.error = message;
@@ -123,8 +255,8 @@ void TriggeredJob::LaunchRun(ActiveRunState& run) {
       run.log->WriteSystem(SystemLevel::kError, "Run could not start: " + message);
       (void)run.log->Flush();
     }
-    spdlog::error("event=run_start_failed job={} run={} error={}", record.job_name,
-                  record.run_id, Quote(message));
+    spdlog::error("event=run_start_failed job={} run={} error={}", record.job_name, record.run_id,
+                  Quote(message));
   };
   if (!run.log) {
     return fail("cannot open the output file " +
@@ -136,48 +268,67 @@ void TriggeredJob::LaunchRun(ActiveRunState& run) {
       BuildSpawnOptions(context_, definition_, working_dir.value(), record.arguments);
   if (!spawn.ok()) return fail(spawn.error().message);
 
+  // This run is already in active_, so the shutdown folder is cleared only
+  // when no other run is active.
+  run.shutdown_file = NewShutdownFile(context_, definition_, active_.size() == 1);
   JobProcessOptions options;
   options.job_name = definition_.name;
   options.run_id = record.run_id;
-  options.marker_entry = Marker();
-  options.shutdown_file = NewShutdownFile(context_, definition_);
+  // The run marker, not the job's, so stopping, killing or the idle check
+  // of this run never reaches the processes of another run.
+  options.marker_entry =
+      MakeRunMarker(context_.config.MarkerScope(), definition_.name, record.run_id);
+  options.shutdown_file = run.shutdown_file;
   options.stop_signal = definition_.settings.stop_signal.value_or(0);
   options.stop_wait = definition_.StopWait();
   options.idle_timeout = definition_.settings.idle_timeout.value_or(context_.config.idle_timeout);
   options.spawn = std::move(spawn).value();
-  options.spawn.env = BuildEnvironment(
-      context_, definition_,
-      JobEnvironment{record.run_id, record.arguments, working_dir.value(), options.shutdown_file,
-                     options.marker_entry});
+  JobEnvironment environment;
+  environment.run_id = record.run_id;
+  environment.arguments = record.arguments;
+  environment.working_root = working_dir.value();
+  environment.shutdown_file = options.shutdown_file;
+  environment.marker_entry =
+      MakeJobMarker(context_.config.MarkerScope(), JobType::kTriggered, definition_.name);
+  environment.run_marker_entry = options.marker_entry;
+  if (run.slot) environment.scheduled_time = FormatUtcSeconds(*run.slot);
+  options.spawn.env = BuildEnvironment(context_, definition_, environment);
 
-  run.log->WriteSystem(SystemLevel::kInfo, "Run " + record.run_id + " starting: " +
-                                               definition_.entry.run_command +
-                                               (record.arguments.empty() ? "" : " " + record.arguments) +
-                                               " (" + record.trigger + ")");
+  run.log->WriteSystem(SystemLevel::kInfo,
+                       "Run " + record.run_id + " starting: " + definition_.entry.run_command +
+                           (record.arguments.empty() ? "" : " " + record.arguments) + " (" +
+                           record.trigger + ")");
+  std::weak_ptr<int> alive = lifetime_;
   Result<std::unique_ptr<JobProcess>> started =
       JobProcess::Start(context_.loop, context_.spawner, *run.log, std::move(options),
-                        [this](const ProcessOutcome& outcome) { OnRunExit(outcome); });
+                        [this, alive, run_id = record.run_id](const ProcessOutcome& outcome) {
+                          if (!alive.expired()) OnRunExit(run_id, outcome);
+                        });
   if (!started.ok()) return fail(started.error().message);
   run.process = std::move(started).value();
   record.status = run_status::kRunning;
   record.pid = run.process->pid();
   (void)run.log->Flush();
-  spdlog::info("event=run_started job={} run={} pid={} trigger={}", record.job_name,
-               record.run_id, run.process->pid(), Quote(record.trigger));
+  spdlog::info("event=run_started job={} run={} pid={} trigger={}", record.job_name, record.run_id,
+               run.process->pid(), Quote(record.trigger));
 }
 
-void TriggeredJob::OnRunExit(const ProcessOutcome& outcome) {
-  if (!active_) return;
-  ActiveRunState& run = *active_;
+void TriggeredJob::OnRunExit(const std::string& run_id, const ProcessOutcome& outcome) {
+  auto found = active_.find(run_id);
+  if (found == active_.end()) return;
+  RunState& run = *found->second;
   std::string how = DescribeExit(outcome.exit);
   run.record.exit_code = outcome.exit.exit_code;
 
   std::string status;
   std::string error;
-  if (run.host_shutdown) {
+  if (run.stop_cause == StopCause::kHostShutdown) {
     status = run_status::kAborted;
     error = shutdown_reason_ + " while the run was active (" + how + ")";
-  } else if (run.cancelled) {
+  } else if (run.stop_cause == StopCause::kReplace) {
+    status = run_status::kStopped;
+    error = "replaced by " + run.replaced_by + " (" + how + ")";
+  } else if (run.stop_cause == StopCause::kCancel) {
     status = run_status::kStopped;
     error = "cancelled (" + how + ")";
   } else if (outcome.killed_idle) {
@@ -192,44 +343,84 @@ void TriggeredJob::OnRunExit(const ProcessOutcome& outcome) {
   } else {
     status = run_status::kSuccess;
   }
-  FinishRun(status, error);
+  FinishRun(run_id, status, error);
 }
 
-void TriggeredJob::FinishRun(const std::string& status, const std::string& error) {
-  std::unique_ptr<ActiveRunState> run = std::move(active_);
-  RunRecord& record = run->record;
+void TriggeredJob::RecordFinished(RunState& run, const std::string& status,
+                                  const std::string& error) {
+  RunRecord& record = run.record;
   record.status = status;
   if (!error.empty()) record.error = error;
   record.end_time = context_.clock.Now();
   record.pid.reset();
-  if (run->log) {
+  if (run.log) {
     if (status == run_status::kSuccess) {
-      run->log->WriteSystem(SystemLevel::kInfo, "Run ended with exit code 0; status Success");
+      run.log->WriteSystem(SystemLevel::kInfo, "Run ended with exit code 0; status Success");
     } else {
-      run->log->WriteSystem(SystemLevel::kError, "Run ended: " + record.error + "; status " + status);
+      run.log->WriteSystem(SystemLevel::kError,
+                           "Run ended: " + record.error + "; status " + status);
     }
-    (void)run->log->Flush();
+    (void)run.log->Flush();
   }
   spdlog::info("event=run_ended job={} run={} status={} exit_code={} error={}", record.job_name,
                record.run_id, status, record.exit_code ? std::to_string(*record.exit_code) : "none",
                Quote(record.error));
   context_.SaveRun(record);
-  latest_run_ = record;
+  if (!latest_run_ || record.run_id >= latest_run_->run_id) latest_run_ = record;
+  if (!run.shutdown_file.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(run.shutdown_file, ignored);
+  }
+}
+
+void TriggeredJob::FinishRun(const std::string& run_id, const std::string& status,
+                             const std::string& error) {
+  auto found = active_.find(run_id);
+  if (found == active_.end()) return;
+  std::unique_ptr<RunState> run = std::move(found->second);
+  active_.erase(found);
+  if (run_id == catch_up_run_id_) catch_up_run_id_.clear();
+  RecordFinished(*run, status, error);
   // The process object may be the caller; let it unwind first.
   context_.loop.Post([process = std::shared_ptr<JobProcess>(std::move(run->process))] {});
+  AfterRunEnded();
+}
 
+void TriggeredJob::EndWaitingRun(const std::string& status, const std::string& error) {
+  if (!waiting_) return;
+  std::unique_ptr<RunState> run = std::move(waiting_);
+  RecordFinished(*run, status, error);
+}
+
+// Starts what waited for the run that just ended: the waiting run once no
+// run is active, then the next catch-up slot.
+void TriggeredJob::AfterRunEnded() {
   if (shutting_down_) {
-    for (auto& callback : std::exchange(on_shutdown_, {})) callback();
+    if (active_.empty()) {
+      for (auto& callback : std::exchange(on_shutdown_, {})) callback();
+    }
     return;
   }
-  if (!queued_slots_.empty()) {
-    TimePoint slot = queued_slots_.front();
-    queued_slots_.pop_front();
-    std::weak_ptr<int> alive = lifetime_;
-    context_.loop.Post([this, alive, slot] {
-      if (!alive.expired()) FireSlot(slot);
-    });
+  if (waiting_ && active_.empty()) {
+    std::unique_ptr<RunState> next = std::move(waiting_);
+    std::string run_id = next->record.run_id;
+    std::optional<TimePoint> slot = next->slot;
+    // A failed start ends the run, which comes back here by itself.
+    if (!StartNow(std::move(next))) {
+      if (slot) {
+        SchedulerLog(SystemLevel::kError, "Run " + run_id + " for the slot due at " +
+                                              SlotText(*slot) + " could not start");
+      }
+      return;
+    }
+    context_.SaveRun(active_.at(run_id)->record);
+    if (slot) {
+      SchedulerLog(SystemLevel::kInfo, "Run " + run_id + " started for the slot due at " +
+                                           SlotText(*slot) + " after waiting");
+    }
+    return;
   }
+  PumpCatchUp();
 }
 
 void TriggeredJob::TrimHistory() {
@@ -254,18 +445,49 @@ void TriggeredJob::TrimHistory() {
 }
 
 Status TriggeredJob::CancelRun() {
-  if (!active_ || !active_->process) {
+  bool stoppable = waiting_ != nullptr || !catch_up_slots_.empty();
+  for (const auto& [run_id, run] : active_) stoppable = stoppable || run->process != nullptr;
+  if (!stoppable) {
     return Conflict("job \"" + definition_.name + "\" has no active run to cancel");
   }
-  active_->cancelled = true;
-  active_->process->RequestStop("cancel requested");
+  DropCatchUpSlots("cancel requested");
+  EndWaitingRun(run_status::kStopped, "cancelled before it started");
+  for (auto& [run_id, run] : active_) StopRun(*run, StopCause::kCancel, "cancel requested");
+  return Status::Ok();
+}
+
+Status TriggeredJob::CancelRun(const std::string& run_id) {
+  if (waiting_ && waiting_->record.run_id == run_id) {
+    EndWaitingRun(run_status::kStopped, "cancelled before it started");
+    return Status::Ok();
+  }
+  auto found = active_.find(run_id);
+  if (found == active_.end() || !found->second->process) {
+    return NotFound("job \"" + definition_.name + "\" has no active or waiting run " + run_id +
+                    "; a run that has ended cannot be cancelled");
+  }
+  StopRun(*found->second, StopCause::kCancel, "cancel requested");
   return Status::Ok();
 }
 
 void TriggeredJob::Reload(JobDefinition definition) {
+  bool schedule_changed = (definition.schedule ? definition.schedule->Expanded() : "") !=
+                              (definition_.schedule ? definition_.schedule->Expanded() : "") ||
+                          definition.time_zone != definition_.time_zone;
   definition_ = std::move(definition);
   if (definition_.settings_error) {
-    SchedulerLog(SystemLevel::kError, "settings.job was not applied: " + *definition_.settings_error);
+    SchedulerLog(SystemLevel::kError,
+                 "settings.job was not applied: " + *definition_.settings_error);
+  }
+  if (schedule_changed && definition_.schedule) {
+    // A new schedule starts now: slots it would have had before this
+    // moment were never due, so they are neither missed nor caught up.
+    // After a backward clock step the last slot stays the floor.
+    // The instant is stored too, so a restart does not count those slots
+    // as missed either.
+    TimePoint now = context_.clock.Now();
+    last_slot_ = last_slot_ ? std::max(*last_slot_, now) : now;
+    CommitSlot(*last_slot_, nullptr);
   }
   Activate();
 }
@@ -273,16 +495,13 @@ void TriggeredJob::Reload(JobDefinition definition) {
 void TriggeredJob::Shutdown(const std::string& reason, std::function<void()> done) {
   shutting_down_ = true;
   shutdown_reason_ = reason;
-  queued_slots_.clear();
   if (schedule_timer_ != 0) context_.loop.CancelTimer(std::exchange(schedule_timer_, 0));
   next_slot_.reset();
-  if (active_ && active_->process) {
-    active_->host_shutdown = true;
-    on_shutdown_.push_back(std::move(done));
-    active_->process->RequestStop(reason);
-    return;
-  }
-  done();
+  DropCatchUpSlots(reason);
+  EndWaitingRun(run_status::kAborted, reason + " before the run started");
+  if (active_.empty()) return done();
+  on_shutdown_.push_back(std::move(done));
+  for (auto& [run_id, run] : active_) StopRun(*run, StopCause::kHostShutdown, reason);
 }
 
 }  // namespace webjobs

@@ -1,21 +1,34 @@
-// One triggered job: its runs (one at a time) and its schedule.
+// One triggered job: its runs and its schedule.
 //
 // A run goes Initializing -> Running -> Success | Failed | Stopped |
 // Aborted, each step saved to the store. Output goes to the run's own
-// output_log.txt. The schedule is armed as a wall-clock timer on the event
-// loop for the next occurrence strictly after the last scheduled instant,
-// so an early or late wake-up can neither repeat nor drop a slot. Slots
-// missed while the host was down follow the job's catch_up policy; a slot
-// that comes while a run is active follows its overlap policy.
+// output_log.txt. The job's `overlap` policy decides what a new run (a
+// schedule slot or a manual request) does while another run is active:
+// skip (Kudu's behavior), queue_one, replace or allow (see OverlapPolicy).
+// Each run has its own process group, shutdown file, idle timer and
+// WEBJOBS_RUN_MARKER, so stopping one run never touches another.
+//
+// The schedule is armed as a wall-clock timer on the event loop for the
+// next occurrence strictly after the last slot handled, so an early or late
+// wake-up can neither repeat nor drop a slot. A slot is written to the
+// store (job state "last_slot") before its run starts, so neither a host
+// restart nor a clock step runs it twice. Slots missed while the host was
+// down, or jumped over when the wall clock moved forward, follow the job's
+// catch_up policy, and every slot that does not run is logged with its
+// reason.
 //
 // Owned by the event loop thread.
 #pragma once
 
+#include <chrono>
 #include <deque>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "jobs/job_context.h"
 #include "jobs/job_process.h"
@@ -26,6 +39,12 @@ class TriggeredJob {
  public:
   using RunReply = std::function<void(Result<std::string>)>;
 
+  // A slot handled at most this long after its instant is on time and
+  // follows the overlap policy. Handled later (the wall clock jumped
+  // forward, the machine was suspended, or the host stalled), it counts as
+  // missed and follows the catch_up policy.
+  static constexpr std::chrono::seconds kOnTimeTolerance{60};
+
   // `last_slot` is the last scheduled instant handled before (from the
   // store), and `latest_run` the newest run; both may be empty. They decide
   // what was missed while the host was down.
@@ -35,61 +54,141 @@ class TriggeredJob {
   TriggeredJob(const TriggeredJob&) = delete;
   TriggeredJob& operator=(const TriggeredJob&) = delete;
 
-  // Arms the schedule (if any). Call once after construction.
+  // Arms the schedule (if any) and handles the slots missed since
+  // `last_slot`. Call once after construction.
   void Activate();
-  // Starts a run. `reply` gets the run id once its record is saved, or the
-  // error: kConflict while a run is active or WEBJOBS_STOPPED is set,
-  // kInvalidArgument for arguments that do not split into words.
+  // Starts a run on request, as the overlap policy allows. `reply` gets the
+  // run id once its record is saved, also for a run that waits (queue_one,
+  // replace). kConflict when WEBJOBS_STOPPED is set or the policy rejects
+  // the run: under skip a run is active, under queue_one a run already
+  // waits, under allow the config's max_active_runs are active.
+  // kInvalidArgument for arguments that do not split into words,
+  // kUnavailable while the job shuts down.
   void StartRun(const std::string& arguments, const std::string& trigger, RunReply reply);
-  // Stops the active run with the stop protocol. kConflict if none.
+  // Stops every active run with the stop protocol, ends the waiting run as
+  // Stopped, and drops catch-up slots that have not started. kConflict when
+  // there is nothing to stop.
   Status CancelRun();
-  // Takes a new definition; the schedule is re-armed, an active run goes on.
+  // Stops the run `run_id`: an active run with the stop protocol, a waiting
+  // run at once. kNotFound when no active or waiting run has that id.
+  Status CancelRun(const std::string& run_id);
+  // Takes a new definition and re-arms the schedule. Active runs go on.
   void Reload(JobDefinition definition);
-  // Stops the active run (if any) and the schedule, then calls `done`.
+  // Handles every slot due at the clock's current reading and re-arms the
+  // timer. The timer does this by itself; call it after the clock may have
+  // been set.
+  void CheckSchedule();
+  // Stops the active runs (if any), ends a waiting run as Aborted and stops
+  // the schedule, then calls `done`.
   void Shutdown(const std::string& reason, std::function<void()> done);
 
   const JobDefinition& definition() const { return definition_; }
-  // The active run's record, if a run is active.
+  // The newest active run, if a run is active.
   std::optional<RunRecord> ActiveRun() const;
-  // The active run, else the newest finished one (kept in memory, so the
+  // Every active run, oldest first.
+  std::vector<RunRecord> ActiveRuns() const;
+  // The run that waits for the active ones to end (queue_one, replace).
+  std::optional<RunRecord> WaitingRun() const;
+  // The newest run: waiting, active or finished (kept in memory, so the
   // API's job views need no store read on the loop).
   std::optional<RunRecord> LatestRun() const;
   std::optional<TimePoint> next_slot() const { return next_slot_; }
   bool has_scheduler_log() const;
 
  private:
-  struct ActiveRunState {
+  // The reason the host stopped a run, which decides its final status.
+  enum class StopCause { kNone, kCancel, kReplace, kHostShutdown };
+
+  struct RunState {
     RunRecord record;
     std::optional<JobLogWriter> log;
     std::unique_ptr<JobProcess> process;
-    bool cancelled = false;
-    bool host_shutdown = false;
+    std::optional<TimePoint> slot;  // the scheduled instant; empty for manual runs
+    bool catch_up = false;
+    std::filesystem::path shutdown_file;
+    StopCause stop_cause = StopCause::kNone;
+    std::string replaced_by;  // with kReplace: the run that replaces this one
   };
 
-  std::string Marker() const;
-  Status CheckCanRun() const;
-  void LaunchRun(ActiveRunState& run);
-  void OnRunExit(const ProcessOutcome& outcome);
-  void FinishRun(const std::string& status, const std::string& error);
-  void TrimHistory();
+  // The overlap policy's decision about a new run while others are active.
+  enum class Admission { kStartNow, kWait, kReplace, kReject };
+  struct AdmissionDecision {
+    Admission action = Admission::kStartNow;
+    std::string conflict;     // with kReject: the error for a manual run
+    std::string slot_reason;  // with kReject: why a slot is skipped
+  };
 
-  void ArmSchedule(TimePoint after, bool at_start);
-  void OnSlot(TimePoint slot);
-  void FireSlot(TimePoint slot);
-  void SaveLastSlot(TimePoint slot);
+  // The reason for a pass over the schedule, which decides how missed slots
+  // are described.
+  enum class ScheduleCause { kHostStart, kTimer, kCheck };
+  struct DueSlots;
+
+  // Runs (triggered_job.cc).
+  OverlapPolicy Overlap() const;
+  Status CheckCanRun() const;
+  AdmissionDecision Admit() const;
+  std::unique_ptr<RunState> NewRun(const std::string& arguments, const std::string& trigger,
+                                   std::optional<TimePoint> slot, bool catch_up);
+  // Starts `run` now; returns false when its process did not start (the
+  // run is then recorded as Failed).
+  bool StartNow(std::unique_ptr<RunState> run);
+  void MakeWaiting(std::unique_ptr<RunState> run, bool replace);
+  void LaunchRun(RunState& run);
+  void OnRunExit(const std::string& run_id, const ProcessOutcome& outcome);
+  void FinishRun(const std::string& run_id, const std::string& status, const std::string& error);
+  void EndWaitingRun(const std::string& status, const std::string& error);
+  void RecordFinished(RunState& run, const std::string& status, const std::string& error);
+  void AfterRunEnded();
+  void StopRun(RunState& run, StopCause cause, const std::string& reason);
+  void TrimHistory();
+  std::string DescribeActiveRuns() const;
+
+  // Schedule (triggered_job_schedule.cc).
+  struct CatchUpPlan;
+  void HandleDueSlots(ScheduleCause cause, std::optional<TimePoint> fired);
+  DueSlots CollectDueSlots(TimePoint after, TimePoint now, TimePoint until,
+                           std::chrono::seconds window) const;
+  std::string MissedCause(ScheduleCause cause, TimePoint now) const;
+  CatchUpPlan CatchUpRules(ScheduleCause cause, TimePoint now) const;
+  void ChooseRuns(ScheduleCause cause, DueSlots& due, TimePoint now, CatchUpPlan& plan) const;
+  std::string MissedDetail(const CatchUpPlan& plan, TimePoint slot, TimePoint now) const;
+  void LogMissedSlots(ScheduleCause cause, const DueSlots& due, const CatchUpPlan& plan,
+                      TimePoint now);
+  void LogBackwardStep(TimePoint now);
+  void ArmTimer(std::optional<TimePoint> next);
+  void CommitSlot(TimePoint slot, std::function<void(Status)> done);
+  void StartSlotRun(TimePoint slot);
+  void PumpCatchUp();
+  void DropCatchUpSlots(const std::string& reason);
+  void LogSkippedSlot(TimePoint slot, const std::string& reason);
+  void LogMissedSlot(TimePoint slot, const std::string& reason);
   void SchedulerLog(SystemLevel level, const std::string& text);
   std::string ScheduleTrigger() const;
+  std::string SlotText(TimePoint slot) const;
 
   JobContext& context_;
   JobDefinition definition_;
+  // The newest slot handled: run, skipped or missed. Slots up to it never
+  // run again. Before the first slot, the instant the schedule started at.
   std::optional<TimePoint> last_slot_;
   std::optional<TimePoint> latest_run_start_;
-  std::optional<RunRecord> latest_run_;
-  std::unique_ptr<ActiveRunState> active_;
-  std::optional<JobLogWriter> scheduler_log_;
+  std::optional<RunRecord> latest_run_;                      // the finished run with the highest id
+  std::map<std::string, std::unique_ptr<RunState>> active_;  // by run id, oldest first
+  std::unique_ptr<RunState> waiting_;
   EventLoop::TimerId schedule_timer_ = 0;
   std::optional<TimePoint> next_slot_;
-  std::deque<TimePoint> queued_slots_;  // overlap=queue and catch_up=all
+  // The wall and steady clocks when the timer was armed; how far they
+  // drifted apart by the time it fires tells a clock step from a late
+  // wake-up.
+  TimePoint armed_wall_{};
+  std::chrono::steady_clock::time_point armed_steady_{};
+  // Slot whose backward clock step was logged, so it is logged once.
+  std::optional<TimePoint> logged_backward_step_;
+  // Catch-up slots run one after another, whatever the overlap policy.
+  std::deque<TimePoint> catch_up_slots_;
+  std::string catch_up_run_id_;  // the active catch-up run, if any
+  bool pumping_catch_up_ = false;
+  bool activated_ = false;  // Activate() ran once, so later passes are not the host's start
   std::string last_run_id_;
   bool shutting_down_ = false;
   std::string shutdown_reason_;

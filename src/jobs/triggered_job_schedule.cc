@@ -1,7 +1,10 @@
-// The scheduling half of TriggeredJob: arming the next slot, catch-up
-// after downtime, and what a slot does while a run is active.
+// The scheduling half of TriggeredJob: arming the next slot, recording a
+// slot before its run starts, missed slots (downtime, clock steps) and the
+// catch-up runs they get, and what a slot does while a run is active.
 #include <date/date.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "core/log.h"
 #include "jobs/triggered_job.h"
@@ -10,8 +13,15 @@ namespace webjobs {
 
 namespace {
 
-constexpr size_t kMaxMissedSlots = 10000;
+// One pass looks at no more than this many slots before it skips ahead to
+// the slots that its catch_up policy may still run, so a per-second
+// schedule after months of downtime costs a bounded amount of work.
+constexpr size_t kMaxScannedSlots = 100000;
+// Missed slots logged one line each; the rest are counted in a summary.
+constexpr size_t kMaxListedSlots = 100;
 constexpr std::chrono::hours kDefaultCatchUpWindow{24};
+// A backward clock step smaller than this is an early wake-up, not news.
+constexpr std::chrono::seconds kMinLoggedClockStep{1};
 
 std::string FormatSlot(TimePoint time, const date::time_zone* zone) {
   auto seconds = date::floor<std::chrono::seconds>(time);
@@ -24,35 +34,83 @@ int64_t ToMicros(TimePoint time) {
   return std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
 }
 
+int64_t WholeSeconds(std::chrono::system_clock::duration duration) {
+  return std::chrono::duration_cast<std::chrono::seconds>(duration).count();
+}
+
 }  // namespace
+
+// The slots due in one pass, split by the policy's window: the older ones
+// can only be missed, the recent ones may still run.
+struct TriggeredJob::DueSlots {
+  // The oldest slots outside the window, at most kMaxListedSlots of them.
+  std::vector<TimePoint> old_listed;
+  size_t old_count = 0;  // slots outside the window that were counted
+  std::optional<TimePoint> old_newest;
+  std::vector<TimePoint> recent;  // slots inside the window, oldest first
+  // The scan skipped slots without counting them (more than
+  // kMaxScannedSlots were due), so counts are lower bounds.
+  bool truncated = false;
+  // The scan stopped before `until`, so the newest due slot is unknown.
+  bool incomplete = false;
+
+  bool empty() const { return old_count == 0 && recent.empty() && !truncated; }
+  std::optional<TimePoint> newest() const {
+    if (incomplete) return std::nullopt;
+    if (!recent.empty()) return recent.back();
+    return old_newest;
+  }
+};
 
 std::string TriggeredJob::ScheduleTrigger() const {
   return "Schedule - " + (definition_.schedule ? definition_.schedule->Expanded() : "");
 }
 
+std::string TriggeredJob::SlotText(TimePoint slot) const {
+  return FormatSlot(slot, definition_.time_zone);
+}
+
+// Opens the scheduler log for each message and closes it again, so a host
+// with thousands of scheduled jobs does not hold a descriptor per job, and
+// every process spawn does not pay for closing them all in the child.
 void TriggeredJob::SchedulerLog(SystemLevel level, const std::string& text) {
-  if (!scheduler_log_) {
-    Result<JobLogWriter> writer = OpenLog(context_, context_.paths.SchedulerLogFile(definition_.name));
-    if (!writer.ok()) {
-      spdlog::error("event=log_open_failed job={} error={}", definition_.name,
-                    Quote(writer.error().message));
-      return;
-    }
-    scheduler_log_.emplace(std::move(writer).value());
+  Result<JobLogWriter> writer =
+      OpenLog(context_, context_.paths.SchedulerLogFile(definition_.name));
+  if (!writer.ok()) {
+    spdlog::error("event=log_open_failed job={} error={}", definition_.name,
+                  Quote(writer.error().message));
+    return;
   }
-  scheduler_log_->WriteSystem(level, text);
-  (void)scheduler_log_->Flush();
+  writer->WriteSystem(level, text);
+  if (Status flushed = writer->Flush(); !flushed.ok()) {
+    spdlog::error("event=log_write_failed job={} file=job_scheduler.log error={}", definition_.name,
+                  Quote(flushed.error().message));
+  }
+}
+
+void TriggeredJob::LogSkippedSlot(TimePoint slot, const std::string& reason) {
+  SchedulerLog(SystemLevel::kWarn, "Run due at " + SlotText(slot) + " skipped: " + reason);
+  spdlog::warn("event=schedule_skipped job={} slot={} reason={}", definition_.name,
+               FormatUtcSeconds(slot), Quote(reason));
+}
+
+void TriggeredJob::LogMissedSlot(TimePoint slot, const std::string& reason) {
+  SchedulerLog(SystemLevel::kWarn, "Run due at " + SlotText(slot) + " missed: " + reason);
+  spdlog::warn("event=schedule_missed job={} slot={} reason={}", definition_.name,
+               FormatUtcSeconds(slot), Quote(reason));
 }
 
 void TriggeredJob::Activate() {
   if (schedule_timer_ != 0) context_.loop.CancelTimer(std::exchange(schedule_timer_, 0));
   next_slot_.reset();
+  bool first = !activated_;
+  activated_ = true;
   if (!definition_.settings.schedule) return;
   if (!definition_.schedule) {
     SchedulerLog(SystemLevel::kError,
-                 "No schedule is active: " + definition_.settings_error.value_or(
-                                                 "the schedule \"" + *definition_.settings.schedule +
-                                                 "\" is not valid"));
+                 "No schedule is active: " +
+                     definition_.settings_error.value_or(
+                         "the schedule \"" + *definition_.settings.schedule + "\" is not valid"));
     return;
   }
   if (context_.config.disable_schedule) {
@@ -60,137 +118,376 @@ void TriggeredJob::Activate() {
                  "Schedule not armed: WEBJOBS_DISABLE_SCHEDULE is set; runs start only on request");
     return;
   }
-  TimePoint base = last_slot_.value_or(latest_run_start_.value_or(context_.clock.Now()));
-  // A schedule set just now must not catch up on slots from before it.
-  if (!last_slot_ && !latest_run_start_) base = context_.clock.Now();
-  ArmSchedule(base, true);
+  // Without a recorded slot, the newest run marks where the schedule was
+  // last in force. A job that never ran starts its schedule now, so it
+  // does not catch up on slots from before it existed.
+  if (!last_slot_) last_slot_ = latest_run_start_.value_or(context_.clock.Now());
+  HandleDueSlots(first ? ScheduleCause::kHostStart : ScheduleCause::kCheck, std::nullopt);
   if (next_slot_) {
     SchedulerLog(SystemLevel::kInfo, "Schedule \"" + definition_.schedule->expression() +
                                          "\" in time zone " + definition_.time_zone->name() +
-                                         " is active; next run at " +
-                                         FormatSlot(*next_slot_, definition_.time_zone));
+                                         " is active; next run at " + SlotText(*next_slot_));
   }
 }
 
-void TriggeredJob::ArmSchedule(TimePoint after, bool at_start) {
+void TriggeredJob::CheckSchedule() {
+  if (!activated_ || shutting_down_ || !definition_.schedule || context_.config.disable_schedule) {
+    return;
+  }
+  HandleDueSlots(ScheduleCause::kCheck, std::nullopt);
+}
+
+TriggeredJob::DueSlots TriggeredJob::CollectDueSlots(TimePoint after, TimePoint now,
+                                                     TimePoint until,
+                                                     std::chrono::seconds window) const {
+  const CronSchedule& schedule = *definition_.schedule;
+  const date::time_zone* zone = definition_.time_zone;
+  DueSlots due;
+  size_t scanned = 0;
+  bool skipped_ahead = false;
+  std::optional<TimePoint> next = schedule.NextAfter(after, zone);
+  while (next && *next <= until) {
+    if (scanned == kMaxScannedSlots) {
+      // NOTE: only a window holding more than kMaxScannedSlots slots (a
+      // per-second schedule with catch_up_window over about 27 hours) gets
+      // here twice. The newest slot is then unknown, so kudu and latest run
+      // nothing and all runs only the oldest slots of the window.
+      if (skipped_ahead) {
+        due.truncated = true;
+        due.incomplete = true;
+        return due;
+      }
+      skipped_ahead = true;
+      scanned = 0;
+      TimePoint window_start = now - window;
+      if (*next < window_start) {
+        due.truncated = true;
+        next = schedule.NextAfter(window_start - std::chrono::seconds(1), zone);
+        continue;
+      }
+    }
+    ++scanned;
+    if (now - *next > window) {
+      ++due.old_count;
+      due.old_newest = *next;
+      if (due.old_listed.size() < kMaxListedSlots) due.old_listed.push_back(*next);
+    } else {
+      due.recent.push_back(*next);
+    }
+    next = schedule.NextAfter(*next, zone);
+  }
+  return due;
+}
+
+std::string TriggeredJob::MissedCause(ScheduleCause cause, TimePoint now) const {
+  if (cause == ScheduleCause::kHostStart) return "the host was down";
+  // The steady clock does not move when the wall clock is set, so a gap
+  // between the two since the timer was armed is a clock step (or a
+  // suspended machine, which the steady clock does not count either).
+  auto steady_elapsed = std::chrono::steady_clock::now() - armed_steady_;
+  auto wall_elapsed = now - armed_wall_;
+  auto jump = wall_elapsed - std::chrono::duration_cast<TimePoint::duration>(steady_elapsed);
+  if (armed_wall_ != TimePoint{} && jump >= std::chrono::seconds(1)) {
+    return "the wall clock jumped forward by about " + std::to_string(WholeSeconds(jump)) +
+           " s (it was set, or the machine was suspended)";
+  }
+  return "the scheduler reached it late (the host was busy)";
+}
+
+// How the catch_up policy treats the slots of one pass.
+struct TriggeredJob::CatchUpPlan {
+  CatchUpPolicy policy = CatchUpPolicy::kKudu;
+  std::chrono::seconds limit{0};     // how late a missed slot may be and still run
+  std::chrono::seconds window{0};    // how far back slots may still run or be on time
+  std::string cause;                 // why the pass found missed slots
+  std::optional<TimePoint> regular;  // the on-time slot, which follows the overlap policy
+  std::optional<TimePoint> newest_missed;
+  std::vector<TimePoint> to_run;  // missed slots that still run, oldest first
+};
+
+TriggeredJob::CatchUpPlan TriggeredJob::CatchUpRules(ScheduleCause cause, TimePoint now) const {
+  CatchUpPlan plan;
+  plan.policy = definition_.settings.catch_up.value_or(CatchUpPolicy::kKudu);
+  std::chrono::seconds catch_up_window = definition_.settings.catch_up_window.value_or(
+      std::chrono::duration_cast<std::chrono::seconds>(kDefaultCatchUpWindow));
+  plan.limit =
+      plan.policy == CatchUpPolicy::kKudu ? context_.config.catch_up_limit : catch_up_window;
+  plan.window = kOnTimeTolerance;
+  if (plan.policy != CatchUpPolicy::kNone) plan.window = std::max(plan.window, plan.limit);
+  plan.cause = MissedCause(cause, now);
+  return plan;
+}
+
+// Takes the on-time slot out of `due` and picks the missed slots that run.
+void TriggeredJob::ChooseRuns(ScheduleCause cause, DueSlots& due, TimePoint now,
+                              CatchUpPlan& plan) const {
+  std::optional<TimePoint> newest_due = due.newest();
+  // The newest slot is on time when the pass comes within the tolerance.
+  // At host start nothing is on time, because the host was down. Every
+  // other due slot is missed.
+  if (cause != ScheduleCause::kHostStart && newest_due && !due.recent.empty() &&
+      now - due.recent.back() <= kOnTimeTolerance) {
+    plan.regular = due.recent.back();
+    due.recent.pop_back();
+  }
+  if (newest_due) {
+    plan.newest_missed = due.recent.empty() ? due.old_newest : std::optional(due.recent.back());
+  }
+
+  switch (plan.policy) {
+    case CatchUpPolicy::kKudu:
+    case CatchUpPolicy::kLatest:
+      if (!plan.regular && newest_due && !due.recent.empty() &&
+          now - due.recent.back() <= plan.limit) {
+        plan.to_run.push_back(due.recent.back());
+      }
+      break;
+    case CatchUpPolicy::kNone:
+      break;
+    case CatchUpPolicy::kAll:
+      for (TimePoint slot : due.recent) {
+        if (now - slot <= plan.limit) plan.to_run.push_back(slot);
+      }
+      break;
+  }
+}
+
+std::string TriggeredJob::MissedDetail(const CatchUpPlan& plan, TimePoint slot,
+                                       TimePoint now) const {
+  if (plan.policy == CatchUpPolicy::kNone) return "catch_up \"none\" runs no missed slot";
+  if (plan.regular && plan.policy != CatchUpPolicy::kAll) {
+    return "the slot due at " + SlotText(*plan.regular) + " runs on time instead";
+  }
+  std::string late = std::to_string(WholeSeconds(now - slot)) + " s late";
+  if (plan.policy == CatchUpPolicy::kAll || slot == plan.newest_missed) {
+    if (plan.policy == CatchUpPolicy::kKudu) {
+      return "catch_up \"kudu\" runs the newest missed slot only when it is at most " +
+             std::to_string(plan.limit.count()) + " s late, and this one is " + late;
+    }
+    return "it is " + late + ", more than catch_up_window (" + std::to_string(plan.limit.count()) +
+           " s)";
+  }
+  return "catch_up \"" + std::string(CatchUpPolicyName(plan.policy)) +
+         "\" runs only the newest missed slot";
+}
+
+// Logs each missed slot that does not run, oldest first and up to
+// kMaxListedSlots, then a summary, then the slots that catch up.
+void TriggeredJob::LogMissedSlots(ScheduleCause cause, const DueSlots& due, const CatchUpPlan& plan,
+                                  TimePoint now) {
+  std::vector<TimePoint> not_run(due.old_listed.begin(), due.old_listed.end());
+  for (TimePoint slot : due.recent) {
+    if (std::find(plan.to_run.begin(), plan.to_run.end(), slot) == plan.to_run.end()) {
+      not_run.push_back(slot);
+    }
+  }
+  for (size_t i = 0; i < not_run.size() && i < kMaxListedSlots; ++i) {
+    LogMissedSlot(not_run[i], plan.cause + "; " + MissedDetail(plan, not_run[i], now));
+  }
+
+  size_t missed_count = due.old_count + due.recent.size();
+  size_t skipped_count = missed_count - plan.to_run.size();
+  if (skipped_count > 0) {
+    std::optional<TimePoint> oldest;
+    if (!due.old_listed.empty()) {
+      oldest = due.old_listed.front();
+    } else if (!due.recent.empty()) {
+      oldest = due.recent.front();
+    }
+    std::string lower_bound = due.truncated ? "more than " : "";
+    std::string text =
+        lower_bound + std::to_string(missed_count) + " scheduled run(s) missed " +
+        (cause == ScheduleCause::kHostStart ? "while the host was down" : "because " + plan.cause);
+    if (plan.newest_missed) text += ", the newest due at " + SlotText(*plan.newest_missed);
+    if (oldest && oldest != plan.newest_missed) text += " and the oldest at " + SlotText(*oldest);
+    text += "; " + std::to_string(plan.to_run.size()) + " run now and " + lower_bound +
+            std::to_string(skipped_count) + " skipped (catch_up policy \"" +
+            std::string(CatchUpPolicyName(plan.policy)) + "\")";
+    if (skipped_count > kMaxListedSlots) {
+      text += "; the first " + std::to_string(kMaxListedSlots) + " skipped slots are listed above";
+    }
+    SchedulerLog(SystemLevel::kWarn, text);
+    spdlog::warn(
+        "event=schedule_missed job={} count={} count_is_lower_bound={} oldest={} newest={} "
+        "reason={}",
+        definition_.name, missed_count, due.truncated,
+        oldest ? FormatUtcSeconds(*oldest) : std::string("unknown"),
+        plan.newest_missed ? FormatUtcSeconds(*plan.newest_missed) : std::string("unknown"),
+        Quote(plan.cause));
+  }
+
+  for (TimePoint slot : plan.to_run) {
+    SchedulerLog(SystemLevel::kInfo, "Catching up the run due at " + SlotText(slot) + " (" +
+                                         std::to_string(WholeSeconds(now - slot)) +
+                                         " s late: " + plan.cause + ")");
+  }
+}
+
+void TriggeredJob::LogBackwardStep(TimePoint now) {
+  if (*last_slot_ - now < kMinLoggedClockStep || logged_backward_step_ == last_slot_) return;
+  logged_backward_step_ = last_slot_;
+  std::optional<TimePoint> next =
+      definition_.schedule->NextAfter(*last_slot_, definition_.time_zone);
+  SchedulerLog(SystemLevel::kWarn,
+               "The wall clock reads " + SlotText(now) + ", before the last handled slot at " +
+                   SlotText(*last_slot_) +
+                   " (the clock was set back); no scheduled run starts before " +
+                   (next ? SlotText(*next) : std::string("the schedule ends")));
+  spdlog::warn("event=clock_stepped_back job={} now={} last_slot={}", definition_.name,
+               FormatUtcSeconds(now), FormatUtcSeconds(*last_slot_));
+}
+
+void TriggeredJob::HandleDueSlots(ScheduleCause cause, std::optional<TimePoint> fired) {
   if (schedule_timer_ != 0) context_.loop.CancelTimer(std::exchange(schedule_timer_, 0));
+  next_slot_.reset();
+  if (shutting_down_ || !definition_.schedule || !last_slot_) return;
   const CronSchedule& schedule = *definition_.schedule;
   const date::time_zone* zone = definition_.time_zone;
   TimePoint now = context_.clock.Now();
-  std::optional<TimePoint> next = schedule.NextAfter(after, zone);
+  // A timer fires when the loop's clock reaches its slot, so that slot is
+  // due even when this clock reads a little earlier.
+  TimePoint until = fired ? std::max(now, *fired) : now;
+  LogBackwardStep(now);
 
-  // Slots between `after` and now were missed (the host was down, or the
-  // loop woke late). Collect them, bounded, newest last.
-  std::vector<TimePoint> missed;
-  while (next && *next <= now && missed.size() < kMaxMissedSlots) {
-    missed.push_back(*next);
-    next = schedule.NextAfter(*next, zone);
+  CatchUpPlan plan = CatchUpRules(cause, now);
+  DueSlots due = CollectDueSlots(*last_slot_, now, until, plan.window);
+  if (due.empty()) {
+    ArmTimer(schedule.NextAfter(*last_slot_, zone));
+    return;
   }
-  if (!missed.empty()) {
-    if (missed.size() == kMaxMissedSlots) next = schedule.NextAfter(now, zone);
-    CatchUpPolicy policy = definition_.settings.catch_up.value_or(CatchUpPolicy::kKudu);
-    std::chrono::seconds window = definition_.settings.catch_up_window.value_or(
-        std::chrono::duration_cast<std::chrono::seconds>(kDefaultCatchUpWindow));
-    std::vector<TimePoint> to_run;
-    switch (policy) {
-      case CatchUpPolicy::kKudu:
-        if (now - missed.back() <= context_.config.catch_up_limit) to_run.push_back(missed.back());
-        break;
-      case CatchUpPolicy::kNone:
-        break;
-      case CatchUpPolicy::kLatest:
-        if (now - missed.back() <= window) to_run.push_back(missed.back());
-        break;
-      case CatchUpPolicy::kAll:
-        for (TimePoint slot : missed) {
-          if (now - slot <= window) to_run.push_back(slot);
-        }
-        break;
-    }
-    size_t skipped = missed.size() - to_run.size();
-    if (skipped > 0) {
-      SchedulerLog(SystemLevel::kWarn,
-                   std::to_string(missed.size()) + " scheduled run(s) missed" +
-                       (at_start ? " while the host was down" : "") + ", the newest due at " +
-                       FormatSlot(missed.back(), zone) + "; " + std::to_string(to_run.size()) +
-                       " run now and " + std::to_string(skipped) + " skipped (catch_up policy \"" +
-                       std::string(CatchUpPolicyName(policy)) + "\")");
-      spdlog::warn("event=schedule_missed job={} count={} newest={}", definition_.name, skipped,
-                   FormatSlot(missed.back(), zone));
-    }
-    last_slot_ = missed.back();
-    SaveLastSlot(missed.back());
-    for (TimePoint slot : to_run) {
-      SchedulerLog(SystemLevel::kInfo, "Catching up the run due at " + FormatSlot(slot, zone));
-      // Catch-up runs go one after another, whatever the overlap policy
-      // says about regular slots.
-      if (active_) {
-        queued_slots_.push_back(slot);
-      } else {
-        FireSlot(slot);
+  std::optional<TimePoint> newest_due = due.newest();
+  ChooseRuns(cause, due, now, plan);
+  LogMissedSlots(cause, due, plan, now);
+
+  // Every due slot is handled now, run or not. The newest is recorded
+  // before any of them starts, so no restart or clock step runs one again.
+  // When the scan stopped short, `until` is recorded in place of the newest.
+  TimePoint handled = newest_due.value_or(until);
+  last_slot_ = handled;
+  CommitSlot(handled, [this, regular = plan.regular, to_run = plan.to_run](Status saved) {
+    if (!saved.ok()) {
+      std::vector<TimePoint> lost = to_run;
+      if (regular) lost.push_back(*regular);
+      for (TimePoint slot : lost) {
+        SchedulerLog(SystemLevel::kError,
+                     "Run due at " + SlotText(slot) +
+                         " did not start: the slot could not be recorded in the store, and a "
+                         "slot runs only once it is recorded, so that a restart cannot run it "
+                         "twice (" +
+                         saved.error().message + ")");
       }
+      return;
     }
-  }
+    if (regular) StartSlotRun(*regular);
+    catch_up_slots_.insert(catch_up_slots_.end(), to_run.begin(), to_run.end());
+    PumpCatchUp();
+  });
+  ArmTimer(schedule.NextAfter(handled, zone));
+}
 
+void TriggeredJob::ArmTimer(std::optional<TimePoint> next) {
+  if (schedule_timer_ != 0) context_.loop.CancelTimer(std::exchange(schedule_timer_, 0));
   next_slot_ = next;
+  armed_wall_ = context_.clock.Now();
+  armed_steady_ = std::chrono::steady_clock::now();
   if (!next) {
     SchedulerLog(SystemLevel::kWarn, "The schedule has no further occurrences");
     return;
   }
   schedule_timer_ = context_.loop.AddWallTimer(*next, [this, slot = *next] {
     schedule_timer_ = 0;
-    OnSlot(slot);
+    HandleDueSlots(ScheduleCause::kTimer, slot);
   });
 }
 
-void TriggeredJob::SaveLastSlot(TimePoint slot) {
-  Store* store = &context_.store;
-  context_.RunOnWorker([store, name = definition_.name, micros = ToMicros(slot)] {
-    Status saved = store->SetJobState(name, "last_slot", std::to_string(micros));
-    if (!saved.ok()) {
-      spdlog::error("event=store_write_failed job={} key=last_slot error={}", name,
-                    Quote(saved.error().message));
-    }
-  });
+void TriggeredJob::CommitSlot(TimePoint slot, std::function<void(Status)> done) {
+  std::weak_ptr<int> alive = lifetime_;
+  context_.SetJobStateBatched(
+      definition_.name, "last_slot", std::to_string(ToMicros(slot)),
+      [alive, done = std::move(done), name = definition_.name, slot](Status saved) {
+        if (!saved.ok()) {
+          spdlog::error("event=store_write_failed job={} key=last_slot slot={} error={}", name,
+                        FormatUtcSeconds(slot), Quote(saved.error().message));
+        }
+        if (!alive.expired() && done) done(saved);
+      });
 }
 
-void TriggeredJob::OnSlot(TimePoint slot) {
-  last_slot_ = slot;
-  SaveLastSlot(slot);
-  FireSlot(slot);
-  // The next slot comes strictly after this scheduled instant, never after
-  // "now", so a timer that fires early cannot run the same slot twice.
-  if (definition_.schedule && !shutting_down_) ArmSchedule(slot, false);
-}
+void TriggeredJob::StartSlotRun(TimePoint slot) {
+  if (Status allowed = CheckCanRun(); !allowed.ok()) {
+    return LogSkippedSlot(slot, allowed.error().message);
+  }
+  AdmissionDecision decision = Admit();
+  if (decision.action == Admission::kReject) return LogSkippedSlot(slot, decision.slot_reason);
 
-void TriggeredJob::FireSlot(TimePoint slot) {
-  const date::time_zone* zone = definition_.time_zone;
-  if (active_) {
-    if (definition_.settings.overlap.value_or(OverlapPolicy::kSkip) == OverlapPolicy::kQueue) {
-      queued_slots_.push_back(slot);
-      SchedulerLog(SystemLevel::kInfo, "Run due at " + FormatSlot(slot, zone) +
-                                           " queued: run " + active_->record.run_id +
-                                           " is still active");
-      return;
-    }
-    SchedulerLog(SystemLevel::kWarn, "Run due at " + FormatSlot(slot, zone) +
-                                         " skipped: run " + active_->record.run_id +
-                                         " is still active (overlap policy \"skip\")");
-    spdlog::info("event=schedule_skipped job={} slot={} active_run={}", definition_.name,
-                 FormatSlot(slot, zone), active_->record.run_id);
+  std::unique_ptr<RunState> run = NewRun("", ScheduleTrigger(), slot, false);
+  std::string run_id = run->record.run_id;
+  std::string slot_text = SlotText(slot);
+  if (decision.action != Admission::kStartNow) {
+    std::string active = DescribeActiveRuns();
+    bool replace = decision.action == Admission::kReplace;
+    MakeWaiting(std::move(run), replace);
+    SchedulerLog(SystemLevel::kInfo, "Run " + run_id + " for the slot due at " + slot_text +
+                                         " waits for " + active +
+                                         (replace ? " to stop (overlap policy \"replace\")"
+                                                  : " to end (overlap policy \"queue_one\")"));
+    context_.SaveRun(waiting_->record);
     return;
   }
-  std::string slot_text = FormatSlot(slot, zone);
-  std::weak_ptr<int> alive = lifetime_;
-  StartRun("", ScheduleTrigger(), [this, alive, slot_text](Result<std::string> run) {
-    if (alive.expired()) return;
-    if (run.ok()) {
-      SchedulerLog(SystemLevel::kInfo, "Run " + run.value() + " started for the slot due at " + slot_text);
-    } else {
-      SchedulerLog(SystemLevel::kError, "Run due at " + slot_text + " did not start: " +
-                                            run.error().message);
+  if (!StartNow(std::move(run))) {
+    SchedulerLog(SystemLevel::kError,
+                 "Run " + run_id + " for the slot due at " + slot_text + " could not start");
+    return;
+  }
+  SchedulerLog(SystemLevel::kInfo, "Run " + run_id + " started for the slot due at " + slot_text);
+  context_.SaveRun(active_.at(run_id)->record);
+}
+
+// Starts the next catch-up slot once the previous catch-up run has ended
+// and the job has room: no other run (or, under "allow", fewer than
+// the config's max_active_runs) and none waiting.
+void TriggeredJob::PumpCatchUp() {
+  if (pumping_catch_up_) return;  // a failed start inside the loop below comes back here
+  pumping_catch_up_ = true;
+  while (!shutting_down_ && !catch_up_slots_.empty() && catch_up_run_id_.empty() && !waiting_) {
+    bool room = Overlap() == OverlapPolicy::kAllow
+                    ? active_.size() < context_.config.max_active_runs
+                    : active_.empty();
+    if (!room) break;
+    TimePoint slot = catch_up_slots_.front();
+    catch_up_slots_.pop_front();
+    if (Status allowed = CheckCanRun(); !allowed.ok()) {
+      LogSkippedSlot(slot, allowed.error().message);
+      continue;
     }
-  });
+    std::unique_ptr<RunState> run = NewRun("", ScheduleTrigger(), slot, true);
+    std::string run_id = run->record.run_id;
+    if (!StartNow(std::move(run))) {
+      SchedulerLog(SystemLevel::kError,
+                   "Run " + run_id + " for the slot due at " + SlotText(slot) + " could not start");
+      continue;
+    }
+    SchedulerLog(SystemLevel::kInfo,
+                 "Run " + run_id + " started for the slot due at " + SlotText(slot));
+    context_.SaveRun(active_.at(run_id)->record);
+  }
+  pumping_catch_up_ = false;
+}
+
+void TriggeredJob::DropCatchUpSlots(const std::string& reason) {
+  size_t listed = 0;
+  for (TimePoint slot : catch_up_slots_) {
+    if (listed++ < kMaxListedSlots) LogSkippedSlot(slot, reason);
+  }
+  if (catch_up_slots_.size() > kMaxListedSlots) {
+    size_t rest = catch_up_slots_.size() - kMaxListedSlots;
+    SchedulerLog(SystemLevel::kWarn, std::to_string(rest) +
+                                         " more catch-up run(s) skipped, the newest due at " +
+                                         SlotText(catch_up_slots_.back()) + ": " + reason);
+    spdlog::warn("event=schedule_skipped job={} count={} newest={} reason={}", definition_.name,
+                 rest, FormatUtcSeconds(catch_up_slots_.back()), Quote(reason));
+  }
+  catch_up_slots_.clear();
 }
 
 }  // namespace webjobs

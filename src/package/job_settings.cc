@@ -136,8 +136,21 @@ constexpr std::pair<std::string_view, CatchUpPolicy> kCatchUpChoices[] = {
 
 constexpr std::pair<std::string_view, OverlapPolicy> kOverlapChoices[] = {
     {"skip", OverlapPolicy::kSkip},
-    {"queue", OverlapPolicy::kQueue},
+    {"queue_one", OverlapPolicy::kQueueOne},
+    {"replace", OverlapPolicy::kReplace},
+    {"allow", OverlapPolicy::kAllow},
 };
+
+// "queue" shipped before "queue_one" and keeps working. It is left out of
+// kOverlapChoices so that error messages list only the documented names.
+constexpr std::string_view kQueueOneAlias = "queue";
+
+Result<OverlapPolicy> ReadOverlap(std::string_view key, const json& value) {
+  if (value.is_string() && value.get_ref<const std::string&>() == kQueueOneAlias) {
+    return OverlapPolicy::kQueueOne;
+  }
+  return ReadChoice(key, value, kOverlapChoices);
+}
 
 template <typename T, typename U>
 Status Assign(Result<T> result, std::optional<U>& field) {
@@ -200,7 +213,7 @@ constexpr KnownKey kKnownKeys[] = {
      }},
     {"overlap",
      [](std::string_view key, const json& value, JobSettings& settings) {
-       return Assign(ReadChoice(key, value, kOverlapChoices), settings.overlap);
+       return Assign(ReadOverlap(key, value), settings.overlap);
      }},
 };
 

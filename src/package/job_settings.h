@@ -31,9 +31,13 @@ namespace webjobs {
 // within catch_up_window. kAll: run every missed slot within the window.
 enum class CatchUpPolicy { kKudu, kNone, kLatest, kAll };
 
-// Policy for a scheduled slot that comes while a run is active. kSkip (Kudu's
-// behavior): skip it and log that. kQueue: start it when the run ends.
-enum class OverlapPolicy { kSkip, kQueue };
+// Policy for a scheduled slot or a manual run that comes while a run of the
+// job is active. kSkip (Kudu's behavior): skip the slot and log it, and
+// reject the manual run. kQueueOne: let at most one run wait and start it
+// when the active run ends ("queue" is an accepted alias). kReplace: stop
+// the active run and start the new one once the old one has exited.
+// kAllow: start at once, beside the active runs.
+enum class OverlapPolicy { kSkip, kQueueOne, kReplace, kAllow };
 
 // The typed values of settings.job. A key that is absent, or whose value
 // is JSON null, leaves its field empty: the caller applies the default.
@@ -88,7 +92,8 @@ std::string SerializeJobSettings(const nlohmann::json& settings);
 // 5 seconds for continuous jobs, 30 seconds for triggered jobs.
 std::chrono::seconds DefaultStoppingWaitTime(JobType type);
 
-// Lower-case names as written in settings.job ("kudu", "skip", ...).
+// Lower-case names as written in settings.job ("kudu", "skip", ...). The
+// overlap alias "queue" has no name of its own: it reads as "queue_one".
 std::string_view CatchUpPolicyName(CatchUpPolicy policy);
 std::string_view OverlapPolicyName(OverlapPolicy policy);
 

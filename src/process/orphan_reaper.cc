@@ -8,8 +8,6 @@
 
 #include <cerrno>
 
-#include "process/proc_stat.h"
-
 namespace webjobs {
 
 Status BecomeSubreaper() {
@@ -43,26 +41,11 @@ bool ReapReportedOrphans(const std::function<bool(pid_t)>& is_tracked, size_t& r
 
 size_t ReapOrphans(const std::function<bool(pid_t)>& is_tracked) {
   size_t reaped = 0;
-  // The common case costs a few system calls. Only when a tracked zombie
-  // stands first in line does the scan of the process table below run.
-  if (ReapReportedOrphans(is_tracked, reaped)) return reaped;
-
-  // The zombies are found in the process table rather than in
-  // /proc/self/task/*/children: proc(5) warns that the children file can
-  // omit children when others exit while it is read.
-  pid_t self = getpid();
-  for (pid_t pid : ListProcessIds()) {
-    Result<ProcessStat> stat = ReadProcessStat(pid);
-    if (!stat || stat->parent_pid != self || stat->state != 'Z') continue;
-    if (is_tracked(pid)) continue;
-
-    // __WALL also matches children whose exit signal is not SIGCHLD.
-    pid_t rc;
-    do {
-      rc = waitpid(pid, nullptr, WNOHANG | __WALL);
-    } while (rc < 0 && errno == EINTR);
-    if (rc == pid) ++reaped;
-  }
+  // A tracked zombie first in line hides the zombies behind it. They are
+  // not searched for in /proc: its owner reaps it through its pidfd and
+  // then calls ReapOrphans again, which reaches them. A scan here would
+  // read every process's stat on each exit while many runs are active.
+  (void)ReapReportedOrphans(is_tracked, reaped);
   return reaped;
 }
 

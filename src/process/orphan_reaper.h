@@ -8,10 +8,8 @@
 // Tracked children (the job processes that the supervisor has a pidfd
 // for) must not be reaped here, because ReapChild() collects their exit
 // status. So
-// there is no waitpid(-1): ReapOrphans() lists the daemon's children and
-// waits only for the untracked ones. Never set SIGCHLD to SIG_IGN either:
-// the kernel then reaps every child itself and ReapChild() fails with
-// ECHILD.
+// there is no waitpid(-1): ReapOrphans() waits only for untracked ones. Never set SIGCHLD to
+// SIG_IGN either: the kernel then reaps every child itself and ReapChild() fails with ECHILD.
 #pragma once
 
 #include <sys/types.h>
@@ -28,12 +26,15 @@ namespace webjobs {
 // PR_SET_CHILD_SUBREAPER). kIo when the kernel rejects the call.
 Status BecomeSubreaper();
 
-// Reaps every exited child (zombie) of this process for which
-// `is_tracked(pid)` returns false, and returns how many it reaped. The
-// zombies are found by a scan of /proc/<pid>/stat, so one call costs one
-// small read per process on the machine. Live children are left alone.
-// Call it on the thread that spawns and tracks children (the event loop):
-// a child spawned but not yet tracked would otherwise look like an orphan.
+// Reaps the exited children (zombies) of this process for which
+// `is_tracked(pid)` returns false, and returns how many it reaped. It asks
+// waitid(WNOWAIT) which child exited and stops at the first tracked zombie,
+// so it costs a few system calls and never scans /proc. The owner of that
+// tracked child must call ReapOrphans again after reaping it, so that the
+// zombies behind it are reached (JobProcess does this on every exit). Live
+// children are left alone. Call it on the thread that spawns and tracks
+// children (the event loop): a child spawned but not yet tracked would
+// otherwise look like an orphan.
 size_t ReapOrphans(const std::function<bool(pid_t)>& is_tracked);
 
 // Blocks SIGCHLD in the calling thread and returns a non-blocking,

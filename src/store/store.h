@@ -71,6 +71,24 @@ class Store {
   virtual Result<std::optional<std::string>> GetJobState(const std::string& job_name,
                                                          const std::string& key) = 0;
   virtual Status ClearJobState(const std::string& job_name, const std::string& key) = 0;
+
+  // One SetJobState call of a batch.
+  struct JobStateEntry {
+    std::string job_name;
+    std::string key;
+    std::string value;
+  };
+  // Sets every entry, in one transaction where the store has them, so a
+  // batch costs one commit. Returns one status per entry, in order. The
+  // default calls SetJobState for each entry.
+  virtual std::vector<Status> SetJobStates(const std::vector<JobStateEntry>& entries) {
+    std::vector<Status> results;
+    results.reserve(entries.size());
+    for (const JobStateEntry& entry : entries) {
+      results.push_back(SetJobState(entry.job_name, entry.key, entry.value));
+    }
+    return results;
+  }
 };
 
 }  // namespace webjobs

@@ -244,6 +244,28 @@ Status SqliteStore::SetJobState(const std::string& job_name, const std::string& 
   return Status::Ok();
 }
 
+std::vector<Status> SqliteStore::SetJobStates(const std::vector<JobStateEntry>& entries) {
+  if (entries.size() <= 1) return Store::SetJobStates(entries);
+
+  std::lock_guard lock(mutex_);
+  std::string what = "cannot set the state of " + std::to_string(entries.size()) + " jobs";
+  Status written = connection_.InTransaction(what, [&]() -> Status {
+    for (const JobStateEntry& entry : entries) {
+      StatementResetter resetter(set_state_);
+      set_state_.BindText(1, entry.job_name);
+      set_state_.BindText(2, entry.key);
+      set_state_.BindText(3, entry.value);
+      int code = set_state_.Step();
+      if (code != SQLITE_DONE) {
+        return connection_.ErrorFor(code, StateWhat("cannot set", entry.job_name, entry.key));
+      }
+    }
+    return Status::Ok();
+  });
+  // The transaction commits all entries or none.
+  return std::vector<Status>(entries.size(), written);
+}
+
 Result<std::optional<std::string>> SqliteStore::GetJobState(const std::string& job_name,
                                                             const std::string& key) {
   std::lock_guard lock(mutex_);

@@ -52,6 +52,7 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> GetJobState(const std::string& job_name,
                                                  const std::string& key) override;
   Status ClearJobState(const std::string& job_name, const std::string& key) override;
+  std::vector<Status> SetJobStates(const std::vector<JobStateEntry>& entries) override;
 
  private:
   explicit SqliteStore(SqliteConnection connection) : connection_(std::move(connection)) {}

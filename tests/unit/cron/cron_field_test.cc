@@ -93,72 +93,137 @@ TEST(CronFieldTest, AcceptsShortAndFullNames) {
 }
 
 TEST(CronFieldTest, RejectsOtherNamePrefixes) {
-  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "T"), HasSubstr("'T' is not a day name"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "Ju"), HasSubstr("'Ju' is not a month name"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "Augu"), HasSubstr("'Augu' is not a month name"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "SEPT-October"), HasSubstr("'SEPT'"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "DECEM"), HasSubstr("'DECEM'"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "T"),
+              HasSubstr("'T' at column 1 in the day-of-week field is not a day name"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "Ju"),
+              HasSubstr("'Ju' at column 1 in the month field is not a month name"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "Augu"), HasSubstr("'Augu' at column 1"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "SEPT-October"), HasSubstr("'SEPT' at column 1"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "DECEM"), HasSubstr("'DECEM' at column 1"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "MON-FRX"),
-              HasSubstr("day-of-week field 'MON-FRX': 'FRX' is not a day name"));
+              HasSubstr("'FRX' at column 5 in the day-of-week field is not a day name"));
 }
 
 TEST(CronFieldTest, RejectsNamesInNumericFields) {
-  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "MON"), HasSubstr("'MON' is not a number; use 0-23"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "MON"), HasSubstr("'MON' is not a month name"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "JAN"), HasSubstr("'JAN' is not a day name"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "MON"),
+              HasSubstr("'MON' at column 1 in the hour field is not a number; valid hour values "
+                        "are 0-23"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "MON"), HasSubstr("'MON' at column 1 in the month "
+                                                               "field is not a month name"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "JAN"),
+              HasSubstr("'JAN' at column 1 in the day-of-week field is not a day name"));
 }
 
 TEST(CronFieldTest, RejectsOutOfRangeValues) {
-  EXPECT_EQ(ErrorOf(CronFieldKind::kHour, "25"), "hour field '25': 25 is out of range; use 0-23");
-  EXPECT_THAT(ErrorOf(CronFieldKind::kSecond, "60"), HasSubstr("60 is out of range; use 0-59"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfMonth, "0"), HasSubstr("0 is out of range; use 1-31"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "13"), HasSubstr("13 is out of range"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "8"), HasSubstr("8 is out of range; use 0-7"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "99999999999999999999"),
-              HasSubstr("is out of range"));
+  EXPECT_EQ(ErrorOf(CronFieldKind::kHour, "25"),
+            "'25' at column 1 in the hour field is out of range; valid hour values are 0-23, for "
+            "example '9' or '8-18'");
+  EXPECT_THAT(ErrorOf(CronFieldKind::kSecond, "60"),
+              HasSubstr("'60' at column 1 in the second field is out of range; valid second "
+                        "values are 0-59"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfMonth, "0"),
+              HasSubstr("'0' at column 1 in the day-of-month field is out of range; valid "
+                        "day-of-month values are 1-31"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMonth, "13"),
+              HasSubstr("'13' at column 1 in the month field is out of range"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "8"),
+              HasSubstr("'8' at column 1 in the day-of-week field is out of range; valid "
+                        "day-of-week values are 0-7"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "1,99999999999999999999"),
+              HasSubstr("'99999999999999999999' at column 3 in the minute field is out of range"));
+}
+
+TEST(CronFieldTest, ColumnsStartAtFirstColumn) {
+  auto field = CronField::Parse(CronFieldKind::kHour, "1,2,30", 12);
+  ASSERT_FALSE(field.ok());
+  EXPECT_THAT(field.error().message, HasSubstr("'30' at column 16 in the hour field"));
 }
 
 TEST(CronFieldTest, RejectsStepZeroAndBadSteps) {
   EXPECT_EQ(ErrorOf(CronFieldKind::kMinute, "*/0"),
-            "minute field '*/0': step 0 is invalid; a step is at least 1");
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/"), HasSubstr("a step is missing after '/'"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/x"), HasSubstr("step 'x' is not a number"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "1/-3"), HasSubstr("step '-3' is not a number"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/+3"), HasSubstr("character '+' is not allowed"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/2/3"), HasSubstr("more than one '/'"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "/5"), HasSubstr("a value is missing before '/'"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/99999999999"), HasSubstr("too large"));
+            "'0' at column 3 in the minute field is not a valid step (a step is a whole number of "
+            "at least 1); valid minute values are 0-59, for example '*/5' or '0,30'");
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/"),
+              HasSubstr("'/' at column 2 in the minute field has no step after it"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/x"),
+              HasSubstr("'x' at column 3 in the minute field is not a valid step"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "1/-3"),
+              HasSubstr("'-3' at column 3 in the minute field is not a valid step"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/+3"),
+              HasSubstr("'+' at column 3 in the minute field is not allowed"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/2/3"),
+              HasSubstr("'/' at column 4 in the minute field is one '/' too many"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "/5"),
+              HasSubstr("'/' at column 1 in the minute field has no value before it"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kMinute, "*/99999999999"),
+              HasSubstr("'99999999999' at column 3 in the minute field is too large for a step"));
 }
 
 TEST(CronFieldTest, RejectsMalformedRangesAndLists) {
   EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "-1"),
-              HasSubstr("a value is missing before '-' in '-1'; negative values are not allowed"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1-"), HasSubstr("a value is missing after '-'"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1-2-3"), HasSubstr("'1-2-3' has more than one '-'"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1,,2"), HasSubstr("a list element is empty"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1,"), HasSubstr("a list element is empty"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "*-3"), HasSubstr("'*' cannot be the end of a range"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, ""), HasSubstr("the field is empty"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1.5"), HasSubstr("character '.' is not allowed"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1\n"), HasSubstr("character '\\x0A'"));
+              HasSubstr("'-' at column 1 in the day-of-week field has no value before it "
+                        "(negative values are not allowed)"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1-"),
+              HasSubstr("'-' at column 2 in the hour field has no value after it"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1-/2"),
+              HasSubstr("'-' at column 2 in the hour field has no value after it"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1-2-3"),
+              HasSubstr("'-' at column 4 in the hour field is one '-' too many"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1--3"),
+              HasSubstr("'-' at column 3 in the hour field is one '-' too many"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1,,2"),
+              HasSubstr("',' at column 3 in the hour field leaves an empty list item"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1,"),
+              HasSubstr("',' at column 2 in the hour field leaves an empty list item"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, ",1"),
+              HasSubstr("',' at column 1 in the hour field leaves an empty list item"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "*-3"),
+              HasSubstr("'*' at column 1 in the hour field cannot be part of a range"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "3-*"),
+              HasSubstr("'*' at column 3 in the hour field cannot be part of a range"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "*5"),
+              HasSubstr("'5' at column 2 in the hour field cannot follow '*'"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "5*"),
+              HasSubstr("'*' at column 2 in the hour field cannot follow '5'"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, ""),
+              HasSubstr("'' at column 1 in the hour field is empty"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1.5"),
+              HasSubstr("'.' at column 2 in the hour field is not allowed"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1\n"),
+              HasSubstr("'\\x0A' at column 2 in the hour field is not allowed"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1,\xE2\x80\x93"),
+              HasSubstr("'\\xE2\\x80\\x93' at column 3 in the hour field is not allowed"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "\xE2\x80"),
+              HasSubstr("'\\xE2' at column 1 in the hour field is not allowed"));
 }
 
 TEST(CronFieldTest, RejectsQuartzExtensionsNamingThem) {
   EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfMonth, "L"),
-              HasSubstr("day-of-month field 'L': 'L' (last day) is not supported in NCRONTAB"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfMonth, "LW"),
-              HasSubstr("'LW' (last weekday of the month) is not supported"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfMonth, "15W"),
-              HasSubstr("'15W': 'W' (the weekday nearest a day) is not supported"));
+              HasSubstr("'L' at column 1 in the day-of-month field is not supported (Quartz "
+                        "syntax for the last day of the month)"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfMonth, "lw"),
+              HasSubstr("'lw' at column 1 in the day-of-month field is not supported (Quartz "
+                        "syntax for the last weekday of the month)"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfMonth, "1,15W"),
+              HasSubstr("'15W' at column 3 in the day-of-month field is not supported (Quartz "
+                        "syntax for the weekday nearest a day)"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "L"),
-              HasSubstr("'L': 'L' (the last such weekday"));
+              HasSubstr("'L' at column 1 in the day-of-week field is not supported (Quartz "
+                        "syntax for the last day of the week)"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "5L"),
-              HasSubstr("'5L': 'L' (the last such weekday of the month) is not supported"));
+              HasSubstr("'5L' at column 1 in the day-of-week field is not supported (Quartz "
+                        "syntax for the last such weekday of the month)"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "2#1"),
-              HasSubstr("'#' (the nth weekday of a month) is not supported"));
-  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "TUE#1"), HasSubstr("'#'"));
+              HasSubstr("'#' at column 2 in the day-of-week field is not supported (Quartz "
+                        "syntax for the nth weekday of a month)"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "TUE#1"), HasSubstr("'#' at column 4"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfMonth, "?"),
-              HasSubstr("'?' is not supported in NCRONTAB; use '*'"));
+              HasSubstr("'?' at column 1 in the day-of-month field is not supported (Quartz "
+                        "syntax for 'no specific value'), so write '*' instead"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kDayOfWeek, "LW"),
+              HasSubstr("'LW' at column 1 in the day-of-week field is not a day name"));
+  EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "L"),
+              HasSubstr("'L' at column 1 in the hour field is not a number"));
 }
 
 TEST(CronFieldTest, ExpandedCollapsesRuns) {

@@ -20,12 +20,12 @@ using ::testing::ElementsAre;
 const date::time_zone* Utc() { return Zone("UTC"); }
 
 TEST(CronScheduleNextTest, EveryFiveMinutes) {
-  EXPECT_THAT(NextTimes("0 */5 * * * *", "2024-01-01T00:02:30Z", Utc(), 3),
-              ElementsAre("2024-01-01T00:05:00Z", "2024-01-01T00:10:00Z", "2024-01-01T00:15:00Z"));
-  EXPECT_THAT(NextTimes("  0   */5 * * * *  ", "2024-01-01T00:02:30Z", Utc(), 3),
-              ElementsAre("2024-01-01T00:05:00Z", "2024-01-01T00:10:00Z", "2024-01-01T00:15:00Z"));
-  EXPECT_THAT(NextTimes("0\t*/5\t*\t*\t*\t*", "2024-01-01T00:02:30Z", Utc(), 3),
-              ElementsAre("2024-01-01T00:05:00Z", "2024-01-01T00:10:00Z", "2024-01-01T00:15:00Z"));
+  for (std::string_view expression :
+       {"0 */5 * * * *", "  0   */5 * * * *  ", "0\t*/5\t*\t*\t*\t*", "0 */5 * * * *\n"}) {
+    EXPECT_THAT(NextTimes(expression, "2024-01-01T00:02:30Z", Utc(), 3),
+                ElementsAre("2024-01-01T00:05:00Z", "2024-01-01T00:10:00Z", "2024-01-01T00:15:00Z"))
+        << "'" << expression << "'";
+  }
 }
 
 TEST(CronScheduleNextTest, FiveFieldsRunAtSecondZero) {

@@ -102,6 +102,7 @@ TEST(JobToJsonTest, WritesTriggeredJob) {
   EXPECT_TRUE(out["scheduler_logs_url"].is_null());
   EXPECT_EQ(out["schedule"], "0 0 2 * * *");
   EXPECT_EQ(out["next_scheduled_run"], "2024-01-02T15:30:45Z");
+  EXPECT_EQ(out["next_run"], "2024-01-02T15:30:45Z");
   EXPECT_EQ(out["warnings"], json::array());
   EXPECT_FALSE(out.contains("status"));
   EXPECT_FALSE(out.contains("log_url"));
@@ -117,6 +118,8 @@ TEST(JobToJsonTest, LinksSchedulerLogOnlyWhenPresent) {
   EXPECT_TRUE(out["latest_run"].is_null());
   EXPECT_TRUE(out["schedule"].is_null());
   EXPECT_TRUE(out["next_scheduled_run"].is_null());
+  ASSERT_TRUE(out.contains("next_run"));
+  EXPECT_TRUE(out["next_run"].is_null());
 }
 
 TEST(JobToJsonTest, WritesContinuousJob) {

@@ -1,6 +1,7 @@
 #include "jobs/fake_store.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace webjobs::testing {
 
@@ -60,9 +61,39 @@ Status FakeStore::DeleteJob(const std::string& job_name) {
   return Status::Ok();
 }
 
+void FakeStore::FailStateWrites(bool fail) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  fail_state_writes_ = fail;
+}
+
+void FakeStore::HoldStateWrites() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  hold_state_writes_ = true;
+}
+
+void FakeStore::ReleaseStateWrites() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    hold_state_writes_ = false;
+  }
+  released_.notify_all();
+}
+
+size_t FakeStore::held_state_writes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return held_state_writes_;
+}
+
 Status FakeStore::SetJobState(const std::string& job_name, const std::string& key,
                               const std::string& value) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
+  ++held_state_writes_;
+  released_.wait_for(lock, std::chrono::seconds(30), [this] { return !hold_state_writes_; });
+  --held_state_writes_;
+  if (fail_state_writes_) {
+    return IoError("fake store: cannot set state \"" + key + "\" of job \"" + job_name +
+                   "\": writes fail in this test");
+  }
   state_[{job_name, key}] = value;
   return Status::Ok();
 }

@@ -3,6 +3,7 @@
 // thread may both use it.
 #pragma once
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -16,6 +17,16 @@ namespace webjobs::testing {
 
 class FakeStore final : public Store {
  public:
+  // Makes SetJobState fail with kIo, without writing, while `fail` is true.
+  void FailStateWrites(bool fail);
+  // Makes SetJobState wait until ReleaseStateWrites() before it writes, so
+  // a test can see what happens while a write is in flight. The wait ends
+  // on its own after 30 s, so a failing test cannot hang.
+  void HoldStateWrites();
+  void ReleaseStateWrites();
+  // Counts the SetJobState calls that wait now.
+  size_t held_state_writes() const;
+
   Status PutRun(const RunRecord& run) override;
   Result<std::vector<RunRecord>> ListRuns(const std::string& job_name, size_t limit) override;
   Result<std::optional<RunRecord>> GetRun(const std::string& job_name,
@@ -33,6 +44,10 @@ class FakeStore final : public Store {
   using RunKey = std::pair<std::string, std::string>;  // job name, run id
 
   mutable std::mutex mutex_;
+  std::condition_variable released_;
+  bool fail_state_writes_ = false;    // guarded by mutex_
+  bool hold_state_writes_ = false;    // guarded by mutex_
+  size_t held_state_writes_ = 0;      // guarded by mutex_
   std::map<RunKey, RunRecord> runs_;  // guarded by mutex_; ordered by job, then run id
   std::map<std::pair<std::string, std::string>, std::string> state_;  // guarded by mutex_
 };

@@ -52,7 +52,53 @@ TEST(FormatRunIdTest, AlwaysHasEighteenDigits) {
   }
 }
 
+TEST(MakeRunMarkerTest, NamesScopeJobAndRun) {
+  EXPECT_EQ(MakeRunMarker("a1b2c3", "nightly", "202612041930150000"),
+            "WEBJOBS_RUN_MARKER=a1b2c3:triggered:nightly:202612041930150000");
+}
+
+TEST(MakeRunMarkerTest, EscapesLikeJobMarker) {
+  EXPECT_EQ(MakeRunMarker("i", "a:b", "1"), "WEBJOBS_RUN_MARKER=i:triggered:a%3Ab:1");
+  EXPECT_NE(MakeRunMarker("i", "a:b", "1"), MakeRunMarker("i", "a", "b:1"));
+}
+
+TEST(FormatUtcSecondsTest, DropsFractionAndEndsInZ) {
+  EXPECT_EQ(FormatUtcSeconds(Utc("2024-03-10T07:00:00Z")), "2024-03-10T07:00:00Z");
+  EXPECT_EQ(FormatUtcSeconds(Utc("2024-03-10T07:00:00.9999Z")), "2024-03-10T07:00:00Z");
+}
+
 class JobContextTest : public JobsTest {};
+
+TEST_F(JobContextTest, EnvironmentHasRunMarkerAndScheduledTime) {
+  JobDefinition definition;
+  ASSERT_NO_FATAL_FAILURE(definition = DefineJob(JobType::kTriggered, "slotted", "exit 0\n"));
+  std::string run_marker = MakeRunMarker(config_.instance_id, "slotted", "202403100700000000");
+
+  std::vector<std::string> environment = BuildEnvironment(
+      context(), definition,
+      JobEnvironment{"202403100700000000", "", root_, root_ / "stop",
+                     Marker(JobType::kTriggered, "slotted"), run_marker, "2024-03-10T07:00:00Z"});
+
+  EXPECT_TRUE(Contains(environment, Marker(JobType::kTriggered, "slotted")));
+  EXPECT_TRUE(Contains(environment, run_marker));
+  EXPECT_TRUE(Contains(environment, "WEBJOBS_SCHEDULED_TIME=2024-03-10T07:00:00Z"));
+}
+
+TEST_F(JobContextTest, ManualRunHasNoScheduledTime) {
+  JobDefinition definition;
+  ASSERT_NO_FATAL_FAILURE(definition = DefineJob(JobType::kTriggered, "manual", "exit 0\n"));
+  std::vector<std::string> host_environment = context().base_environment;
+  context().base_environment.push_back("WEBJOBS_SCHEDULED_TIME=2000-01-01T00:00:00Z");
+
+  std::vector<std::string> environment =
+      BuildEnvironment(context(), definition,
+                       JobEnvironment{"202403100700000000", "", root_, root_ / "stop",
+                                      Marker(JobType::kTriggered, "manual"), "", ""});
+  context().base_environment = host_environment;
+
+  EXPECT_EQ(CountWithPrefix(environment, "WEBJOBS_SCHEDULED_TIME="), 0u);
+  EXPECT_EQ(CountWithPrefix(environment, "WEBJOBS_RUN_MARKER="), 0u);
+}
 
 TEST_F(JobContextTest, EnvironmentHasJobVariablesAndMarker) {
   JobDefinition definition;
@@ -62,7 +108,7 @@ TEST_F(JobContextTest, EnvironmentHasJobVariablesAndMarker) {
   std::vector<std::string> environment =
       BuildEnvironment(context(), definition,
                        JobEnvironment{"202401021530450123", "--fast \"two words\"", root_ / "work",
-                                      root_ / "shutdown" / "file", marker});
+                                      root_ / "shutdown" / "file", marker, "", ""});
 
   EXPECT_TRUE(Contains(environment, "WEBJOBS_NAME=envjob"));
   EXPECT_TRUE(Contains(environment, "WEBJOBS_TYPE=triggered"));
@@ -84,7 +130,7 @@ TEST_F(JobContextTest, EnvironmentDropsStaleHostWebjobsVariables) {
 
   std::vector<std::string> environment = BuildEnvironment(
       context(), definition,
-      JobEnvironment{"", "", root_, root_ / "stop", Marker(JobType::kContinuous, "fresh")});
+      JobEnvironment{"", "", root_, root_ / "stop", Marker(JobType::kContinuous, "fresh"), "", ""});
 
   EXPECT_FALSE(Contains(environment, "WEBJOBS_NAME=stale-name"));
   EXPECT_FALSE(Contains(environment, "WEBJOBS_RUN_ID=stale-run"));
@@ -98,11 +144,13 @@ TEST_F(JobContextTest, EnvironmentDropsStaleHostWebjobsVariables) {
 TEST_F(JobContextTest, RunningProcessSeesJobEnvironment) {
   const std::string script = R"sh(
 for name in WEBJOBS_NAME WEBJOBS_TYPE WEBJOBS_PATH WEBJOBS_DATA_PATH WEBJOBS_RUN_ID \
-            WEBJOBS_COMMAND_ARGUMENTS WEBJOBS_SHUTDOWN_FILE WEBJOBS_JOB_MARKER; do
+            WEBJOBS_COMMAND_ARGUMENTS WEBJOBS_SHUTDOWN_FILE WEBJOBS_JOB_MARKER \
+            WEBJOBS_RUN_MARKER; do
   printf '%s=%s\n' "$name" "${!name}"
 done
 printf 'args='; printf '[%s]' "$@"; echo
 echo "name_entries=$(env | grep -c '^WEBJOBS_NAME=')"
+echo "scheduled_entries=$(env | grep -c '^WEBJOBS_SCHEDULED_TIME=')"
 if [ -e "$WEBJOBS_SHUTDOWN_FILE" ]; then echo shutdown_file=present; else echo shutdown_file=absent; fi
 )sh";
   JobDefinition definition;
@@ -145,7 +193,10 @@ if [ -e "$WEBJOBS_SHUTDOWN_FILE" ]; then echo shutdown_file=present; else echo s
   EXPECT_EQ("WEBJOBS_JOB_MARKER=" + seen["WEBJOBS_JOB_MARKER"],
             Marker(JobType::kTriggered, "envrun"));
   EXPECT_EQ(seen["args"], "[a][b c]");
+  EXPECT_EQ("WEBJOBS_RUN_MARKER=" + seen["WEBJOBS_RUN_MARKER"],
+            MakeRunMarker(config_.instance_id, "envrun", run_id));
   EXPECT_EQ(seen["name_entries"], "1");
+  EXPECT_EQ(seen["scheduled_entries"], "0");
   EXPECT_EQ(seen["shutdown_file"], "absent");
 }
 

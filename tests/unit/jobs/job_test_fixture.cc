@@ -1,8 +1,5 @@
 #include "jobs/job_test_fixture.h"
 
-#include <cctype>
-#include <cstdio>
-
 #include <date/date.h>
 #include <date/tz.h>
 #include <spdlog/spdlog.h>
@@ -10,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <future>
 #include <sstream>
@@ -298,6 +297,17 @@ void JobsTest::FlushStoreWorker() {
   store_worker_->Submit([done] { done->set_value(); });
   EXPECT_EQ(finished.wait_for(kWorkerGuard), std::future_status::ready)
       << "the store worker did not finish its tasks";
+}
+
+void JobsTest::AddStoreBarrier(LoopDriver& driver) {
+  auto settled = std::make_shared<bool>(false);
+  driver
+      .Do([this, settled] {
+        // The worker runs tasks in order and each posts before it ends, so
+        // this closure reaches the loop after theirs.
+        store_worker_->Submit([this, settled] { loop_->Post([settled] { *settled = true; }); });
+      })
+      .WaitUntil("the store worker's queued tasks", [settled] { return *settled; });
 }
 
 std::optional<RunRecord> JobsTest::StoredRun(const std::string& name, const std::string& run_id) {

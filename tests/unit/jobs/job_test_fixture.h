@@ -124,6 +124,10 @@ class JobsTest : public ::testing::Test {
   std::string Marker(JobType type, const std::string& name) const;
   // Waits until every task queued on the store worker so far has run.
   void FlushStoreWorker();
+  // Adds steps to `driver` that wait until every task queued on the store
+  // worker so far has run, and so have the closures those tasks posted to
+  // the loop (such as the reply to a slot's store write).
+  void AddStoreBarrier(LoopDriver& driver);
   std::optional<RunRecord> StoredRun(const std::string& name, const std::string& run_id);
   // True when the store has the run with a final status.
   bool RunFinished(const std::string& name, const std::string& run_id);

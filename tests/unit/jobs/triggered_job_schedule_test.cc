@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -90,26 +91,30 @@ TEST_F(TriggeredJobScheduleTest, FarFutureSlotIsArmedExactly) {
 }
 
 TEST_F(TriggeredJobScheduleTest, KuduCatchUpRunsRecentSlot) {
-  // Last run 2018-05-10T04:00Z, host back at 04:07 the next day.
-  clock_.Set(Utc("2018-05-11T04:07:00Z"));
+  // Last run 2100-05-10T04:00Z, host back at 04:07 the next day.
+  clock_.Set(Utc("2100-05-11T04:07:00Z"));
   TriggeredJob* job = nullptr;
   ASSERT_NO_FATAL_FAILURE(
-      job = &ScheduledJob("daily", "0 0 4 * * *", "", Utc("2018-05-10T04:00:00Z")));
+      job = &ScheduledJob("daily", "0 0 4 * * *", "", Utc("2100-05-10T04:00:00Z")));
 
-  job->Activate();
+  LoopDriver driver(loop());
+  // The run may end before a check sees it active, so wait for any run.
+  driver.Do([&] { job->Activate(); }).WaitUntil("the catch-up run", [&] {
+    return job->LatestRun().has_value();
+  });
+  ASSERT_TRUE(driver.Run(seconds(20)));
 
-  ASSERT_TRUE(job->ActiveRun().has_value());
-  EXPECT_EQ(job->ActiveRun()->trigger, "Schedule - 0 0 4 * * *");
+  EXPECT_EQ(job->LatestRun()->trigger, "Schedule - 0 0 4 * * *");
   ASSERT_TRUE(job->next_slot().has_value());
-  EXPECT_EQ(*job->next_slot(), Utc("2018-05-12T04:00:00Z"));
+  EXPECT_EQ(*job->next_slot(), Utc("2100-05-12T04:00:00Z"));
   EXPECT_EQ(CountLinesContaining(SchedulerLog("daily"),
-                                 "Catching up the run due at 2018-05-11T04:00:00Z"),
+                                 "Catching up the run due at 2100-05-11T04:00:00Z"),
             1u);
   EXPECT_EQ(CountLinesContaining(SchedulerLog("daily"), "missed"), 0u);
   FlushStoreWorker();
   Result<std::optional<std::string>> last_slot = store_.GetJobState("daily", "last_slot");
   ASSERT_TRUE(last_slot.ok());
-  EXPECT_EQ(last_slot.value(), std::to_string(Micros(Utc("2018-05-11T04:00:00Z"))));
+  EXPECT_EQ(last_slot.value(), std::to_string(Micros(Utc("2100-05-11T04:00:00Z"))));
 }
 
 TEST_F(TriggeredJobScheduleTest, KuduCatchUpSkipsOldSlot) {
@@ -136,6 +141,8 @@ TEST_F(TriggeredJobScheduleTest, KuduCatchUpSkipsOldSlot) {
 }
 
 TEST_F(TriggeredJobScheduleTest, KuduCatchUpLimitIsTenMinutesInclusive) {
+  // The decision is logged at once; the run itself starts once the slot is
+  // stored, which the loop never gets to here.
   struct Case {
     const char* now;
     bool runs;
@@ -151,7 +158,12 @@ TEST_F(TriggeredJobScheduleTest, KuduCatchUpLimitIsTenMinutesInclusive) {
 
     job->Activate();
 
-    EXPECT_EQ(job->ActiveRun().has_value(), c.runs) << "host back at " << c.now;
+    EXPECT_EQ(CountLinesContaining(SchedulerLog(name), "Catching up the run due at"),
+              c.runs ? 1u : 0u)
+        << "host back at " << c.now;
+    EXPECT_EQ(CountLinesContaining(SchedulerLog(name), "missed: the host was down"),
+              c.runs ? 0u : 1u)
+        << "host back at " << c.now;
     ASSERT_TRUE(job->next_slot().has_value());
     EXPECT_EQ(*job->next_slot(), Utc("2018-05-12T04:00:00Z")) << "host back at " << c.now;
   }
@@ -206,13 +218,18 @@ TEST_F(TriggeredJobScheduleTest, CatchUpLatestRunsNewestOnce) {
   job->Activate();
 
   // 04:10, 04:20 and 04:30 were missed; only 04:30 runs.
-  ASSERT_TRUE(job->ActiveRun().has_value());
   EXPECT_EQ(CountLinesContaining(SchedulerLog("latest"), "Catching up"), 1u);
   EXPECT_EQ(CountLinesContaining(SchedulerLog("latest"),
                                  "Catching up the run due at 2018-05-11T04:30:00Z"),
             1u);
   EXPECT_EQ(CountLinesContaining(SchedulerLog("latest"), "3 scheduled run(s) missed"), 1u);
   EXPECT_EQ(CountLinesContaining(SchedulerLog("latest"), "1 run now and 2 skipped"), 1u);
+  EXPECT_EQ(CountLinesContaining(SchedulerLog("latest"),
+                                 "Run due at 2018-05-11T04:10:00Z missed: the host was down; "
+                                 "catch_up \"latest\" runs only the newest missed slot"),
+            1u);
+  EXPECT_EQ(CountLinesContaining(SchedulerLog("latest"), "Run due at 2018-05-11T04:20:00Z missed"),
+            1u);
   ASSERT_TRUE(job->next_slot().has_value());
   EXPECT_EQ(*job->next_slot(), Utc("2018-05-11T04:40:00Z"));
 }
@@ -315,25 +332,29 @@ TEST_F(TriggeredJobScheduleTest, QueueOverlapRunsSlotAfterActiveRun) {
   ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("patient", "* * * * * *", R"("overlap": "queue")",
                                               std::nullopt, "sleep 1.5\n"));
   bool shut_down = false;
-  auto queued_slot_started = [&] {
-    std::set<std::string> queued;
-    for (const std::string& line : SchedulerLines("patient", " queued: run ")) {
-      queued.insert(SlotOf(line));
+  auto waiting_slot_started = [&] {
+    std::set<std::string> waited;
+    for (const std::string& line : SchedulerLines("patient", " waits for run ")) {
+      waited.insert(SlotOf(line));
     }
-    for (const std::string& line : SchedulerLines("patient", "started for the slot")) {
-      if (queued.count(SlotOf(line))) return true;
+    for (const std::string& line : SchedulerLines("patient", "after waiting")) {
+      if (waited.count(SlotOf(line))) return true;
     }
     return false;
   };
 
   LoopDriver driver(loop());
   driver.Do([&] { job->Activate(); })
-      .WaitUntil("a queued slot that started", queued_slot_started)
+      .WaitUntil("a waiting slot that started", waiting_slot_started)
       .Do([&] { job->Shutdown("test ends", [&] { shut_down = true; }); })
       .WaitUntil("the shutdown", [&] { return shut_down; });
   ASSERT_TRUE(driver.Run(seconds(30)));
 
-  EXPECT_TRUE(SchedulerLines("patient", "skipped").empty());
+  // A run lasts 1.5 slots: one slot waits, and the next that comes while
+  // one waits is skipped.
+  for (const std::string& line : SchedulerLines("patient", "skipped")) {
+    EXPECT_NE(line.find("already waits for run"), std::string::npos) << line;
+  }
 }
 
 TEST_F(TriggeredJobScheduleTest, ClockReadingEarlyNeverRepeatsSlot) {
@@ -366,6 +387,265 @@ TEST_F(TriggeredJobScheduleTest, ClockReadingEarlyNeverRepeatsSlot) {
     // UTC text of equal length sorts in time order.
     EXPECT_LT(slots[i - 1], slots[i]) << "slot " << slots[i] << " handled twice or out of order";
   }
+}
+
+// The clock-step tests run the loop with instants after 2100, so no wall
+// timer fires by itself, and call CheckSchedule() where the loop's timer or
+// its clock-change handling would.
+TEST_F(TriggeredJobScheduleTest, ForwardStepRunsNewestJumpedSlotOnce) {
+  clock_.Set(Utc("2100-01-01T04:00:30Z"));
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("hourly", "0 0 * * * *", "",
+                                              Utc("2100-01-01T04:00:00Z"),
+                                              "echo \"slot=$WEBJOBS_SCHEDULED_TIME\"\n"));
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); })
+      .Do([&] {
+        EXPECT_EQ(job->next_slot(), Utc("2100-01-01T05:00:00Z"));
+        // The wall clock jumps three hours and five minutes ahead.
+        clock_.Set(Utc("2100-01-01T07:05:00Z"));
+        job->CheckSchedule();
+      })
+      .WaitUntil("one finished run", [&] { return FinishedRuns("hourly") == 1; });
+  ASSERT_TRUE(driver.Run(seconds(20)));
+
+  // 05:00 and 06:00 are missed; 07:00 is five minutes late, within Kudu's
+  // ten-minute limit, and runs once.
+  std::vector<std::string> missed = SchedulerLines("hourly", " missed: ");
+  ASSERT_EQ(missed.size(), 2u);
+  EXPECT_EQ(SlotOf(missed[0]), "2100-01-01T05:00:00Z");
+  EXPECT_EQ(SlotOf(missed[1]), "2100-01-01T06:00:00Z");
+  EXPECT_NE(missed[0].find("the wall clock jumped forward"), std::string::npos) << missed[0];
+  EXPECT_EQ(SchedulerLines("hourly", "Catching up the run due at 2100-01-01T07:00:00Z").size(), 1u);
+  ASSERT_TRUE(job->next_slot().has_value());
+  EXPECT_EQ(*job->next_slot(), Utc("2100-01-01T08:00:00Z"));
+  Result<std::vector<RunRecord>> runs = store_.ListRuns("hourly", 10);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ(CountLinesContaining(paths_.RunOutputFile("hourly", (*runs)[0].run_id),
+                                 "INFO] slot=2100-01-01T07:00:00Z"),
+            1u);
+  Result<std::optional<std::string>> last_slot = store_.GetJobState("hourly", "last_slot");
+  ASSERT_TRUE(last_slot.ok());
+  EXPECT_EQ(last_slot.value(), std::to_string(Micros(Utc("2100-01-01T07:00:00Z"))));
+}
+
+TEST_F(TriggeredJobScheduleTest, ForwardStepBeyondLimitRunsNothing) {
+  clock_.Set(Utc("2100-01-01T04:00:30Z"));
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(
+      job = &ScheduledJob("jumped", "0 0 * * * *", "", Utc("2100-01-01T04:00:00Z")));
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); }).Do([&] {
+    clock_.Set(Utc("2100-01-01T07:15:00Z"));
+    job->CheckSchedule();
+  });
+  AddStoreBarrier(driver);
+  ASSERT_TRUE(driver.Run(seconds(20)));
+
+  EXPECT_FALSE(job->ActiveRun().has_value());
+  EXPECT_EQ(SchedulerLines("jumped", " missed: ").size(), 3u);
+  EXPECT_EQ(SchedulerLines("jumped", "Catching up").size(), 0u);
+  EXPECT_EQ(
+      SchedulerLines("jumped", "3 scheduled run(s) missed because the wall clock jumped").size(),
+      1u);
+  FlushStoreWorker();
+  Result<std::vector<RunRecord>> runs = store_.ListRuns("jumped", 10);
+  ASSERT_TRUE(runs.ok());
+  EXPECT_TRUE(runs->empty());
+  EXPECT_EQ(job->next_slot(), Utc("2100-01-01T08:00:00Z"));
+}
+
+TEST_F(TriggeredJobScheduleTest, BackwardStepWaitsForSlotAfterLastSlot) {
+  clock_.Set(Utc("2100-01-01T04:00:30Z"));
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(
+      job = &ScheduledJob("rewound", "0 0 * * * *", "", Utc("2100-01-01T04:00:00Z")));
+  std::vector<std::optional<TimePoint>> next_slots;
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); });
+  // The clock goes back 90 minutes, then forward through 03:00 and 04:00,
+  // which were handled before the step, to 05:00.
+  for (const char* now : {"2100-01-01T02:30:00Z", "2100-01-01T03:00:05Z", "2100-01-01T04:00:10Z"}) {
+    driver.Do([&, now] {
+      clock_.Set(Utc(now));
+      job->CheckSchedule();
+      next_slots.push_back(job->next_slot());
+    });
+    AddStoreBarrier(driver);
+  }
+  driver.Do([&] { EXPECT_FALSE(job->ActiveRun().has_value()); })
+      .Do([&] {
+        clock_.Set(Utc("2100-01-01T05:00:00.2Z"));
+        job->CheckSchedule();
+        job->CheckSchedule();
+      })
+      .WaitUntil("one finished run", [&] { return FinishedRuns("rewound") == 1; });
+  AddStoreBarrier(driver);
+  ASSERT_TRUE(driver.Run(seconds(20)));
+
+  for (const std::optional<TimePoint>& next : next_slots) {
+    EXPECT_EQ(next, Utc("2100-01-01T05:00:00Z"));
+  }
+  EXPECT_EQ(SchedulerLines("rewound", "the clock was set back").size(), 1u);
+  EXPECT_EQ(SchedulerLines("rewound", " missed: ").size(), 0u);
+  std::vector<std::string> started = SchedulerLines("rewound", "started for the slot due at");
+  ASSERT_EQ(started.size(), 1u);
+  EXPECT_EQ(SlotOf(started[0]), "2100-01-01T05:00:00Z");
+  EXPECT_EQ(FinishedRuns("rewound"), 1u);
+}
+
+TEST_F(TriggeredJobScheduleTest, SlotIsStoredBeforeRunStarts) {
+  clock_.Set(Utc("2100-01-01T04:00:30Z"));
+  std::filesystem::path probe = Probe("ran");
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("ordered", "0 0 * * * *", "",
+                                              Utc("2100-01-01T04:00:00Z"),
+                                              "echo ran > " + testing::ShellQuote(probe) + "\n"));
+  store_.HoldStateWrites();
+  bool ran_before_store = false;
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); })
+      .Do([&] {
+        clock_.Set(Utc("2100-01-01T05:00:00.5Z"));
+        job->CheckSchedule();
+      })
+      .WaitUntil("the held slot write", [&] { return store_.held_state_writes() == 1; })
+      .Idle(milliseconds(300))
+      .Do([&] {
+        ran_before_store = std::filesystem::exists(probe) || job->ActiveRun().has_value();
+        store_.ReleaseStateWrites();
+      })
+      .WaitUntil("one finished run", [&] { return FinishedRuns("ordered") == 1; });
+  bool finished = driver.Run(seconds(20));
+  store_.ReleaseStateWrites();
+  ASSERT_TRUE(finished);
+
+  EXPECT_FALSE(ran_before_store);
+  EXPECT_TRUE(std::filesystem::exists(probe));
+}
+
+TEST_F(TriggeredJobScheduleTest, FailedSlotWriteSkipsRun) {
+  clock_.Set(Utc("2100-01-01T04:00:30Z"));
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(
+      job = &ScheduledJob("unstored", "0 0 * * * *", "", Utc("2100-01-01T04:00:00Z")));
+  store_.FailStateWrites(true);
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); }).Do([&] {
+    clock_.Set(Utc("2100-01-01T05:00:00.5Z"));
+    job->CheckSchedule();
+  });
+  AddStoreBarrier(driver);
+  ASSERT_TRUE(driver.Run(seconds(20)));
+
+  EXPECT_FALSE(job->ActiveRun().has_value());
+  std::vector<std::string> errors = SchedulerLines("unstored", "could not be recorded");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(SlotOf(errors[0]), "2100-01-01T05:00:00Z");
+  EXPECT_NE(errors[0].find("writes fail in this test"), std::string::npos) << errors[0];
+  FlushStoreWorker();
+  Result<std::vector<RunRecord>> runs = store_.ListRuns("unstored", 10);
+  ASSERT_TRUE(runs.ok());
+  EXPECT_TRUE(runs->empty());
+  // The scheduler moves on to the next slot.
+  EXPECT_EQ(job->next_slot(), Utc("2100-01-01T06:00:00Z"));
+}
+
+TEST_F(TriggeredJobScheduleTest, RestartAfterSlotDoesNotRunItAgain) {
+  clock_.Set(Utc("2100-01-01T04:00:30Z"));
+  TriggeredJob* first = nullptr;
+  ASSERT_NO_FATAL_FAILURE(
+      first = &ScheduledJob("once", "0 0 * * * *", "", Utc("2100-01-01T04:00:00Z")));
+  TriggeredJob* second = nullptr;
+
+  LoopDriver driver(loop());
+  driver.Do([&] { first->Activate(); })
+      .Do([&] {
+        clock_.Set(Utc("2100-01-01T05:00:00.5Z"));
+        first->CheckSchedule();
+      })
+      .WaitUntil("the slot's run to finish", [&] { return FinishedRuns("once") == 1; })
+      .Do([&] {
+        // A restart a moment later loads the job with the stored slot.
+        clock_.Set(Utc("2100-01-01T05:00:02Z"));
+        Result<std::optional<std::string>> stored = store_.GetJobState("once", "last_slot");
+        ASSERT_TRUE(stored.ok());
+        ASSERT_TRUE(stored.value().has_value());
+        TimePoint last_slot{std::chrono::microseconds(std::stoll(*stored.value()))};
+        second = &AddTriggered(LoadAgain(first->definition()), last_slot, first->LatestRun());
+        second->Activate();
+      });
+  AddStoreBarrier(driver);
+  ASSERT_TRUE(driver.Run(seconds(20)));
+
+  EXPECT_FALSE(second->ActiveRun().has_value());
+  EXPECT_EQ(FinishedRuns("once"), 1u);
+  EXPECT_EQ(SchedulerLines("once", "Catching up").size(), 0u);
+  EXPECT_EQ(second->next_slot(), Utc("2100-01-01T06:00:00Z"));
+}
+
+TEST_F(TriggeredJobScheduleTest, ManyMissedSlotsAreListedThenCounted) {
+  // Five hours of a per-minute schedule: 300 slots, of which the newest
+  // (05:00, 30 s late) runs.
+  clock_.Set(Utc("2018-05-11T05:00:30Z"));
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(
+      job = &ScheduledJob("minutely", "0 * * * * *", "", Utc("2018-05-11T00:00:00Z")));
+
+  job->Activate();
+
+  std::vector<std::string> missed = SchedulerLines("minutely", " missed: the host was down");
+  ASSERT_EQ(missed.size(), 100u);
+  EXPECT_EQ(SlotOf(missed.front()), "2018-05-11T00:01:00Z");
+  EXPECT_EQ(SlotOf(missed.back()), "2018-05-11T01:40:00Z");
+  std::vector<std::string> summary = SchedulerLines("minutely", "300 scheduled run(s) missed");
+  ASSERT_EQ(summary.size(), 1u);
+  EXPECT_NE(summary[0].find("the newest due at 2018-05-11T05:00:00Z and the oldest at "
+                            "2018-05-11T00:01:00Z; 1 run now and 299 skipped"),
+            std::string::npos)
+      << summary[0];
+  EXPECT_NE(summary[0].find("the first 100 skipped slots are listed above"), std::string::npos)
+      << summary[0];
+  EXPECT_EQ(SchedulerLines("minutely", "Catching up the run due at 2018-05-11T05:00:00Z").size(),
+            1u);
+}
+
+TEST_F(TriggeredJobScheduleTest, NewScheduleOnReloadSkipsEarlierSlots) {
+  clock_.Set(Utc("2018-05-11T04:07:00Z"));
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(
+      job = &ScheduledJob("changed", "0 0 4 1 1 *", "", Utc("2018-01-01T04:00:00Z")));
+  job->Activate();
+  ASSERT_EQ(SchedulerLines("changed", "missed").size(), 0u);
+
+  std::ofstream(paths_.JobDir(JobType::kTriggered, "changed") / "settings.job", std::ios::trunc)
+      << R"({"schedule": "0 */10 * * * *"})";
+  job->Reload(LoadAgain(job->definition()));
+
+  // Under the new schedule 04:00 was due seven minutes ago, but the
+  // schedule did not exist then.
+  EXPECT_EQ(SchedulerLines("changed", "missed").size(), 0u);
+  EXPECT_EQ(SchedulerLines("changed", "Catching up").size(), 0u);
+  EXPECT_EQ(job->next_slot(), Utc("2018-05-11T04:10:00Z"));
+}
+
+TEST_F(TriggeredJobScheduleTest, DisabledScheduleHasNoNextSlotAfterReload) {
+  config_.disable_schedule = true;
+  clock_.Set(Utc("2018-05-11T04:07:00Z"));
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("paused", "*/2 * * * * *", "", std::nullopt));
+
+  job->Activate();
+  job->Reload(LoadAgain(job->definition()));
+  job->CheckSchedule();
+
+  EXPECT_FALSE(job->next_slot().has_value());
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 std::string Utf16Le(std::string_view ascii) {
   std::string bytes = "\xFF\xFE";
@@ -135,7 +136,7 @@ TEST(JobSettingsTest, ReadsOurKeys) {
   JobSettings settings = Parse(
       "{\"time_zone\": \"Europe/Berlin\", \"stop_signal\": \"SIGINT\", \"history_size\": 10, "
       "\"idle_timeout\": 0, \"restart_delay\": 5, \"catch_up\": \"all\", "
-      "\"catch_up_window\": 3600, \"overlap\": \"queue\"}");
+      "\"catch_up_window\": 3600, \"overlap\": \"queue_one\"}");
   EXPECT_EQ(settings.time_zone, "Europe/Berlin");
   EXPECT_EQ(settings.stop_signal, SIGINT);
   EXPECT_EQ(settings.history_size, 10);
@@ -143,7 +144,7 @@ TEST(JobSettingsTest, ReadsOurKeys) {
   EXPECT_EQ(settings.restart_delay, std::chrono::seconds(5));
   EXPECT_EQ(settings.catch_up, CatchUpPolicy::kAll);
   EXPECT_EQ(settings.catch_up_window, std::chrono::seconds(3600));
-  EXPECT_EQ(settings.overlap, OverlapPolicy::kQueue);
+  EXPECT_EQ(settings.overlap, OverlapPolicy::kQueueOne);
 }
 
 TEST(JobSettingsTest, AbsentKeysStayEmpty) {
@@ -205,7 +206,25 @@ TEST(JobSettingsTest, ChecksChoices) {
   EXPECT_EQ(Parse("{\"overlap\": \"skip\"}").overlap, OverlapPolicy::kSkip);
   EXPECT_THAT(ParseError("{\"catch_up\": \"KUDU\"}"),
               HasSubstr("must be one of \"kudu\", \"none\", \"latest\", \"all\""));
-  EXPECT_THAT(ParseError("{\"overlap\": 1}"), HasSubstr("one of \"skip\", \"queue\""));
+}
+
+TEST(JobSettingsTest, ReadsEveryOverlapPolicy) {
+  EXPECT_EQ(Parse("{\"overlap\": \"skip\"}").overlap, OverlapPolicy::kSkip);
+  EXPECT_EQ(Parse("{\"overlap\": \"queue_one\"}").overlap, OverlapPolicy::kQueueOne);
+  EXPECT_EQ(Parse("{\"overlap\": \"replace\"}").overlap, OverlapPolicy::kReplace);
+  EXPECT_EQ(Parse("{\"overlap\": \"allow\"}").overlap, OverlapPolicy::kAllow);
+}
+
+TEST(JobSettingsTest, OverlapQueueIsAliasOfQueueOne) {
+  EXPECT_EQ(Parse("{\"overlap\": \"queue\"}").overlap, OverlapPolicy::kQueueOne);
+}
+
+TEST(JobSettingsTest, OverlapErrorListsDocumentedNames) {
+  std::string error = ParseError("{\"overlap\": 1}");
+  EXPECT_THAT(error, HasSubstr("one of \"skip\", \"queue_one\", \"replace\", \"allow\""));
+  EXPECT_THAT(error, Not(HasSubstr("\"queue\"")));
+  EXPECT_THAT(ParseError("{\"overlap\": \"Queue\"}"), HasSubstr("\"overlap\""));
+  EXPECT_THAT(ParseError("{\"overlap\": \"queue_two\"}"), HasSubstr("\"overlap\""));
 }
 
 TEST(JobSettingsTest, RejectsWrongTypesForEveryKey) {
@@ -270,7 +289,10 @@ TEST(JobSettingsTest, DefaultStopWaitDependsOnType) {
 
 TEST(JobSettingsTest, NamesPolicies) {
   EXPECT_EQ(CatchUpPolicyName(CatchUpPolicy::kLatest), "latest");
-  EXPECT_EQ(OverlapPolicyName(OverlapPolicy::kQueue), "queue");
+  EXPECT_EQ(OverlapPolicyName(OverlapPolicy::kSkip), "skip");
+  EXPECT_EQ(OverlapPolicyName(OverlapPolicy::kQueueOne), "queue_one");
+  EXPECT_EQ(OverlapPolicyName(OverlapPolicy::kReplace), "replace");
+  EXPECT_EQ(OverlapPolicyName(OverlapPolicy::kAllow), "allow");
 }
 
 }  // namespace
