@@ -127,6 +127,11 @@ void ContinuousJob::OnExit(const ProcessOutcome& outcome) {
                definition_.name, Quote(how), outcome.stop_requested);
 
   if (state_ == State::kStopping || !MayRun()) {
+    if (!outcome.stop_requested) {
+      // The stop came after the process exited but before this callback,
+      // so the process object did not kill what it left behind.
+      (void)KillJobProcesses(0, Marker());
+    }
     state_ = State::kStopped;
     WriteLog(SystemLevel::kInfo, "Process ended (" + how + "); status changed to Stopped");
     for (auto& callback : std::exchange(on_stopped_, {})) callback();

@@ -319,6 +319,12 @@ void TriggeredJob::OnRunExit(const std::string& run_id, const ProcessOutcome& ou
   RunState& run = *found->second;
   std::string how = DescribeExit(outcome.exit);
   run.record.exit_code = outcome.exit.exit_code;
+  if (run.stop_cause != StopCause::kNone && !outcome.stop_requested) {
+    // The stop came after the main process exited but before this
+    // callback, so the process object did not kill what it left behind.
+    (void)KillJobProcesses(
+        0, MakeRunMarker(context_.config.MarkerScope(), definition_.name, run.record.run_id));
+  }
 
   std::string status;
   std::string error;
