@@ -1,6 +1,6 @@
 // Upcoming occurrences of a schedule, each described as a clock in the
 // schedule's time zone shows it. An occurrence carries the local wall-clock
-// time and the UTC offset and zone abbreviation in force. It also says
+// time and the UTC offset and zone abbreviation in force. It also marks
 // whether a daylight saving time (DST) change moved or repeated that time.
 //
 // The occurrences themselves come from CronSchedule::NextAfter. The DST

@@ -72,7 +72,7 @@ Result<ScriptRunners> BuildRunners(const HostConfig& config) {
 }
 
 // Raises the soft limit on open files to the hard limit. Each continuous job
-// and each active run holds a few descriptors (pipes, log files), so a host
+// and each active run uses a few descriptors (pipes, log files), so a host
 // with thousands of jobs needs more than the usual soft default of 1024.
 // Job processes inherit the raised limit.
 void RaiseOpenFileLimit() {

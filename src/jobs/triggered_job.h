@@ -178,7 +178,7 @@ class TriggeredJob {
   EventLoop::TimerId schedule_timer_ = 0;
   std::optional<TimePoint> next_slot_;
   // The wall and steady clocks when the timer was armed; how far they
-  // drifted apart by the time it fires tells a clock step from a late
+  // drifted apart by the time it fires distinguishes a clock step from a late
   // wake-up.
   TimePoint armed_wall_{};
   std::chrono::steady_clock::time_point armed_steady_{};

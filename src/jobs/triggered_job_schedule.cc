@@ -194,7 +194,7 @@ std::string TriggeredJob::MissedCause(ScheduleCause cause, TimePoint now) const 
   return "the scheduler reached it late (the host was busy)";
 }
 
-// How the catch_up policy treats the slots of one pass.
+// The catch_up policy's decision for the slots of one pass.
 struct TriggeredJob::CatchUpPlan {
   CatchUpPolicy policy = CatchUpPolicy::kKudu;
   std::chrono::seconds limit{0};     // how late a missed slot may be and still run

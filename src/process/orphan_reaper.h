@@ -27,8 +27,8 @@ namespace webjobs {
 Status BecomeSubreaper();
 
 // Reaps the exited children (zombies) of this process for which
-// `is_tracked(pid)` returns false, and returns how many it reaped. It asks
-// waitid(WNOWAIT) which child exited and stops at the first tracked zombie,
+// `is_tracked(pid)` returns false, and returns how many it reaped. It calls
+// waitid(WNOWAIT) to find the child that exited and stops at the first tracked zombie,
 // so it costs a few system calls and never scans /proc. The owner of that
 // tracked child must call ReapOrphans again after reaping it, so that the
 // zombies behind it are reached (JobProcess does this on every exit). Live
