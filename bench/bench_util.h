@@ -25,9 +25,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -232,6 +234,26 @@ inline Result<int> FindFreeLoopbackPort() {
 
 // Returns the last `max_bytes` of the file at `path`, or "" when it cannot
 // be read. The benchmarks show the host's log next to an error with it.
+// Returns the user + system CPU time of process `pid` so far, from
+// /proc/PID/stat (resolution: one clock tick, usually 10 ms).
+inline Result<double> ProcessCpuSeconds(pid_t pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  std::ifstream file(path);
+  std::string stat;
+  std::getline(file, stat);
+  // utime and stime are fields 14 and 15. The command name (field 2) ends
+  // at the last ')' and may contain spaces.
+  size_t name_end = stat.rfind(')');
+  if (name_end == std::string::npos) return IoError("cannot read " + path);
+  std::istringstream fields(stat.substr(name_end + 1));
+  std::string skipped;
+  for (int number = 3; number <= 13; ++number) fields >> skipped;
+  unsigned long long utime = 0;
+  unsigned long long stime = 0;
+  if (!(fields >> utime >> stime)) return IoError("cannot parse utime and stime in " + path);
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 inline std::string ReadFileTail(const std::filesystem::path& path, size_t max_bytes) {
   FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) return {};

@@ -292,27 +292,6 @@ Result<uint64_t> CountStdoutRecords(const std::filesystem::path& path, uint64_t 
   return records;
 }
 
-// Returns the user + system CPU time of process `pid` so far, from
-// /proc/PID/stat (resolution: one clock tick, usually 10 ms).
-Result<double> ProcessCpuSeconds(pid_t pid) {
-  std::string path = "/proc/" + std::to_string(pid) + "/stat";
-  std::ifstream file(path);
-  std::string stat;
-  std::getline(file, stat);
-  // Fields after the command name, which ends at the last ')': state is
-  // field 3, utime field 14 and stime field 15.
-  size_t name_end = stat.rfind(')');
-  if (name_end == std::string::npos) return IoError("cannot read " + path);
-  std::istringstream fields(stat.substr(name_end + 2));
-  std::string field;
-  unsigned long long utime = 0;
-  unsigned long long stime = 0;
-  for (int number = 3; number <= 13 && fields >> field; ++number) {
-  }
-  if (!(fields >> utime >> stime)) return IoError("cannot parse utime and stime in " + path);
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // Measures one run through the host, from POST .../run to the final status
 // in its history entry, then checks and removes its output_log.txt.
 Result<double> MeasureHost(HostProcess& host, const Options& options,

@@ -49,9 +49,11 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -336,24 +338,6 @@ Status WaitForListedJobs(HostProcess& host, size_t expected, double timeout) {
                      std::to_string(expected) + " jobs after " + std::to_string(timeout) + " s");
 }
 
-// Returns the user + system CPU time of process `pid` so far, without its
-// children, from /proc/PID/stat (resolution: one clock tick, usually 10 ms).
-Result<double> ProcessCpuSeconds(pid_t pid) {
-  std::string path = "/proc/" + std::to_string(pid) + "/stat";
-  std::string stat = ReadFirstLine(path);
-  // utime and stime are fields 14 and 15; the command name (field 2) ends
-  // at the last ')' and may contain spaces.
-  size_t name_end = stat.rfind(')');
-  if (name_end == std::string::npos) return IoError("cannot read " + path);
-  std::istringstream fields(stat.substr(name_end + 1));
-  std::string skipped;
-  for (int number = 3; number <= 13; ++number) fields >> skipped;
-  unsigned long long utime = 0;
-  unsigned long long stime = 0;
-  if (!(fields >> utime >> stime)) return IoError("cannot parse utime and stime in " + path);
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // Resources of the host process with all jobs loaded.
 struct HostResources {
   std::string resident = "?";       // VmRSS
@@ -530,12 +514,13 @@ Lateness SummarizeLateness(std::vector<double> lateness_ms) {
 
 struct HostSamples {
   std::vector<double> lateness_ms;
-  size_t from_scheduled_time = 0;  // slot from WEBJOBS_SCHEDULED_TIME
-  size_t from_start_time = 0;      // slot = start time floored to the second
-  size_t invalid_slot = 0;         // WEBJOBS_SCHEDULED_TIME set but not parsed
-  size_t duplicates = 0;           // a second record of one job for one slot
-  size_t idle_job_runs = 0;        // runs of jobs that should not fire, at any time
-  size_t malformed = 0;            // bad magic or no job number
+  size_t from_scheduled_time = 0;         // slot from WEBJOBS_SCHEDULED_TIME
+  size_t from_start_time = 0;             // slot = start time floored to the second
+  size_t invalid_slot = 0;                // WEBJOBS_SCHEDULED_TIME set but not parsed
+  size_t duplicates = 0;                  // a second record of one job for one slot
+  size_t idle_job_runs = 0;               // runs of jobs that should not fire, at any time
+  size_t malformed = 0;                   // bad magic or no job number
+  std::map<int64_t, double> slot_max_ms;  // the latest start of each slot
 };
 
 // Picks the host records of the firing jobs whose slot lies in
@@ -569,7 +554,10 @@ HostSamples CollectHostSamples(const std::vector<ProbeRecord>& records, const Op
     }
     ++(source == SlotSource::kScheduledTime ? samples.from_scheduled_time
                                             : samples.from_start_time);
-    samples.lateness_ms.push_back(static_cast<double>(record.start_ns - slot_ns) / 1e6);
+    double lateness_ms = static_cast<double>(record.start_ns - slot_ns) / 1e6;
+    samples.lateness_ms.push_back(lateness_ms);
+    double& slot_max = samples.slot_max_ms[slot_ns];
+    slot_max = std::max(slot_max, lateness_ms);
   }
   return samples;
 }
@@ -808,6 +796,16 @@ void PrintReport(const Options& options, const Measurement& m) {
         "non-firing jobs, %zu unparsable WEBJOBS_SCHEDULED_TIME, %zu malformed records\n",
         m.host_lateness.samples, static_cast<unsigned long long>(expected), host.duplicates,
         host.idle_job_runs, host.invalid_slot, host.malformed);
+  }
+  if (!host.slot_max_ms.empty()) {
+    // A slow second and a slow run in every second call for different fixes.
+    std::vector<double> slot_max;
+    for (const auto& [slot, max_ms] : host.slot_max_ms) slot_max.push_back(max_ms);
+    std::sort(slot_max.begin(), slot_max.end());
+    std::printf(
+        "  host, latest start in each slot: median %.3f ms, best %.3f ms, worst %.3f ms "
+        "(%zu slots)\n",
+        slot_max[slot_max.size() / 2], slot_max.front(), slot_max.back(), slot_max.size());
   }
   const LoggedEvents& logged = m.logged;
   std::printf(

@@ -6,14 +6,13 @@
 // the loop then re-arms it from the new time.
 #include "core/event_loop.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <spdlog/spdlog.h>
 
 namespace webjobs {
 
@@ -85,6 +84,25 @@ bool EventLoop::InLoopThread() const {
   return owner == std::thread::id() || owner == std::this_thread::get_id();
 }
 
+template <typename Handler>
+void EventLoop::Dispatch(Handler&& handler) {
+  // The loop never nests events; a handler called from inside another
+  // (by a test, say) joins the outer event.
+  if (dispatching_) {
+    handler();
+    return;
+  }
+  dispatching_ = true;
+  handler();
+  // Deferred callbacks may defer more; those run in the same pass.
+  while (!deferred_.empty()) {
+    std::vector<Callback> batch;
+    batch.swap(deferred_);
+    for (Callback& callback : batch) callback();
+  }
+  dispatching_ = false;
+}
+
 void EventLoop::Run() {
   loop_thread_.store(std::this_thread::get_id());
   std::vector<epoll_event> events(64);
@@ -102,16 +120,17 @@ void EventLoop::Run() {
         DrainPosted();
       } else if (fd == steady_timer_fd_) {
         DrainCounterFd(steady_timer_fd_);
-        FireSteadyTimers();
+        Dispatch([this] { FireSteadyTimers(); });
       } else if (fd == wall_timer_fd_) {
         DrainCounterFd(wall_timer_fd_);
-        FireWallTimers();
+        Dispatch([this] { FireWallTimers(); });
       } else {
         auto found = fd_callbacks_.find(fd);
         if (found == fd_callbacks_.end()) continue;
         // Keep the callback alive even if it unwatches its own descriptor.
         std::shared_ptr<FdCallback> callback = found->second;
-        (*callback)(events[i].events);
+        uint32_t ready = events[i].events;
+        Dispatch([&] { (*callback)(ready); });
       }
     }
   }
@@ -140,7 +159,21 @@ void EventLoop::DrainPosted() {
     std::lock_guard<std::mutex> lock(posted_mutex_);
     batch.swap(posted_);
   }
-  for (Callback& callback : batch) callback();
+  for (Callback& callback : batch) Dispatch(callback);
+}
+
+void EventLoop::RunAsEvent(const Callback& callback) {
+  assert(InLoopThread());
+  Dispatch(callback);
+}
+
+void EventLoop::Defer(Callback callback) {
+  assert(InLoopThread());
+  if (!dispatching_) {
+    Post(std::move(callback));
+    return;
+  }
+  deferred_.push_back(std::move(callback));
 }
 
 Status EventLoop::WatchFd(int fd, uint32_t events, FdCallback callback) {

@@ -54,6 +54,16 @@ class EventLoop {
   void Post(Callback callback);
   // True when called on the thread inside Run(), or before Run() started.
   bool InLoopThread() const;
+  // Runs `callback` on the loop thread right after the event callback in
+  // progress returns, before the loop handles anything else. Work that
+  // must follow a burst (files to create once a batch of processes is
+  // spawned) goes here, so the burst itself is not slowed. Outside an
+  // event callback it is posted. Loop thread only.
+  void Defer(Callback callback);
+  // Runs `callback` now as one event: what it defers runs before this
+  // returns. For work on loop state outside Run(), such as start-up code
+  // and tests. Loop thread only.
+  void RunAsEvent(const Callback& callback);
 
   // Calls `callback` with the epoll event mask whenever `fd` is ready for
   // `events` (EPOLLIN and friends; level-triggered). The loop does not own
@@ -84,6 +94,9 @@ class EventLoop {
 
   EventLoop(int epoll_fd, int wake_fd, int steady_timer_fd, int wall_timer_fd);
   void DrainPosted();
+  // Calls `handler` as one event: callbacks it defers run after it.
+  template <typename Handler>
+  void Dispatch(Handler&& handler);
   void FireSteadyTimers();
   void FireWallTimers();
   void ArmSteadyTimer();
@@ -98,6 +111,9 @@ class EventLoop {
 
   std::mutex posted_mutex_;
   std::vector<Callback> posted_;  // guarded by posted_mutex_
+
+  bool dispatching_ = false;
+  std::vector<Callback> deferred_;
 
   std::unordered_map<int, std::shared_ptr<FdCallback>> fd_callbacks_;
   TimerQueue<SteadyTime> steady_timers_;

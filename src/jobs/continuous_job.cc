@@ -73,9 +73,9 @@ void ContinuousJob::Launch() {
   Status failure;
   std::unique_ptr<JobProcess> process;
   Result<std::filesystem::path> working_dir = PrepareWorkingDir(context_, definition_);
-  Result<SpawnOptions> spawn =
-      working_dir.ok() ? BuildSpawnOptions(context_, definition_, working_dir.value(), "")
-                       : Result<SpawnOptions>(working_dir.error());
+  Result<SpawnOptions> spawn = working_dir.ok()
+                                   ? BuildSpawnOptions(definition_, working_dir.value(), "")
+                                   : Result<SpawnOptions>(working_dir.error());
   if (!log_) {
     failure = IoError("job \"" + definition_.name + "\": cannot open its log file " +
                       context_.paths.ContinuousLogFile(definition_.name).string());

@@ -18,17 +18,37 @@ constexpr std::string_view kRunMarkerVariable = "WEBJOBS_RUN_MARKER";
 }  // namespace
 
 void JobContext::SaveRun(const RunRecord& run, std::function<void(Status)> done) {
-  store_worker.Submit([this, run, done = std::move(done)] {
-    Status saved = store.PutRun(run);
-    if (!saved.ok()) {
-      spdlog::error("event=store_write_failed job={} run={} error={}", run.job_name, run.run_id,
-                    Quote(saved.error().message));
+  PendingRunSaves& pending = *pending_run_saves;
+  const bool first = pending.runs.empty();
+  pending.runs.push_back(run);
+  pending.callbacks.push_back(std::move(done));
+  if (first) loop.Defer([this] { SubmitRunSaves(); });
+}
+
+void JobContext::SubmitRunSaves() {
+  if (pending_run_saves->runs.empty()) return;
+  PendingRunSaves batch = std::exchange(*pending_run_saves, PendingRunSaves{});
+  store_worker.Submit([this, batch = std::move(batch)]() mutable {
+    std::vector<Status> results = store.PutRuns(batch.runs);
+    bool any_callback = false;
+    for (size_t i = 0; i < batch.runs.size(); ++i) {
+      if (!results[i].ok()) {
+        spdlog::error("event=store_write_failed job={} run={} error={}", batch.runs[i].job_name,
+                      batch.runs[i].run_id, Quote(results[i].error().message));
+      }
+      any_callback = any_callback || batch.callbacks[i] != nullptr;
     }
-    if (done) loop.Post([done, saved] { done(saved); });
+    if (!any_callback) return;
+    loop.Post([callbacks = std::move(batch.callbacks), results = std::move(results)] {
+      for (size_t i = 0; i < callbacks.size(); ++i) {
+        if (callbacks[i]) callbacks[i](results[i]);
+      }
+    });
   });
 }
 
 void JobContext::RunOnWorker(std::function<void()> work, std::function<void()> done) {
+  SubmitRunSaves();
   store_worker.Submit([this, work = std::move(work), done = std::move(done)] {
     work();
     if (done) loop.Post(done);
@@ -46,6 +66,7 @@ void JobContext::SetJobStateBatched(std::string job_name, std::string key, std::
   // The flush runs after the callbacks of this loop turn, so it collects
   // every write they request.
   loop.Post([this] {
+    SubmitRunSaves();
     PendingStateWrites batch = std::exchange(*pending_state_writes, PendingStateWrites{});
     store_worker.Submit([this, batch = std::move(batch)] {
       std::vector<Status> results = store.SetJobStates(batch.entries);
@@ -192,12 +213,14 @@ void RemoveTree(const std::filesystem::path& path) {
 
 namespace webjobs {
 
-Result<SpawnOptions> BuildSpawnOptions(const JobContext& context, const JobDefinition& definition,
+Result<SpawnOptions> BuildSpawnOptions(const JobDefinition& definition,
                                        const std::filesystem::path& working_root,
                                        std::string_view arguments) {
   std::filesystem::path script =
       working_root / definition.entry.script_path.lexically_relative(definition.job_dir);
-  Result<std::vector<std::string>> argv = context.runners.BuildArgv(script, arguments);
+  // Discovery classified the script; the working copy holds the same file.
+  Result<std::vector<std::string>> argv =
+      ScriptRunners::BuildArgv(definition.entry.runner, script, arguments);
   if (!argv.ok()) {
     return InvalidArgument("job \"" + definition.name + "\": " + argv.error().message);
   }

@@ -36,23 +36,35 @@ struct JobContext {
   std::vector<std::string> base_environment;  // the host's environment, KEY=VALUE
 
   // Saves `run` on the store worker, then calls `done` on the loop with
-  // the result (a failure is also logged). `done` may be empty.
+  // the result (a failure is also logged). `done` may be empty. The saves
+  // requested during one loop event are submitted together once it ends,
+  // in one store transaction: a burst of run starts costs one commit, and
+  // its store work begins only after the processes are spawned. Store work
+  // submitted through this context runs in the order it was requested.
   void SaveRun(const RunRecord& run, std::function<void(Status)> done = nullptr);
   // Runs `work` on the store worker (blocking file or store work), then
-  // `done` on the loop.
+  // `done` on the loop. Saves requested earlier run first.
   void RunOnWorker(std::function<void()> work, std::function<void()> done = nullptr);
   // Sets a job state key on the store worker, then calls `done` on the loop
   // with the result. Calls made in one loop turn, such as the slots of many
   // jobs that fall due at the same second, share one store transaction.
   void SetJobStateBatched(std::string job_name, std::string key, std::string value,
                           std::function<void(Status)> done);
+  // Hands the saves requested so far to the store worker.
+  void SubmitRunSaves();
 
   // State writes requested in the current loop turn, not yet submitted.
   struct PendingStateWrites {
     std::vector<Store::JobStateEntry> entries;
     std::vector<std::function<void(Status)>> callbacks;
   };
+  // Run saves requested in the current loop event, not yet submitted.
+  struct PendingRunSaves {
+    std::vector<RunRecord> runs;
+    std::vector<std::function<void(Status)>> callbacks;
+  };
   std::shared_ptr<PendingStateWrites> pending_state_writes = std::make_shared<PendingStateWrites>();
+  std::shared_ptr<PendingRunSaves> pending_run_saves = std::make_shared<PendingRunSaves>();
 };
 
 // The variables a job process sees: the host environment plus Kudu's
@@ -118,7 +130,7 @@ namespace webjobs {
 // `working_root` (the job folder or its working copy) with `arguments`.
 // The environment is left empty for the caller. kInvalidArgument when the
 // arguments do not split into words (an unclosed quote).
-Result<SpawnOptions> BuildSpawnOptions(const JobContext& context, const JobDefinition& definition,
+Result<SpawnOptions> BuildSpawnOptions(const JobDefinition& definition,
                                        const std::filesystem::path& working_root,
                                        std::string_view arguments);
 

@@ -127,8 +127,8 @@ Result<JobDefinition> LoadJobDefinition(JobType type, const std::string& name,
     definition.settings = std::move(settings).value();
   }
   for (const std::string& warning : definition.settings.warnings) {
-    definition.warnings.push_back(warning.rfind("settings.job", 0) == 0 ? warning
-                                                                       : "settings.job: " + warning);
+    definition.warnings.push_back(
+        warning.rfind("settings.job", 0) == 0 ? warning : "settings.job: " + warning);
   }
 
   definition.time_zone = context.default_zone;

@@ -5,12 +5,12 @@
 // three cannot disagree about what a folder means.
 #pragma once
 
+#include <date/tz.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <date/tz.h>
 
 #include "core/job_type.h"
 #include "core/result.h"
@@ -29,9 +29,9 @@ struct JobDefinition {
   // Set when settings.job on disk does not parse; `settings` then holds the
   // previous valid settings (or the defaults) and the job keeps running.
   std::optional<std::string> settings_error;
-  std::optional<CronSchedule> schedule;  // triggered jobs with a valid schedule
+  std::optional<CronSchedule> schedule;        // triggered jobs with a valid schedule
   const date::time_zone* time_zone = nullptr;  // never null once loaded
-  std::vector<std::string> warnings;  // entry point and settings warnings
+  std::vector<std::string> warnings;           // entry point and settings warnings
   // Changes whenever a file in the job folder changes (paths, sizes and
   // modification times), so reloads after our own writes can be told apart
   // from real changes.

@@ -42,7 +42,20 @@ bool JobProcess::IsTracked(pid_t pid) { return TrackedPids().count(pid) > 0; }
 Result<std::unique_ptr<JobProcess>> JobProcess::Start(EventLoop& loop, ProcessSpawner& spawner,
                                                       JobLogWriter& log, JobProcessOptions options,
                                                       ExitCallback on_exit) {
-  Result<ChildProcess> child = spawner.Spawn(options.spawn);
+  Result<PreparedSpawn> prepared = spawner.Prepare(std::move(options.spawn));
+  if (!prepared.ok()) return prepared.error();
+  Result<std::unique_ptr<JobProcess>> process = Start(
+      loop, spawner, log, std::move(options), std::move(prepared).value(), std::move(on_exit));
+  if (process.ok()) process.value()->FinishStart(spawner);
+  return process;
+}
+
+Result<std::unique_ptr<JobProcess>> JobProcess::Start(EventLoop& loop, ProcessSpawner& spawner,
+                                                      JobLogWriter& log, JobProcessOptions options,
+                                                      PreparedSpawn prepared,
+                                                      ExitCallback on_exit) {
+  options.spawn = SpawnOptions{};  // the prepared spawn has its own
+  Result<ChildProcess> child = spawner.Start(std::move(prepared));
   if (!child.ok()) return child.error();
   std::unique_ptr<JobProcess> process(
       new JobProcess(loop, log, std::move(options), std::move(child).value(), std::move(on_exit)));

@@ -45,9 +45,9 @@ struct JobProcessOptions {
 
 struct ProcessOutcome {
   ExitInfo exit;
-  bool stop_requested = false;  // RequestStop() was called
+  bool stop_requested = false;     // RequestStop() was called
   bool killed_on_timeout = false;  // the stop wait ran out and SIGKILL followed
-  bool killed_idle = false;  // the idle timeout killed it
+  bool killed_idle = false;        // the idle timeout killed it
   std::chrono::steady_clock::duration lifetime{};
 };
 
@@ -60,8 +60,16 @@ class JobProcess {
   static Result<std::unique_ptr<JobProcess>> Start(EventLoop& loop, ProcessSpawner& spawner,
                                                    JobLogWriter& log, JobProcessOptions options,
                                                    ExitCallback on_exit);
+  // The same for a process that ProcessSpawner::Prepare() made ready;
+  // `options.spawn` is ignored in favor of the prepared one. The caller
+  // calls FinishStart() later, once a burst of starts is done.
+  static Result<std::unique_ptr<JobProcess>> Start(EventLoop& loop, ProcessSpawner& spawner,
+                                                   JobLogWriter& log, JobProcessOptions options,
+                                                   PreparedSpawn prepared, ExitCallback on_exit);
   ~JobProcess();
   JobProcess(const JobProcess&) = delete;
+  // ProcessSpawner::FinishStart() for this process.
+  void FinishStart(ProcessSpawner& spawner) { spawner.FinishStart(child_); }
   JobProcess& operator=(const JobProcess&) = delete;
 
   // Starts the stop protocol; `reason` goes into the log. Calling it again

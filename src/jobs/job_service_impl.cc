@@ -1,10 +1,10 @@
 #include "jobs/job_service_impl.h"
 
+#include <spdlog/spdlog.h>
+
 #include <fstream>
 #include <random>
 #include <sstream>
-
-#include <spdlog/spdlog.h>
 
 #include "core/log.h"
 #include "package/job_name.h"
@@ -124,8 +124,8 @@ Result<DeployResult> JobServiceImpl::DeployJob(const DeployRequest& request) {
   for (const std::string& warning : warnings) {
     spdlog::warn("event=deploy_warning job={} warning={}", request.name, Quote(warning));
   }
-  Result<DeployResult> result = Call<Result<DeployResult>>(
-      [this, &request, path = staged.value(), warnings](auto reply) {
+  Result<DeployResult> result =
+      Call<Result<DeployResult>>([this, &request, path = staged.value(), warnings](auto reply) {
         manager_.Activate(request.type, request.name, path, warnings, reply);
       });
   if (!result.ok()) RemoveTree(staged.value());
@@ -139,14 +139,12 @@ Status JobServiceImpl::DeleteJob(JobType type, const std::string& name) {
 
 Status JobServiceImpl::StartJob(const std::string& name) {
   if (Status valid = ValidateJobName(name); !valid.ok()) return valid;
-  return Call<Status>(
-      [this, name](auto reply) { reply(manager_.SetWantedRunning(name, true)); });
+  return Call<Status>([this, name](auto reply) { reply(manager_.SetWantedRunning(name, true)); });
 }
 
 Status JobServiceImpl::StopJob(const std::string& name) {
   if (Status valid = ValidateJobName(name); !valid.ok()) return valid;
-  return Call<Status>(
-      [this, name](auto reply) { reply(manager_.SetWantedRunning(name, false)); });
+  return Call<Status>([this, name](auto reply) { reply(manager_.SetWantedRunning(name, false)); });
 }
 
 Result<std::string> JobServiceImpl::RunJob(const std::string& name, const std::string& arguments,
@@ -188,7 +186,8 @@ Status JobServiceImpl::PutSettings(JobType type, const std::string& name,
                                    const nlohmann::json& settings) {
   if (Status valid = ValidateJobName(name); !valid.ok()) return valid;
   if (!settings.is_object()) {
-    return InvalidArgument("settings must be a JSON object such as {\"schedule\": \"0 */5 * * * *\"}");
+    return InvalidArgument(
+        "settings must be a JSON object such as {\"schedule\": \"0 */5 * * * *\"}");
   }
   return Call<Status>([this, type, name, &settings](auto reply) {
     reply(manager_.PutSettings(type, name, settings));
@@ -209,8 +208,8 @@ Result<std::filesystem::path> JobServiceImpl::RunOutputPath(const std::string& n
 
 Result<std::filesystem::path> JobServiceImpl::JobLogPath(JobType type, const std::string& name) {
   if (Result<JobView> job = GetJob(type, name); !job.ok()) return job.error();
-  std::filesystem::path path = type == JobType::kContinuous ? paths_.ContinuousLogFile(name)
-                                                            : paths_.SchedulerLogFile(name);
+  std::filesystem::path path =
+      type == JobType::kContinuous ? paths_.ContinuousLogFile(name) : paths_.SchedulerLogFile(name);
   std::error_code error;
   if (!std::filesystem::exists(path, error)) {
     return NotFound(std::string(JobTypeName(type)) + " job \"" + name + "\" has no log yet");

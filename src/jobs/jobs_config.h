@@ -30,6 +30,10 @@ struct JobsConfig {
   // runaway schedule from exhausting processes and file descriptors while
   // leaving far more room than a job that overlaps on purpose needs.
   size_t max_active_runs = 64;
+  // A scheduled run is prepared (slot recorded, folders checked, output
+  // pipes made) this long before its slot, so that at the slot only the
+  // spawn remains. Zero prepares at the slot; at most 500 ms is used.
+  std::chrono::milliseconds schedule_lead{100};
 
   const std::string& MarkerScope() const {
     return marker_scope.empty() ? instance_id : marker_scope;

@@ -2,6 +2,11 @@
 
 #include <date/date.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "core/log.h"
 #include "process/process_tree.h"
@@ -30,6 +35,8 @@ TriggeredJob::TriggeredJob(JobContext& context, JobDefinition definition,
 
 TriggeredJob::~TriggeredJob() {
   if (schedule_timer_ != 0) context_.loop.CancelTimer(schedule_timer_);
+  if (slot_start_timer_ != 0) context_.loop.CancelTimer(slot_start_timer_);
+  FlushSchedulerLog();
 }
 
 std::optional<RunRecord> TriggeredJob::ActiveRun() const {
@@ -61,7 +68,8 @@ std::optional<RunRecord> TriggeredJob::LatestRun() const {
 
 bool TriggeredJob::has_scheduler_log() const {
   std::error_code error;
-  return std::filesystem::exists(context_.paths.SchedulerLogFile(definition_.name), error);
+  return scheduler_log_.has_value() ||
+         std::filesystem::exists(context_.paths.SchedulerLogFile(definition_.name), error);
 }
 
 OverlapPolicy TriggeredJob::Overlap() const {
@@ -138,13 +146,18 @@ TriggeredJob::AdmissionDecision TriggeredJob::Admit() const {
   return decision;
 }
 
+std::string TriggeredJob::NextRunId(TimePoint time) const {
+  std::string run_id = FormatRunId(time);
+  if (run_id <= last_run_id_) run_id = std::to_string(std::stoull(last_run_id_) + 1);
+  return run_id;
+}
+
 std::unique_ptr<TriggeredJob::RunState> TriggeredJob::NewRun(const std::string& arguments,
                                                              const std::string& trigger,
                                                              std::optional<TimePoint> slot,
-                                                             bool catch_up) {
+                                                             bool catch_up, std::string run_id) {
   TimePoint now = context_.clock.Now();
-  std::string run_id = FormatRunId(now);
-  if (run_id <= last_run_id_) run_id = std::to_string(std::stoull(last_run_id_) + 1);
+  if (run_id.empty()) run_id = NextRunId(now);
   last_run_id_ = run_id;
 
   auto run = std::make_unique<RunState>();
@@ -161,9 +174,11 @@ std::unique_ptr<TriggeredJob::RunState> TriggeredJob::NewRun(const std::string& 
   latest_run_start_ = now;
   TrimHistory();
 
-  Result<JobLogWriter> log =
-      OpenLog(context_, context_.paths.RunOutputFile(definition_.name, run_id));
-  if (log.ok()) run->log.emplace(std::move(log).value());
+  // Creating the run's folder and file costs more than spawning its
+  // process on some file systems, so it waits until the spawns of this
+  // loop event are done (see AfterSpawn()).
+  run->log.emplace(JobLogWriter::CreateLater(context_.paths.RunOutputFile(definition_.name, run_id),
+                                             context_.config.instance_id, context_.clock));
   return run;
 }
 
@@ -171,8 +186,7 @@ void TriggeredJob::StartRun(const std::string& arguments, const std::string& tri
                             RunReply reply) {
   if (Status allowed = CheckCanRun(); !allowed.ok()) return reply(allowed.error());
   // Check the arguments before a run exists, so bad input creates nothing.
-  if (Result<SpawnOptions> check =
-          BuildSpawnOptions(context_, definition_, definition_.job_dir, arguments);
+  if (Result<SpawnOptions> check = BuildSpawnOptions(definition_, definition_.job_dir, arguments);
       !check.ok()) {
     return reply(check.error());
   }
@@ -185,11 +199,9 @@ void TriggeredJob::StartRun(const std::string& arguments, const std::string& tri
     MakeWaiting(std::move(run), decision.action == Admission::kReplace);
   } else if (!StartNow(std::move(run))) {
     // Kudu records a run that failed to start as Failed; the caller still
-    // gets its id and can read why in its output. FinishRun queued the
+    // gets its id and can read why in its output. FinishRun requested the
     // save, and the reply waits for it.
-    EventLoop* loop = &context_.loop;
-    context_.store_worker.Submit(
-        [loop, reply, run_id] { loop->Post([reply, run_id] { reply(run_id); }); });
+    context_.RunOnWorker([] {}, [reply, run_id] { reply(run_id); });
     return;
   }
   RunRecord saved = active_.count(run_id) ? active_.at(run_id)->record : waiting_->record;
@@ -202,11 +214,11 @@ void TriggeredJob::StartRun(const std::string& arguments, const std::string& tri
   });
 }
 
-bool TriggeredJob::StartNow(std::unique_ptr<RunState> run) {
+bool TriggeredJob::StartNow(std::unique_ptr<RunState> run, std::optional<LaunchPlan> plan) {
   std::string run_id = run->record.run_id;
   RunState& started = *active_.emplace(run_id, std::move(run)).first->second;
   if (started.catch_up) catch_up_run_id_ = run_id;
-  LaunchRun(started);
+  LaunchRun(started, std::move(plan));
   if (started.process) return true;
   FinishRun(run_id, run_status::kFailed, started.record.error);
   return false;
@@ -247,7 +259,56 @@ void TriggeredJob::StopRun(RunState& run, StopCause cause, const std::string& re
   if (run.process) run.process->RequestStop(reason);
 }
 
-void TriggeredJob::LaunchRun(RunState& run) {
+Result<TriggeredJob::LaunchPlan> TriggeredJob::PrepareLaunch(const std::string& run_id,
+                                                             const std::string& arguments,
+                                                             std::optional<TimePoint> slot) {
+  // The output file is created after the spawn, so a folder where it
+  // cannot be created stops the run here, before anything starts.
+  std::filesystem::path runs_dir = context_.paths.RunDir(definition_.name, run_id).parent_path();
+  std::error_code error;
+  std::filesystem::create_directories(runs_dir, error);
+  if (error || access(runs_dir.c_str(), W_OK) != 0) {
+    std::string why = error ? error.message() : std::strerror(errno);
+    return IoError("cannot create the output file " +
+                   context_.paths.RunOutputFile(definition_.name, run_id).string() + ": " +
+                   runs_dir.string() + " is not a writable folder (" + why + ")");
+  }
+  Result<std::filesystem::path> working_dir = PrepareWorkingDir(context_, definition_);
+  if (!working_dir.ok()) return working_dir.error();
+  Result<SpawnOptions> spawn = BuildSpawnOptions(definition_, working_dir.value(), arguments);
+  if (!spawn.ok()) return spawn.error();
+
+  LaunchPlan plan;
+  plan.run_id = run_id;
+  JobProcessOptions& options = plan.options;
+  options.job_name = definition_.name;
+  options.run_id = run_id;
+  // The run marker, not the job's, so stopping, killing or the idle check
+  // of this run never reaches the processes of another run.
+  options.marker_entry = MakeRunMarker(context_.config.MarkerScope(), definition_.name, run_id);
+  // Files that earlier runs left in the shutdown folder are removed after
+  // the spawn (AfterSpawn()).
+  options.shutdown_file = NewShutdownFile(context_, definition_, false);
+  options.stop_signal = definition_.settings.stop_signal.value_or(0);
+  options.stop_wait = definition_.StopWait();
+  options.idle_timeout = definition_.settings.idle_timeout.value_or(context_.config.idle_timeout);
+  JobEnvironment environment;
+  environment.run_id = run_id;
+  environment.arguments = arguments;
+  environment.working_root = working_dir.value();
+  environment.shutdown_file = options.shutdown_file;
+  environment.marker_entry =
+      MakeJobMarker(context_.config.MarkerScope(), JobType::kTriggered, definition_.name);
+  environment.run_marker_entry = options.marker_entry;
+  if (slot) environment.scheduled_time = FormatUtcSeconds(*slot);
+  spawn->env = BuildEnvironment(context_, definition_, environment);
+  Result<PreparedSpawn> prepared = context_.spawner.Prepare(std::move(spawn).value());
+  if (!prepared.ok()) return prepared.error();
+  plan.spawn = std::move(prepared).value();
+  return plan;
+}
+
+void TriggeredJob::LaunchRun(RunState& run, std::optional<LaunchPlan> plan) {
   RunRecord& record = run.record;
   auto fail = [&](const std::string& message) {
     record.error = message;
@@ -258,59 +319,60 @@ void TriggeredJob::LaunchRun(RunState& run) {
     spdlog::error("event=run_start_failed job={} run={} error={}", record.job_name, record.run_id,
                   Quote(message));
   };
-  if (!run.log) {
-    return fail("cannot open the output file " +
-                context_.paths.RunOutputFile(record.job_name, record.run_id).string());
+  if (!plan) {
+    Result<LaunchPlan> made = PrepareLaunch(record.run_id, record.arguments, run.slot);
+    if (!made.ok()) return fail(made.error().message);
+    plan = std::move(made).value();
   }
-  Result<std::filesystem::path> working_dir = PrepareWorkingDir(context_, definition_);
-  if (!working_dir.ok()) return fail(working_dir.error().message);
-  Result<SpawnOptions> spawn =
-      BuildSpawnOptions(context_, definition_, working_dir.value(), record.arguments);
-  if (!spawn.ok()) return fail(spawn.error().message);
-
-  // This run is already in active_, so the shutdown folder is cleared only
-  // when no other run is active.
-  run.shutdown_file = NewShutdownFile(context_, definition_, active_.size() == 1);
-  JobProcessOptions options;
-  options.job_name = definition_.name;
-  options.run_id = record.run_id;
-  // The run marker, not the job's, so stopping, killing or the idle check
-  // of this run never reaches the processes of another run.
-  options.marker_entry =
-      MakeRunMarker(context_.config.MarkerScope(), definition_.name, record.run_id);
-  options.shutdown_file = run.shutdown_file;
-  options.stop_signal = definition_.settings.stop_signal.value_or(0);
-  options.stop_wait = definition_.StopWait();
-  options.idle_timeout = definition_.settings.idle_timeout.value_or(context_.config.idle_timeout);
-  options.spawn = std::move(spawn).value();
-  JobEnvironment environment;
-  environment.run_id = record.run_id;
-  environment.arguments = record.arguments;
-  environment.working_root = working_dir.value();
-  environment.shutdown_file = options.shutdown_file;
-  environment.marker_entry =
-      MakeJobMarker(context_.config.MarkerScope(), JobType::kTriggered, definition_.name);
-  environment.run_marker_entry = options.marker_entry;
-  if (run.slot) environment.scheduled_time = FormatUtcSeconds(*run.slot);
-  options.spawn.env = BuildEnvironment(context_, definition_, environment);
-
+  run.shutdown_file = plan->options.shutdown_file;
   run.log->WriteSystem(SystemLevel::kInfo,
                        "Run " + record.run_id + " starting: " + definition_.entry.run_command +
                            (record.arguments.empty() ? "" : " " + record.arguments) + " (" +
                            record.trigger + ")");
   std::weak_ptr<int> alive = lifetime_;
-  Result<std::unique_ptr<JobProcess>> started =
-      JobProcess::Start(context_.loop, context_.spawner, *run.log, std::move(options),
-                        [this, alive, run_id = record.run_id](const ProcessOutcome& outcome) {
-                          if (!alive.expired()) OnRunExit(run_id, outcome);
-                        });
+  Result<std::unique_ptr<JobProcess>> started = JobProcess::Start(
+      context_.loop, context_.spawner, *run.log, std::move(plan->options), std::move(plan->spawn),
+      [this, alive, run_id = record.run_id](const ProcessOutcome& outcome) {
+        if (!alive.expired()) OnRunExit(run_id, outcome);
+      });
   if (!started.ok()) return fail(started.error().message);
   run.process = std::move(started).value();
   record.status = run_status::kRunning;
   record.pid = run.process->pid();
-  (void)run.log->Flush();
-  spdlog::info("event=run_started job={} run={} pid={} trigger={}", record.job_name, record.run_id,
-               run.process->pid(), Quote(record.trigger));
+  context_.loop.Defer([this, alive, run_id = record.run_id] {
+    if (!alive.expired()) AfterSpawn(run_id);
+  });
+}
+
+// The rest of a run start, done once every process of the loop event is
+// spawned: larger output pipes, the output file, the host log line, stale
+// shutdown files.
+// The run may have ended already; its end wrote and closed the file.
+void TriggeredJob::AfterSpawn(const std::string& run_id) {
+  auto found = active_.find(run_id);
+  if (found == active_.end()) return;
+  RunState& run = *found->second;
+  if (run.process) run.process->FinishStart(context_.spawner);
+  if (Status written = run.log->Flush(); !written.ok()) {
+    spdlog::error("event=log_write_failed job={} run={} error={}", definition_.name, run_id,
+                  Quote(written.error().message));
+  }
+  spdlog::info("event=run_started job={} run={} pid={} trigger={}", definition_.name, run_id,
+               run.record.pid.value_or(0), Quote(run.record.trigger));
+  if (active_.size() == 1) RemoveStaleShutdownFiles();
+}
+
+// Removes what earlier processes left in the job's shutdown folder, except
+// the files of active runs (a stop may already have created one).
+void TriggeredJob::RemoveStaleShutdownFiles() {
+  std::filesystem::path dir = context_.paths.ShutdownDir(JobType::kTriggered, definition_.name);
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    bool active = false;
+    for (const auto& [run_id, run] : active_) active = active || entry.path() == run->shutdown_file;
+    std::error_code ignored;
+    if (!active) std::filesystem::remove_all(entry.path(), ignored);
+  }
 }
 
 void TriggeredJob::OnRunExit(const std::string& run_id, const ProcessOutcome& outcome) {
@@ -433,20 +495,24 @@ void TriggeredJob::TrimHistory() {
   size_t keep = definition_.settings.history_size
                     ? static_cast<size_t>(*definition_.settings.history_size)
                     : context_.config.history_size;
-  // Kudu trims before a run starts, keeping room for the new one.
-  keep = keep > 0 ? keep - 1 : 0;
+  // Kudu trims before a run starts, keeping room for the new one. Here the
+  // trim waits until the loop event ends, after the save of the new run
+  // (requested in the same event), so the new run counts and is kept.
+  keep = std::max<size_t>(keep, 1);
   std::string name = definition_.name;
   JobContext* context = &context_;
-  context_.RunOnWorker([context, name, keep] {
-    Result<std::vector<std::string>> removed = context->store.TrimRuns(name, keep);
-    if (!removed.ok()) {
-      spdlog::error("event=history_trim_failed job={} error={}", name,
-                    Quote(removed.error().message));
-      return;
-    }
-    for (const std::string& run_id : removed.value()) {
-      RemoveTree(context->paths.RunDir(name, run_id));
-    }
+  context_.loop.Defer([context, name, keep] {
+    context->RunOnWorker([context, name, keep] {
+      Result<std::vector<std::string>> removed = context->store.TrimRuns(name, keep);
+      if (!removed.ok()) {
+        spdlog::error("event=history_trim_failed job={} error={}", name,
+                      Quote(removed.error().message));
+        return;
+      }
+      for (const std::string& run_id : removed.value()) {
+        RemoveTree(context->paths.RunDir(name, run_id));
+      }
+    });
   });
 }
 
@@ -481,6 +547,9 @@ void TriggeredJob::Reload(JobDefinition definition) {
                               (definition_.schedule ? definition_.schedule->Expanded() : "") ||
                           definition.time_zone != definition_.time_zone;
   definition_ = std::move(definition);
+  // A launch prepared from the old definition is stale; a slot waiting for
+  // its instant still starts then, from the new one.
+  prepared_slot_.reset();
   if (definition_.settings_error) {
     SchedulerLog(SystemLevel::kError,
                  "settings.job was not applied: " + *definition_.settings_error);
@@ -503,6 +572,7 @@ void TriggeredJob::Shutdown(const std::string& reason, std::function<void()> don
   shutdown_reason_ = reason;
   if (schedule_timer_ != 0) context_.loop.CancelTimer(std::exchange(schedule_timer_, 0));
   next_slot_.reset();
+  CancelSlotWait(reason);
   DropCatchUpSlots(reason);
   EndWaitingRun(run_status::kAborted, reason + " before the run started");
   if (active_.empty()) return done();

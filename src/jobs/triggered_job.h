@@ -92,7 +92,9 @@ class TriggeredJob {
   // The newest run: waiting, active or finished (kept in memory, so the
   // API's job views need no store read on the loop).
   std::optional<RunRecord> LatestRun() const;
-  std::optional<TimePoint> next_slot() const { return next_slot_; }
+  // The next slot: one recorded and waiting for its instant, else the one
+  // the timer is armed for.
+  std::optional<TimePoint> next_slot() const { return waiting_slot_ ? waiting_slot_ : next_slot_; }
   bool has_scheduler_log() const;
 
  private:
@@ -108,6 +110,18 @@ class TriggeredJob {
     std::filesystem::path shutdown_file;
     StopCause stop_cause = StopCause::kNone;
     std::string replaced_by;  // with kReplace: the run that replaces this one
+  };
+
+  // Everything a run's start needs besides its record, made before the
+  // spawn; for a scheduled run, ahead of its slot (see WaitForSlot()).
+  struct LaunchPlan {
+    std::string run_id;
+    JobProcessOptions options;  // its spawn is in `spawn`
+    PreparedSpawn spawn;
+  };
+  struct PreparedSlot {
+    TimePoint slot;
+    LaunchPlan plan;
   };
 
   // The overlap policy's decision about a new run while others are active.
@@ -127,19 +141,27 @@ class TriggeredJob {
   OverlapPolicy Overlap() const;
   Status CheckCanRun() const;
   AdmissionDecision Admit() const;
+  // A run id after every earlier one, from `time`.
+  std::string NextRunId(TimePoint time) const;
+  // A new run; `run_id` empty means a new id from the clock.
   std::unique_ptr<RunState> NewRun(const std::string& arguments, const std::string& trigger,
-                                   std::optional<TimePoint> slot, bool catch_up);
-  // Starts `run` now; returns false when its process did not start (the
-  // run is then recorded as Failed).
-  bool StartNow(std::unique_ptr<RunState> run);
+                                   std::optional<TimePoint> slot, bool catch_up,
+                                   std::string run_id = "");
+  // Starts `run` now, from `plan` when one was made for it. Returns false
+  // when its process did not start, and the run is then recorded as Failed.
+  bool StartNow(std::unique_ptr<RunState> run, std::optional<LaunchPlan> plan = std::nullopt);
   void MakeWaiting(std::unique_ptr<RunState> run, bool replace);
-  void LaunchRun(RunState& run);
+  Result<LaunchPlan> PrepareLaunch(const std::string& run_id, const std::string& arguments,
+                                   std::optional<TimePoint> slot);
+  void LaunchRun(RunState& run, std::optional<LaunchPlan> plan);
   void OnRunExit(const std::string& run_id, const ProcessOutcome& outcome);
   void FinishRun(const std::string& run_id, const std::string& status, const std::string& error);
   void EndWaitingRun(const std::string& status, const std::string& error);
   void RecordFinished(RunState& run, const std::string& status, const std::string& error);
   void AfterRunEnded();
   void StopRun(RunState& run, StopCause cause, const std::string& reason);
+  void AfterSpawn(const std::string& run_id);
+  void RemoveStaleShutdownFiles();
   void TrimHistory();
   std::string DescribeActiveRuns() const;
 
@@ -157,12 +179,15 @@ class TriggeredJob {
   void LogBackwardStep(TimePoint now);
   void ArmTimer(std::optional<TimePoint> next);
   void CommitSlot(TimePoint slot, std::function<void(Status)> done);
+  void WaitForSlot(TimePoint slot);
+  void CancelSlotWait(const std::string& reason);
   void StartSlotRun(TimePoint slot);
   void PumpCatchUp();
   void DropCatchUpSlots(const std::string& reason);
   void LogSkippedSlot(TimePoint slot, const std::string& reason);
   void LogMissedSlot(TimePoint slot, const std::string& reason);
   void SchedulerLog(SystemLevel level, const std::string& text);
+  void FlushSchedulerLog();
   std::string ScheduleTrigger() const;
   std::string SlotText(TimePoint slot) const;
 
@@ -177,6 +202,11 @@ class TriggeredJob {
   std::unique_ptr<RunState> waiting_;
   EventLoop::TimerId schedule_timer_ = 0;
   std::optional<TimePoint> next_slot_;
+  // A slot recorded ahead of its instant, and the timer that starts it
+  // then; with the launch prepared while the job was idle.
+  std::optional<TimePoint> waiting_slot_;
+  EventLoop::TimerId slot_start_timer_ = 0;
+  std::optional<PreparedSlot> prepared_slot_;
   // The wall and steady clocks when the timer was armed; how far they
   // drifted apart by the time it fires distinguishes a clock step from a late
   // wake-up.
@@ -193,6 +223,9 @@ class TriggeredJob {
   bool shutting_down_ = false;
   std::string shutdown_reason_;
   std::vector<std::function<void()>> on_shutdown_;  // every Shutdown() caller waits
+  // Scheduler log records of the current loop event, written when it ends
+  // (see SchedulerLog()).
+  std::optional<JobLogWriter> scheduler_log_;
   // Callbacks that outlive a loop turn hold a weak_ptr to this and do
   // nothing once the job is gone (deleted while a store write was queued).
   std::shared_ptr<int> lifetime_ = std::make_shared<int>(0);

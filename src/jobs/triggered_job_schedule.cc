@@ -13,6 +13,9 @@ namespace webjobs {
 
 namespace {
 
+// The most a scheduled run is prepared ahead of its slot (see ArmTimer()).
+constexpr std::chrono::milliseconds kMaxScheduleLead{500};
+
 // One pass looks at no more than this many slots before it skips ahead to
 // the slots that its catch_up policy may still run, so a per-second
 // schedule after months of downtime costs a bounded amount of work.
@@ -70,22 +73,30 @@ std::string TriggeredJob::SlotText(TimePoint slot) const {
   return FormatSlot(slot, definition_.time_zone);
 }
 
-// Opens the scheduler log for each message and closes it again, so a host
-// with thousands of scheduled jobs does not hold a descriptor per job, and
-// every process spawn does not pay for closing them all in the child.
+// Records wait in memory until the loop event ends, so a burst of slots
+// spawns its processes first and then writes the log once. The file is
+// opened for each write and closed again, so a host with thousands of
+// scheduled jobs does not hold a descriptor per job.
 void TriggeredJob::SchedulerLog(SystemLevel level, const std::string& text) {
-  Result<JobLogWriter> writer =
-      OpenLog(context_, context_.paths.SchedulerLogFile(definition_.name));
-  if (!writer.ok()) {
-    spdlog::error("event=log_open_failed job={} error={}", definition_.name,
-                  Quote(writer.error().message));
-    return;
+  if (!scheduler_log_) {
+    scheduler_log_.emplace(
+        JobLogWriter::CreateLater(context_.paths.SchedulerLogFile(definition_.name),
+                                  context_.config.instance_id, context_.clock));
+    std::weak_ptr<int> alive = lifetime_;
+    context_.loop.Defer([this, alive] {
+      if (!alive.expired()) FlushSchedulerLog();
+    });
   }
-  writer->WriteSystem(level, text);
-  if (Status flushed = writer->Flush(); !flushed.ok()) {
+  scheduler_log_->WriteSystem(level, text);
+}
+
+void TriggeredJob::FlushSchedulerLog() {
+  if (!scheduler_log_) return;
+  if (Status flushed = scheduler_log_->Flush(); !flushed.ok()) {
     spdlog::error("event=log_write_failed job={} file=job_scheduler.log error={}", definition_.name,
                   Quote(flushed.error().message));
   }
+  scheduler_log_.reset();
 }
 
 void TriggeredJob::LogSkippedSlot(TimePoint slot, const std::string& reason) {
@@ -378,7 +389,13 @@ void TriggeredJob::HandleDueSlots(ScheduleCause cause, std::optional<TimePoint> 
       }
       return;
     }
-    if (regular) StartSlotRun(*regular);
+    if (regular) {
+      if (*regular > context_.clock.Now()) {
+        WaitForSlot(*regular);
+      } else {
+        StartSlotRun(*regular);
+      }
+    }
     catch_up_slots_.insert(catch_up_slots_.end(), to_run.begin(), to_run.end());
     PumpCatchUp();
   });
@@ -394,10 +411,44 @@ void TriggeredJob::ArmTimer(std::optional<TimePoint> next) {
     SchedulerLog(SystemLevel::kWarn, "The schedule has no further occurrences");
     return;
   }
-  schedule_timer_ = context_.loop.AddWallTimer(*next, [this, slot = *next] {
+  // The timer fires a little ahead, and the pass treats the slot as due,
+  // records it and prepares its run; WaitForSlot() starts it on time.
+  // Slots lie at least a second apart, so the lead stays under one.
+  auto lead =
+      std::clamp(context_.config.schedule_lead, std::chrono::milliseconds(0), kMaxScheduleLead);
+  schedule_timer_ = context_.loop.AddWallTimer(*next - lead, [this, slot = *next] {
     schedule_timer_ = 0;
     HandleDueSlots(ScheduleCause::kTimer, slot);
   });
+}
+
+// Called once the slot is recorded, ahead of its instant. The launch is
+// prepared now when the job could start it now; the start itself decides
+// again at the slot, so a run that ends in between does not skip it.
+void TriggeredJob::WaitForSlot(TimePoint slot) {
+  // With the lead under a second, a slot has started before the next one
+  // is recorded; this guards the rule that no run starts before its slot.
+  CancelSlotWait("the next slot was recorded before this one started");
+  waiting_slot_ = slot;
+  if (CheckCanRun().ok() && Admit().action == Admission::kStartNow) {
+    // A failure here is reported when the slot starts and tries again.
+    Result<LaunchPlan> plan = PrepareLaunch(NextRunId(slot), "", slot);
+    if (plan.ok()) prepared_slot_ = PreparedSlot{slot, std::move(plan).value()};
+  }
+  slot_start_timer_ = context_.loop.AddWallTimer(slot, [this, slot] {
+    slot_start_timer_ = 0;
+    waiting_slot_.reset();
+    StartSlotRun(slot);
+  });
+}
+
+// Drops a slot that waits for its instant; with a `reason`, logs it as
+// skipped (it is recorded, so it does not run later either).
+void TriggeredJob::CancelSlotWait(const std::string& reason) {
+  if (slot_start_timer_ != 0) context_.loop.CancelTimer(std::exchange(slot_start_timer_, 0));
+  prepared_slot_.reset();
+  std::optional<TimePoint> slot = std::exchange(waiting_slot_, std::nullopt);
+  if (slot && !reason.empty()) LogSkippedSlot(*slot, reason);
 }
 
 void TriggeredJob::CommitSlot(TimePoint slot, std::function<void(Status)> done) {
@@ -420,10 +471,18 @@ void TriggeredJob::StartSlotRun(TimePoint slot) {
   AdmissionDecision decision = Admit();
   if (decision.action == Admission::kReject) return LogSkippedSlot(slot, decision.slot_reason);
 
-  std::unique_ptr<RunState> run = NewRun("", ScheduleTrigger(), slot, false);
+  // The launch prepared ahead of the slot serves while its run id is
+  // still the newest (no manual run started in between).
+  std::optional<PreparedSlot> prepared = std::exchange(prepared_slot_, std::nullopt);
+  if (prepared && (prepared->slot != slot || decision.action != Admission::kStartNow ||
+                   prepared->plan.run_id <= last_run_id_)) {
+    prepared.reset();
+  }
+  std::unique_ptr<RunState> run =
+      NewRun("", ScheduleTrigger(), slot, false, prepared ? prepared->plan.run_id : "");
   std::string run_id = run->record.run_id;
-  std::string slot_text = SlotText(slot);
   if (decision.action != Admission::kStartNow) {
+    std::string slot_text = SlotText(slot);
     std::string active = DescribeActiveRuns();
     bool replace = decision.action == Admission::kReplace;
     MakeWaiting(std::move(run), replace);
@@ -434,13 +493,22 @@ void TriggeredJob::StartSlotRun(TimePoint slot) {
     context_.SaveRun(waiting_->record);
     return;
   }
-  if (!StartNow(std::move(run))) {
-    SchedulerLog(SystemLevel::kError,
-                 "Run " + run_id + " for the slot due at " + slot_text + " could not start");
-    return;
-  }
-  SchedulerLog(SystemLevel::kInfo, "Run " + run_id + " started for the slot due at " + slot_text);
-  context_.SaveRun(active_.at(run_id)->record);
+  std::optional<LaunchPlan> plan;
+  if (prepared) plan = std::move(prepared->plan);
+  bool started = StartNow(std::move(run), std::move(plan));
+  if (started) context_.SaveRun(active_.at(run_id)->record);
+  // Formatting the slot in its time zone waits until the spawns are done.
+  std::weak_ptr<int> alive = lifetime_;
+  context_.loop.Defer([this, alive, run_id, slot, started] {
+    if (alive.expired()) return;
+    if (started) {
+      SchedulerLog(SystemLevel::kInfo,
+                   "Run " + run_id + " started for the slot due at " + SlotText(slot));
+    } else {
+      SchedulerLog(SystemLevel::kError,
+                   "Run " + run_id + " for the slot due at " + SlotText(slot) + " could not start");
+    }
+  });
 }
 
 // Starts the next catch-up slot once the previous catch-up run has ended

@@ -232,20 +232,27 @@ std::optional<FileRunner> ScriptRunners::Classify(const std::filesystem::path& f
 Result<std::vector<std::string>> ScriptRunners::BuildArgv(const std::filesystem::path& script_path,
                                                           std::string_view arguments) const {
   std::optional<FileRunner> runner = Classify(script_path);
-  std::string file = QuoteForMessage(script_path.filename().string());
   if (!runner) {
-    return InvalidArgument("no runner for " + file +
+    return InvalidArgument("no runner for " + QuoteForMessage(script_path.filename().string()) +
                            ": its extension is not one this host runs and it is not a Linux "
                            "executable");
   }
-  if (!runner->runnable) return InvalidArgument("cannot run " + file + ": " + runner->reason);
+  return BuildArgv(*runner, script_path, arguments);
+}
 
+Result<std::vector<std::string>> ScriptRunners::BuildArgv(const FileRunner& runner,
+                                                          const std::filesystem::path& script_path,
+                                                          std::string_view arguments) {
+  if (!runner.runnable) {
+    return InvalidArgument("cannot run " + QuoteForMessage(script_path.filename().string()) + ": " +
+                           runner.reason);
+  }
   Result<std::vector<std::string>> words = SplitArguments(arguments);
   if (!words.ok()) return words.error();
 
-  std::vector<std::string> argv = runner->command;
+  std::vector<std::string> argv = runner.command;
   std::string path = script_path.string();
-  if (runner->command.empty() && path.find('/') == std::string::npos) path = "./" + path;
+  if (runner.command.empty() && path.find('/') == std::string::npos) path = "./" + path;
   argv.push_back(std::move(path));
   argv.insert(argv.end(), words->begin(), words->end());
   return argv;

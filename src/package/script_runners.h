@@ -91,6 +91,11 @@ class ScriptRunners {
   // run here, or the arguments are malformed.
   Result<std::vector<std::string>> BuildArgv(const std::filesystem::path& script_path,
                                              std::string_view arguments) const;
+  // The same for a file already classified as `runner` (by Classify() at
+  // discovery), so a run start does not read the file again.
+  static Result<std::vector<std::string>> BuildArgv(const FileRunner& runner,
+                                                    const std::filesystem::path& script_path,
+                                                    std::string_view arguments);
 
   // One line per runnable type, in discovery order, for error messages and
   // `webjobs serve --help`, such as ".py: /usr/bin/python3 -u <script>".

@@ -67,6 +67,14 @@ Result<JobLogWriter> JobLogWriter::Open(std::filesystem::path path, std::string 
                       std::move(*fd), static_cast<uint64_t>(info.st_size));
 }
 
+JobLogWriter JobLogWriter::CreateLater(std::filesystem::path path, std::string instance,
+                                       const Clock& clock, JobLogWriterOptions options) {
+  JobLogWriter writer(std::move(path), std::move(instance), clock, std::move(options), UniqueFd(),
+                      0);
+  writer.create_folders_ = true;
+  return writer;
+}
+
 JobLogWriter::JobLogWriter(std::filesystem::path path, std::string instance, const Clock& clock,
                            JobLogWriterOptions options, UniqueFd fd, uint64_t file_bytes)
     : path_(std::move(path)),
@@ -75,11 +83,12 @@ JobLogWriter::JobLogWriter(std::filesystem::path path, std::string instance, con
       options_(std::move(options)),
       fd_(std::move(fd)),
       file_bytes_(file_bytes) {
-  buffer_.reserve(options_.buffer_bytes + 4096);
+  // The buffer grows with use: a run that prints a few lines, or a
+  // scheduler log message, must not cost a full-size allocation.
 }
 
 JobLogWriter::~JobLogWriter() {
-  if (fd_.valid()) (void)WriteBuffer();
+  if (fd_.valid() || create_folders_) (void)WriteBuffer();
 }
 
 void JobLogWriter::WriteOutput(OutputStream stream, std::string_view text) {
@@ -186,13 +195,27 @@ void JobLogWriter::Rotate() {
 Status JobLogWriter::WriteBuffer() {
   if (buffer_.empty()) return Status::Ok();
   if (!fd_.valid()) {
-    // The file could not be reopened after a rotation; try again.
+    // Not created yet (CreateLater), or not reopened after a rotation.
+    if (create_folders_) {
+      std::error_code error;
+      std::filesystem::create_directories(path_.parent_path(), error);
+      if (error) {
+        buffer_.clear();
+        return IoError("failed to create the folder " + path_.parent_path().string() +
+                       " for log file " + path_.filename().string() + ": " + error.message());
+      }
+    }
     Result<UniqueFd> fd = OpenForAppend(path_);
     if (!fd) {
       buffer_.clear();
       return fd.error();
     }
     fd_ = std::move(*fd);
+    if (create_folders_) {
+      create_folders_ = false;
+      struct stat info {};
+      if (fstat(fd_.get(), &info) == 0) file_bytes_ = static_cast<uint64_t>(info.st_size);
+    }
   }
 
   size_t written = 0;

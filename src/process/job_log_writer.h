@@ -63,6 +63,13 @@ class JobLogWriter {
   // rotation without previous_path, kIo when the file cannot be opened.
   static Result<JobLogWriter> Open(std::filesystem::path path, std::string instance,
                                    const Clock& clock, JobLogWriterOptions options = {});
+  // Like Open(), but the file and its missing parent folders are created
+  // by the first write to the file (a Flush(), or a full buffer), so a
+  // caller can start a process first and create its output file after.
+  // Records wait in memory until then. A failure to create the file is
+  // returned by that Flush(), and the next write tries again.
+  static JobLogWriter CreateLater(std::filesystem::path path, std::string instance,
+                                  const Clock& clock, JobLogWriterOptions options = {});
 
   // Flushes the buffer. A write error at this point is lost, so call
   // Flush() first where the error matters.
@@ -112,7 +119,8 @@ class JobLogWriter {
   std::string buffer_;
   std::string prefix_;  // "[MM/dd/yyyy HH:mm:ss > INST: " for prefix_second_
   int64_t prefix_second_ = std::numeric_limits<int64_t>::min();
-  Status first_error_;  // kept until the next Flush()
+  Status first_error_;           // kept until the next Flush()
+  bool create_folders_ = false;  // made by CreateLater() and not yet created
 };
 
 // Returns the file name of rotation generation `generation` (see above).

@@ -87,30 +87,30 @@ Status MoveAboveStdio(UniqueFd& fd) {
   return Status::Ok();
 }
 
-Result<Pipe> CreateOutputPipe(int pipe_bytes) {
+Result<Pipe> CreateOutputPipe() {
+  // Only the daemon's end stays non-blocking: the child must block on a
+  // full pipe, not fail its writes with EAGAIN. O_NONBLOCK belongs to each
+  // end's open file, so clearing it on the write end leaves the read end.
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return ErrnoError("pipe2 for child output failed", errno);
+  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+    return ErrnoError("pipe2 for child output failed", errno);
+  }
   Pipe pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
   for (UniqueFd* end : {&pipe.read_end, &pipe.write_end}) {
     if (Status moved = MoveAboveStdio(*end); !moved) return moved.error();
   }
-
-  // Only the daemon's end is non-blocking: the child must block on a full
-  // pipe, not fail its writes with EAGAIN.
-  int flags = fcntl(pipe.read_end.get(), F_GETFL);
-  if (flags < 0 || fcntl(pipe.read_end.get(), F_SETFL, flags | O_NONBLOCK) != 0) {
-    return ErrnoError("fcntl(O_NONBLOCK) on an output pipe failed", errno);
+  if (fcntl(pipe.write_end.get(), F_SETFL, 0) != 0) {
+    return ErrnoError("fcntl(F_SETFL) on an output pipe failed", errno);
   }
-  if (pipe_bytes > 0) (void)fcntl(pipe.read_end.get(), F_SETPIPE_SZ, pipe_bytes);
   return pipe;
 }
 
-Status PrepareFileActions(FileActions& actions, const SpawnOptions& options, const Pipe& out,
-                          const Pipe& err) {
+Status PrepareFileActions(FileActions& actions, const SpawnOptions& options, int stdout_fd,
+                          int stderr_fd) {
   posix_spawn_file_actions_t* raw = actions.get();
   int rc = posix_spawn_file_actions_addopen(raw, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  if (rc == 0) rc = posix_spawn_file_actions_adddup2(raw, out.write_end.get(), STDOUT_FILENO);
-  if (rc == 0) rc = posix_spawn_file_actions_adddup2(raw, err.write_end.get(), STDERR_FILENO);
+  if (rc == 0) rc = posix_spawn_file_actions_adddup2(raw, stdout_fd, STDOUT_FILENO);
+  if (rc == 0) rc = posix_spawn_file_actions_adddup2(raw, stderr_fd, STDERR_FILENO);
   if (rc == 0) rc = posix_spawn_file_actions_addchdir_np(raw, options.working_dir.c_str());
   // Closes descriptors that a library opened without O_CLOEXEC.
   if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(raw, STDERR_FILENO + 1);
@@ -180,10 +180,19 @@ Error DescribeMissingProgram(const SpawnOptions& options, const std::string& pro
                   "; the file exists, so its ELF interpreter (dynamic loader) is missing");
 }
 
+Status CheckWorkingDir(const SpawnOptions& options) {
+  std::error_code error;
+  if (std::filesystem::is_directory(options.working_dir, error)) return Status::Ok();
+  return NotFound("working directory not found: " + options.working_dir.string() + " (program " +
+                  options.argv.front() + ")");
+}
+
 Error DescribeSpawnFailure(const SpawnOptions& options, const std::string& program, int error) {
   std::string where = " (working dir " + options.working_dir.string() + ")";
   switch (error) {
     case ENOENT:
+      // The folder can have gone since Prepare() checked it.
+      if (Status dir = CheckWorkingDir(options); !dir) return dir.error();
       return DescribeMissingProgram(options, program);
     case EACCES:
       return InvalidArgument("not executable: " + program + where +
@@ -204,13 +213,6 @@ void KillUntrackedChild(pid_t pid) {
   kill(pid, SIGKILL);
   while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
-}
-
-Status CheckWorkingDir(const SpawnOptions& options) {
-  std::error_code error;
-  if (std::filesystem::is_directory(options.working_dir, error)) return Status::Ok();
-  return NotFound("working directory not found: " + options.working_dir.string() + " (program " +
-                  options.argv.front() + ")");
 }
 
 }  // namespace
@@ -239,19 +241,44 @@ Result<std::string> ResolveProgram(const SpawnOptions& options) {
                   std::string(search_path) + " (working dir " + options.working_dir.string() + ")");
 }
 
-Result<ChildProcess> PosixProcessSpawner::Spawn(const SpawnOptions& options) {
+Result<ChildProcess> ProcessSpawner::Spawn(SpawnOptions options) {
+  Result<PreparedSpawn> prepared = Prepare(std::move(options));
+  if (!prepared) return prepared.error();
+  Result<ChildProcess> child = Start(std::move(prepared).value());
+  if (child) FinishStart(*child);
+  return child;
+}
+
+void PosixProcessSpawner::FinishStart(const ChildProcess& child) {
+  if (pipe_bytes_ <= 0) return;
+  // A rejected size (over the per-user pipe budget) keeps the default.
+  for (int fd : {child.stdout_fd(), child.stderr_fd()}) {
+    if (fd >= 0) (void)fcntl(fd, F_SETPIPE_SZ, pipe_bytes_);
+  }
+}
+
+Result<PreparedSpawn> PosixProcessSpawner::Prepare(SpawnOptions options) {
   Result<std::string> program = ResolveProgram(options);
   if (!program) return program.error();
   if (Status dir = CheckWorkingDir(options); !dir) return dir.error();
+  PreparedSpawn prepared;
+  prepared.options = std::move(options);
+  prepared.program = std::move(program).value();
+  return prepared;
+}
 
-  Result<Pipe> out = CreateOutputPipe(pipe_bytes_);
+Result<ChildProcess> PosixProcessSpawner::Start(PreparedSpawn prepared) {
+  const SpawnOptions& options = prepared.options;
+  Result<Pipe> out = CreateOutputPipe();
   if (!out) return out.error();
-  Result<Pipe> err = CreateOutputPipe(pipe_bytes_);
+  Result<Pipe> err = CreateOutputPipe();
   if (!err) return err.error();
 
   FileActions actions;
   SpawnAttributes attributes;
-  if (Status status = PrepareFileActions(actions, options, *out, *err); !status) {
+  if (Status status =
+          PrepareFileActions(actions, options, out->write_end.get(), err->write_end.get());
+      !status) {
     return status.error();
   }
   if (Status status = PrepareAttributes(attributes, options); !status) return status.error();
@@ -259,9 +286,9 @@ Result<ChildProcess> PosixProcessSpawner::Spawn(const SpawnOptions& options) {
   std::vector<char*> argv = MakeNullTerminated(options.argv);
   std::vector<char*> envp = MakeNullTerminated(options.env);
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, program->c_str(), actions.get(), attributes.get(), argv.data(),
+  int rc = posix_spawn(&pid, prepared.program.c_str(), actions.get(), attributes.get(), argv.data(),
                        envp.data());
-  if (rc != 0) return DescribeSpawnFailure(options, *program, rc);
+  if (rc != 0) return DescribeSpawnFailure(options, prepared.program, rc);
 
   // The child has its copies; closing ours lets the pipes report end of
   // file once the job's last writer exits.

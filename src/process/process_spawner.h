@@ -35,18 +35,40 @@ struct SpawnOptions {
   std::filesystem::path working_dir;
 };
 
+// A process ready to start: its program is found and its working
+// directory checked, so ProcessSpawner::Start() does little more than the
+// spawn itself. A scheduler prepares runs ahead of their instant this way.
+// It holds no descriptor: every spawn copies the parent's descriptor table
+// into the child, so descriptors made ahead would slow every spawn.
+struct PreparedSpawn {
+  SpawnOptions options;
+  std::string program;  // the resolved argv[0] (see ResolveProgram)
+};
+
 // Starts processes. Each implementation documents whether it is
 // thread-safe.
 class ProcessSpawner {
  public:
   virtual ~ProcessSpawner() = default;
 
-  // Starts the process described by `options`. On success the caller owns
-  // the child and must reap it. Errors name argv[0] and the working dir:
-  // kInvalidArgument for an empty argv, a program that is not executable
-  // or has no #! line; kNotFound for a missing program, #! interpreter or
-  // working dir; kIo for other failures. No process is left behind on error.
-  virtual Result<ChildProcess> Spawn(const SpawnOptions& options) = 0;
+  // Checks a spawn and sets it up without starting anything. Errors name
+  // argv[0] and the working dir. They are kInvalidArgument for an empty
+  // argv or a program that is not executable, kNotFound for a missing
+  // program or working dir, and kIo for other failures.
+  virtual Result<PreparedSpawn> Prepare(SpawnOptions options) = 0;
+  // Starts a prepared process. On success the caller owns the child and
+  // must reap it. Errors are those of Prepare() (the files may have changed
+  // since), plus kInvalidArgument for a script without a #! line and
+  // kNotFound for a missing #! interpreter. No process is left behind on
+  // error.
+  virtual Result<ChildProcess> Start(PreparedSpawn prepared) = 0;
+  // The part of a start that can wait until a burst of starts is done:
+  // PosixProcessSpawner enlarges the output pipes here. Until then a
+  // child that writes more than the kernel's default pipe buffer blocks.
+  virtual void FinishStart(const ChildProcess& /*child*/) {}
+
+  // Prepare(), Start() and FinishStart() in one call.
+  Result<ChildProcess> Spawn(SpawnOptions options);
 };
 
 // Spawns with posix_spawn(). Thread-safe: the pipes are close-on-exec, so
@@ -57,15 +79,18 @@ class PosixProcessSpawner final : public ProcessSpawner {
   // a chatty job write ahead while the event loop is busy.
   static constexpr int kDefaultPipeBytes = 1 << 20;
 
-  // `pipe_bytes` is requested with F_SETPIPE_SZ for both pipes; 0 keeps
-  // the kernel default (64 KiB). A rejected request is ignored.
+  // `pipe_bytes` is requested with F_SETPIPE_SZ for both pipes, in
+  // FinishStart(); 0 keeps the kernel default (64 KiB). A rejected request
+  // is ignored.
   // NOTE: for users without CAP_SYS_RESOURCE the kernel caps the total
   // pipe memory per user (fs.pipe-user-pages-soft, 64 MiB by default);
   // beyond it new pipes get tiny buffers, which slows output capture but
   // loses nothing.
   explicit PosixProcessSpawner(int pipe_bytes = kDefaultPipeBytes) : pipe_bytes_(pipe_bytes) {}
 
-  Result<ChildProcess> Spawn(const SpawnOptions& options) override;
+  Result<PreparedSpawn> Prepare(SpawnOptions options) override;
+  Result<ChildProcess> Start(PreparedSpawn prepared) override;
+  void FinishStart(const ChildProcess& child) override;
 
  private:
   int pipe_bytes_;

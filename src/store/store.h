@@ -52,6 +52,15 @@ class Store {
 
   // Inserts the run, or replaces the record with the same job and run id.
   virtual Status PutRun(const RunRecord& run) = 0;
+  // PutRun for each run, in one transaction where the store has them, so a
+  // burst of run starts costs one commit. Returns one status per run, in
+  // order. The default calls PutRun for each.
+  virtual std::vector<Status> PutRuns(const std::vector<RunRecord>& runs) {
+    std::vector<Status> results;
+    results.reserve(runs.size());
+    for (const RunRecord& run : runs) results.push_back(PutRun(run));
+    return results;
+  }
   // Returns the job's runs, newest first, at most `limit` of them.
   virtual Result<std::vector<RunRecord>> ListRuns(const std::string& job_name, size_t limit) = 0;
   // Returns the run, or nullopt when the job has no such run.

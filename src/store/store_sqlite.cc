@@ -140,6 +140,25 @@ Status SqliteStore::PrepareStatements() {
 
 Status SqliteStore::PutRun(const RunRecord& run) {
   std::lock_guard lock(mutex_);
+  return PutRunLocked(run);
+}
+
+std::vector<Status> SqliteStore::PutRuns(const std::vector<RunRecord>& runs) {
+  if (runs.size() <= 1) return Store::PutRuns(runs);
+
+  std::lock_guard lock(mutex_);
+  std::string what = "cannot save " + std::to_string(runs.size()) + " runs";
+  Status written = connection_.InTransaction(what, [&]() -> Status {
+    for (const RunRecord& run : runs) {
+      if (Status saved = PutRunLocked(run); !saved.ok()) return saved;
+    }
+    return Status::Ok();
+  });
+  // The transaction commits all runs or none.
+  return std::vector<Status>(runs.size(), written);
+}
+
+Status SqliteStore::PutRunLocked(const RunRecord& run) {
   StatementResetter resetter(put_run_);
   put_run_.BindText(1, run.job_name);
   put_run_.BindText(2, run.run_id);

@@ -40,6 +40,7 @@ class SqliteStore final : public Store {
   // are dropped. ListRunsWithStatus orders by job name, then newest run
   // first. TrimRuns returns the deleted ids oldest first.
   Status PutRun(const RunRecord& run) override;
+  std::vector<Status> PutRuns(const std::vector<RunRecord>& runs) override;
   Result<std::vector<RunRecord>> ListRuns(const std::string& job_name, size_t limit) override;
   Result<std::optional<RunRecord>> GetRun(const std::string& job_name,
                                           const std::string& run_id) override;
@@ -58,6 +59,7 @@ class SqliteStore final : public Store {
   explicit SqliteStore(SqliteConnection connection) : connection_(std::move(connection)) {}
 
   Status PrepareStatements();
+  Status PutRunLocked(const RunRecord& run);  // the caller holds mutex_
   Result<std::vector<RunRecord>> CollectRuns(SqliteStatement& statement, const std::string& what);
 
   std::mutex mutex_;

@@ -344,6 +344,83 @@ TEST(EventLoopTest, ClosurePostedFromClosureRunsLater) {
   EXPECT_EQ(order, (std::vector<std::string>{"outer", "second", "inner"}));
 }
 
+TEST(EventLoopTest, DeferredClosureRunsBeforeTheNextPostedOne) {
+  std::unique_ptr<EventLoop> loop = MakeLoop();
+  ASSERT_NE(loop, nullptr);
+  std::vector<std::string> order;
+
+  LoopDriver driver(*loop);
+  driver
+      .Do([&] {
+        loop->Post([&] {
+          loop->Defer([&] {
+            order.push_back("deferred");
+            loop->Defer([&] { order.push_back("deferred by deferred"); });
+          });
+          order.push_back("first");
+        });
+        loop->Post([&] { order.push_back("second"); });
+      })
+      .WaitUntil("four closures", [&] { return order.size() == 4; });
+  ASSERT_TRUE(driver.Run(kHangGuard));
+
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"first", "deferred", "deferred by deferred", "second"}));
+}
+
+TEST(EventLoopTest, DeferredFromTimerRunsBeforeReadyFd) {
+  std::unique_ptr<EventLoop> loop = MakeLoop();
+  ASSERT_NE(loop, nullptr);
+  Pipe pipe;
+  std::vector<std::string> order;
+
+  LoopDriver driver(*loop);
+  driver
+      .Do([&] {
+        ASSERT_TRUE(loop->WatchFd(pipe.read_fd(), EPOLLIN,
+                                  [&](uint32_t) {
+                                    pipe.ReadAvailable();
+                                    order.push_back("fd");
+                                  })
+                        .ok());
+        loop->AddTimerAfter(milliseconds(0), [&] {
+          // The fd becomes ready inside this event; the deferred closure
+          // still runs first.
+          pipe.Write("x");
+          loop->Defer([&] { order.push_back("deferred"); });
+          order.push_back("timer");
+        });
+      })
+      .WaitUntil("three callbacks", [&] { return order.size() == 3; });
+  ASSERT_TRUE(driver.Run(kHangGuard));
+
+  EXPECT_EQ(order, (std::vector<std::string>{"timer", "deferred", "fd"}));
+}
+
+TEST(EventLoopTest, DeferOutsideAnEventIsPosted) {
+  std::unique_ptr<EventLoop> loop = MakeLoop();
+  ASSERT_NE(loop, nullptr);
+  bool ran = false;
+  loop->Defer([&] { ran = true; });  // before Run(): no event in progress
+  EXPECT_FALSE(ran);
+
+  LoopDriver driver(*loop);
+  driver.WaitUntil("deferred closure", [&] { return ran; });
+  ASSERT_TRUE(driver.Run(kHangGuard));
+}
+
+TEST(EventLoopTest, RunAsEventRunsDeferredBeforeReturning) {
+  std::unique_ptr<EventLoop> loop = MakeLoop();
+  ASSERT_NE(loop, nullptr);
+  std::vector<std::string> order;
+  loop->RunAsEvent([&] {
+    loop->Defer([&] { order.push_back("deferred"); });
+    order.push_back("event");
+  });
+  order.push_back("returned");
+  EXPECT_EQ(order, (std::vector<std::string>{"event", "deferred", "returned"}));
+}
+
 TEST(EventLoopTest, InLoopThreadFalseElsewhere) {
   std::unique_ptr<EventLoop> loop = MakeLoop();
   ASSERT_NE(loop, nullptr);

@@ -1,6 +1,7 @@
 // Tests of the scheduling half of TriggeredJob. Catch-up decisions happen
 // synchronously in Activate(), so most tests check the state right after
-// it with a stopped clock and never run the loop: the wall timers they arm
+// it (run as one loop event, so the scheduler log is written when it
+// returns) with a stopped clock and never run the loop: the wall timers they arm
 // lie in the real past and would fire at once. Tests that need the loop use
 // instants after the year 2100, which the real clock does not reach, or a
 // clock that follows the system clock.
@@ -82,7 +83,7 @@ TEST_F(TriggeredJobScheduleTest, FarFutureSlotIsArmedExactly) {
   TriggeredJob* job = nullptr;
   ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("yearly", "0 0 1 1 8 *", "", std::nullopt));
 
-  job->Activate();
+  loop().RunAsEvent([&] { job->Activate(); });
 
   ASSERT_TRUE(job->next_slot().has_value());
   EXPECT_EQ(*job->next_slot(), Utc("2020-08-01T01:00:00Z"));
@@ -124,7 +125,7 @@ TEST_F(TriggeredJobScheduleTest, KuduCatchUpSkipsOldSlot) {
   ASSERT_NO_FATAL_FAILURE(
       job = &ScheduledJob("daily", "0 0 4 * * *", "", Utc("2018-05-10T04:00:00Z")));
 
-  job->Activate();
+  loop().RunAsEvent([&] { job->Activate(); });
 
   EXPECT_FALSE(job->ActiveRun().has_value());
   ASSERT_TRUE(job->next_slot().has_value());
@@ -156,7 +157,7 @@ TEST_F(TriggeredJobScheduleTest, KuduCatchUpLimitIsTenMinutesInclusive) {
     ASSERT_NO_FATAL_FAILURE(
         job = &ScheduledJob(name, "0 0 4 * * *", "", Utc("2018-05-10T04:00:00Z")));
 
-    job->Activate();
+    loop().RunAsEvent([&] { job->Activate(); });
 
     EXPECT_EQ(CountLinesContaining(SchedulerLog(name), "Catching up the run due at"),
               c.runs ? 1u : 0u)
@@ -177,7 +178,7 @@ TEST_F(TriggeredJobScheduleTest, NextSlotFollowsLastScheduledSlot) {
   ASSERT_NO_FATAL_FAILURE(
       job = &ScheduledJob("early", "0 0 4 * * *", "", Utc("2024-01-01T04:00:00Z")));
 
-  job->Activate();
+  loop().RunAsEvent([&] { job->Activate(); });
 
   ASSERT_TRUE(job->next_slot().has_value());
   EXPECT_EQ(*job->next_slot(), Utc("2024-01-02T04:00:00Z"));
@@ -189,7 +190,7 @@ TEST_F(TriggeredJobScheduleTest, NewScheduleDoesNotCatchUpEarlierSlots) {
   TriggeredJob* job = nullptr;
   ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("fresh", "0 0 4 * * *", "", std::nullopt));
 
-  job->Activate();
+  loop().RunAsEvent([&] { job->Activate(); });
 
   EXPECT_FALSE(job->ActiveRun().has_value());
   ASSERT_TRUE(job->next_slot().has_value());
@@ -202,7 +203,7 @@ TEST_F(TriggeredJobScheduleTest, CatchUpNoneRunsNothing) {
   ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("never", "0 0 4 * * *", R"("catch_up": "none")",
                                               Utc("2018-05-10T04:00:00Z")));
 
-  job->Activate();
+  loop().RunAsEvent([&] { job->Activate(); });
 
   EXPECT_FALSE(job->ActiveRun().has_value());
   EXPECT_EQ(CountLinesContaining(SchedulerLog("never"), "1 scheduled run(s) missed"), 1u);
@@ -215,7 +216,7 @@ TEST_F(TriggeredJobScheduleTest, CatchUpLatestRunsNewestOnce) {
   ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("latest", "0 */10 * * * *", R"("catch_up": "latest")",
                                               Utc("2018-05-11T04:00:00Z")));
 
-  job->Activate();
+  loop().RunAsEvent([&] { job->Activate(); });
 
   // 04:10, 04:20 and 04:30 were missed; only 04:30 runs.
   EXPECT_EQ(CountLinesContaining(SchedulerLog("latest"), "Catching up"), 1u);
@@ -241,7 +242,7 @@ TEST_F(TriggeredJobScheduleTest, CatchUpLatestSkipsSlotOutsideWindow) {
                                               R"("catch_up": "latest", "catch_up_window": 60)",
                                               Utc("2018-05-11T04:00:00Z")));
 
-  job->Activate();
+  loop().RunAsEvent([&] { job->Activate(); });
 
   EXPECT_FALSE(job->ActiveRun().has_value());
   EXPECT_EQ(CountLinesContaining(SchedulerLog("windowed"), "3 scheduled run(s) missed"), 1u);
@@ -254,7 +255,7 @@ TEST_F(TriggeredJobScheduleTest, DisabledScheduleIsNotArmed) {
   ASSERT_NO_FATAL_FAILURE(
       job = &ScheduledJob("manual", "0 0 4 * * *", "", Utc("2018-05-10T04:00:00Z")));
 
-  job->Activate();
+  loop().RunAsEvent([&] { job->Activate(); });
 
   EXPECT_FALSE(job->next_slot().has_value());
   EXPECT_FALSE(job->ActiveRun().has_value());
@@ -354,6 +355,80 @@ TEST_F(TriggeredJobScheduleTest, QueueOverlapRunsSlotAfterActiveRun) {
   // one waits is skipped.
   for (const std::string& line : SchedulerLines("patient", "skipped")) {
     EXPECT_NE(line.find("already waits for run"), std::string::npos) << line;
+  }
+}
+
+// A slot is recorded and its run prepared ahead of the slot, but the run
+// starts only once the slot's instant has come, and its id is the slot's.
+TEST_F(TriggeredJobScheduleTest, PreparedRunNeverStartsBeforeItsSlot) {
+  clock_.FollowSystem(milliseconds(0));
+  config_.schedule_lead = milliseconds(500);  // the most used, so the wait is long
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("punctual", "* * * * * *", "", std::nullopt));
+  bool shut_down = false;
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); })
+      .WaitUntil("three finished runs", [&] { return FinishedRuns("punctual") >= 3; })
+      .Do([&] { job->Shutdown("test ends", [&] { shut_down = true; }); })
+      .WaitUntil("the shutdown", [&] { return shut_down; });
+  ASSERT_TRUE(driver.Run(seconds(30)));
+
+  Result<std::vector<RunRecord>> runs = store_.ListRuns("punctual", 100);
+  ASSERT_TRUE(runs.ok());
+  size_t prepared = 0;
+  for (const RunRecord& run : runs.value()) {
+    // The id is the slot's UTC time, yyyyMMddHHmmss and four digits of
+    // ten-thousandths, 0000 for a whole-second slot.
+    TimePoint slot = Utc(run.run_id.substr(0, 4) + "-" + run.run_id.substr(4, 2) + "-" +
+                         run.run_id.substr(6, 2) + "T" + run.run_id.substr(8, 2) + ":" +
+                         run.run_id.substr(10, 2) + ":" + run.run_id.substr(12, 2) + "Z");
+    if (run.run_id.substr(14) != "0000") continue;  // started without a plan
+    ++prepared;
+    EXPECT_GE(run.start_time, slot) << "run " << run.run_id << " started before its slot";
+  }
+  EXPECT_GE(prepared, 1u);
+}
+
+// A slot recorded ahead of its instant and dropped by a shutdown before it
+// comes is logged as skipped, and no run starts for it.
+TEST_F(TriggeredJobScheduleTest, ShutdownBeforeRecordedSlotLogsItSkipped) {
+  clock_.FollowSystem(milliseconds(0));
+  config_.schedule_lead = milliseconds(500);
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("early", "* * * * * *", "", std::nullopt));
+  bool shut_down = false;
+  std::optional<TimePoint> dropped;
+  // True once the slot the job waits for is recorded in the store while
+  // no run started for it; the job is then shut down at once, inside the
+  // wait.
+  auto shut_down_while_waiting = [&] {
+    std::optional<TimePoint> next = job->next_slot();
+    Result<std::optional<std::string>> stored = store_.GetJobState("early", "last_slot");
+    if (!next || !stored.ok() || !stored.value() ||
+        *stored.value() != std::to_string(Micros(*next))) {
+      return false;
+    }
+    if (job->ActiveRun().has_value()) return false;
+    dropped = next;
+    job->Shutdown("test ends", [&] { shut_down = true; });
+    return true;
+  };
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); })
+      .WaitUntil("a recorded slot before its instant", shut_down_while_waiting)
+      .WaitUntil("the shutdown", [&] { return shut_down; })
+      .Idle(milliseconds(700));
+  ASSERT_TRUE(driver.Run(seconds(30)));
+
+  ASSERT_TRUE(dropped.has_value());
+  std::string slot_text = FormatUtcSeconds(*dropped);
+  std::vector<std::string> skipped = SchedulerLines("early", "skipped: test ends");
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_EQ(SlotOf(skipped[0]), slot_text);
+  for (const std::string& line : SchedulerLines("early", "started for the slot due at")) {
+    EXPECT_NE(SlotOf(line), slot_text) << line;
   }
 }
 
@@ -598,7 +673,7 @@ TEST_F(TriggeredJobScheduleTest, ManyMissedSlotsAreListedThenCounted) {
   ASSERT_NO_FATAL_FAILURE(
       job = &ScheduledJob("minutely", "0 * * * * *", "", Utc("2018-05-11T00:00:00Z")));
 
-  job->Activate();
+  loop().RunAsEvent([&] { job->Activate(); });
 
   std::vector<std::string> missed = SchedulerLines("minutely", " missed: the host was down");
   ASSERT_EQ(missed.size(), 100u);
@@ -621,7 +696,7 @@ TEST_F(TriggeredJobScheduleTest, NewScheduleOnReloadSkipsEarlierSlots) {
   TriggeredJob* job = nullptr;
   ASSERT_NO_FATAL_FAILURE(
       job = &ScheduledJob("changed", "0 0 4 1 1 *", "", Utc("2018-01-01T04:00:00Z")));
-  job->Activate();
+  loop().RunAsEvent([&] { job->Activate(); });
   ASSERT_EQ(SchedulerLines("changed", "missed").size(), 0u);
 
   std::ofstream(paths_.JobDir(JobType::kTriggered, "changed") / "settings.job", std::ios::trunc)
@@ -641,7 +716,7 @@ TEST_F(TriggeredJobScheduleTest, DisabledScheduleHasNoNextSlotAfterReload) {
   TriggeredJob* job = nullptr;
   ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("paused", "*/2 * * * * *", "", std::nullopt));
 
-  job->Activate();
+  loop().RunAsEvent([&] { job->Activate(); });
   job->Reload(LoadAgain(job->definition()));
   job->CheckSchedule();
 

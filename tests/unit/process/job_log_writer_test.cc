@@ -155,6 +155,66 @@ TEST(JobLogWriterTest, OpenFailureNamesPath) {
       << writer.error().message;
 }
 
+TEST(JobLogWriterTest, CreateLaterMakesFileAndFoldersAtFirstFlush) {
+  TempDir dir;
+  FakeClock clock(kStart);
+  std::filesystem::path path = dir.path() / "runs" / "20261204193015" / "output_log.txt";
+  JobLogWriter writer = JobLogWriter::CreateLater(path, "i", clock);
+
+  writer.WriteSystem(SystemLevel::kInfo, "starting");
+  writer.WriteOutput(OutputStream::kStdout, "early output");
+  EXPECT_FALSE(std::filesystem::exists(path.parent_path()));
+  ASSERT_TRUE(writer.Flush().ok());
+  EXPECT_EQ(ReadFile(path),
+            "[12/04/2026 19:30:15 > i: SYS INFO] starting\n"
+            "[12/04/2026 19:30:15 > i: INFO] early output\n");
+  EXPECT_EQ(writer.size(), ReadFile(path).size());
+}
+
+TEST(JobLogWriterTest, CreateLaterAppendsToAnExistingFile) {
+  TempDir dir;
+  FakeClock clock(kStart);
+  std::filesystem::path path = dir.path() / "log.txt";
+  std::ofstream(path) << "earlier\n";
+  {
+    JobLogWriter writer = JobLogWriter::CreateLater(path, "i", clock);
+    writer.WriteOutput(OutputStream::kStdout, "later");
+    ASSERT_TRUE(writer.Flush().ok());
+    EXPECT_EQ(writer.size(), ReadFile(path).size());
+  }
+  EXPECT_EQ(ReadFile(path), "earlier\n[12/04/2026 19:30:15 > i: INFO] later\n");
+}
+
+TEST(JobLogWriterTest, CreateLaterWithoutFlushWritesOnDestruction) {
+  TempDir dir;
+  FakeClock clock(kStart);
+  std::filesystem::path path = dir.path() / "run" / "log.txt";
+  { JobLogWriter::CreateLater(path, "i", clock).WriteSystem(SystemLevel::kWarn, "bye"); }
+  EXPECT_EQ(ReadFile(path), "[12/04/2026 19:30:15 > i: SYS WARN] bye\n");
+}
+
+TEST(JobLogWriterTest, CreateLaterFailureNamesFolderAndRetries) {
+  TempDir dir;
+  FakeClock clock(kStart);
+  std::filesystem::path blocker = dir.path() / "not-a-folder";
+  std::ofstream(blocker) << "a file where the run folder should be\n";
+  std::filesystem::path path = blocker / "output_log.txt";
+  JobLogWriter writer = JobLogWriter::CreateLater(path, "i", clock);
+
+  writer.WriteSystem(SystemLevel::kInfo, "lost");
+  Status flushed = writer.Flush();
+  ASSERT_FALSE(flushed.ok());
+  EXPECT_EQ(flushed.error().code, ErrorCode::kIo);
+  EXPECT_NE(flushed.error().message.find(blocker.string()), std::string::npos)
+      << flushed.error().message;
+
+  // Once the obstacle is gone, the next flush creates the file.
+  std::filesystem::remove(blocker);
+  writer.WriteSystem(SystemLevel::kInfo, "kept");
+  ASSERT_TRUE(writer.Flush().ok());
+  EXPECT_EQ(ReadFile(path), "[12/04/2026 19:30:15 > i: SYS INFO] kept\n");
+}
+
 TEST(JobLogWriterTest, RotationWithoutPreviousPathIsRejected) {
   TempDir dir;
   FakeClock clock(kStart);

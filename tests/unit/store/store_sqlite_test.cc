@@ -173,6 +173,50 @@ TEST_F(SqliteStoreTest, PutRunReplacesSameKey) {
   EXPECT_EQ((*runs)[0].end_time, Micros(1704209505000000));
 }
 
+TEST_F(SqliteStoreTest, PutRunsSavesABatchAndReplacesSameKey) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  RunRecord first = MakeRun("nightly", "202401021530450123", run_status::kRunning);
+  RunRecord second = MakeRun("hourly", "202401021530450124", run_status::kRunning);
+  RunRecord first_done = first;
+  first_done.status = run_status::kSuccess;
+  first_done.exit_code = 0;
+
+  std::vector<Status> saved = store->PutRuns({first, second, first_done});
+  ASSERT_EQ(saved.size(), 3u);
+  for (const Status& status : saved) EXPECT_TRUE(status.ok()) << status.error().message;
+
+  Result<std::optional<RunRecord>> nightly = store->GetRun("nightly", "202401021530450123");
+  ASSERT_TRUE(nightly.ok());
+  ASSERT_TRUE(nightly->has_value());
+  EXPECT_EQ((*nightly)->status, "Success");  // the later record of the batch wins
+  Result<std::optional<RunRecord>> hourly = store->GetRun("hourly", "202401021530450124");
+  ASSERT_TRUE(hourly.ok());
+  EXPECT_TRUE(hourly->has_value());
+  EXPECT_TRUE(store->PutRuns({}).empty());
+}
+
+TEST_F(SqliteStoreTest, PutRunsFailureSavesNoneOfTheBatch) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  ExecRaw(
+      "CREATE TRIGGER fail_second BEFORE INSERT ON runs WHEN NEW.job_name = 'broken' "
+      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+
+  std::vector<Status> saved = store->PutRuns(
+      {MakeRun("nightly", "202401021530450123"), MakeRun("broken", "202401021530450124")});
+  ASSERT_EQ(saved.size(), 2u);
+  for (const Status& status : saved) {
+    ASSERT_FALSE(status.ok());
+    EXPECT_NE(status.error().message.find("run 202401021530450124 of job \"broken\""),
+              std::string::npos)
+        << status.error().message;
+  }
+  Result<std::vector<RunRecord>> runs = store->ListRuns("nightly", 10);
+  ASSERT_TRUE(runs.ok());
+  EXPECT_TRUE(runs->empty());
+}
+
 TEST_F(SqliteStoreTest, ListRunsNewestFirstWithLimit) {
   auto store = OpenStore();
   ASSERT_NE(store, nullptr);
