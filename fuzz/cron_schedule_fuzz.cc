@@ -2,9 +2,9 @@
 //
 // Checks, with abort() on failure:
 //   - Any input either parses or yields kInvalidArgument with a one-line
-//     message that quotes the trimmed input. When the message points at a
-//     token ("'<token>' at column <N>"), the trimmed input has that token
-//     at that column.
+//     message that quotes the trimmed input. Only five-field input adds how
+//     it was read. When the message points at a token ("'<token>' at
+//     column <N>"), the trimmed input has that token at that column.
 //   - A valid schedule round-trips through Expanded(): the reparsed
 //     schedule has the same Expanded() text and the same next occurrences,
 //     in UTC always and in a DST zone when both have the same IsInterval().
@@ -48,14 +48,35 @@ void Check(bool condition) {
   if (!condition) std::abort();
 }
 
+// Returns the number of fields: runs of characters other than space and
+// tab.
+size_t CountFields(std::string_view text) {
+  size_t count = 0;
+  bool in_field = false;
+  for (char c : text) {
+    const bool separator = c == ' ' || c == '\t';
+    if (!separator && !in_field) ++count;
+    in_field = !separator;
+  }
+  return count;
+}
+
 // Checks that the message quotes the trimmed input, and that a message of
 // the form "... '<token>' at column <N> ..." points at <token> in it.
 // Tokens that the message had to escape or cut are skipped, because their
 // text differs from the input.
 void CheckMessage(std::string_view message, std::string_view trimmed) {
-  const std::string prefix = "invalid schedule '" + webjobs::PrintableText(trimmed) + "': ";
-  Check(message.starts_with(prefix));
-  message.remove_prefix(prefix.size());
+  const std::string quoted = "invalid schedule '" + webjobs::PrintableText(trimmed) + "'";
+  Check(message.starts_with(quoted));
+  message.remove_prefix(quoted.size());
+  constexpr std::string_view kFiveFieldReading =
+      " (5 fields, read as minute hour day-of-month month day-of-week)";
+  if (message.starts_with(kFiveFieldReading)) {
+    Check(CountFields(trimmed) == 5);
+    message.remove_prefix(kFiveFieldReading.size());
+  }
+  Check(message.starts_with(": "));
+  message.remove_prefix(2);
 
   constexpr std::string_view kMarker = "' at column ";
   const size_t marker = message.find(kMarker);

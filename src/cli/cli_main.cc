@@ -11,19 +11,18 @@
 namespace webjobs {
 
 int RunCli(int argc, const char* const* argv) {
-  if (IsCronCommand(argc, argv)) {
-    ParsedCronCommand cron = ParseCronCommandLine(argc, argv, std::cout, std::cerr);
-    if (!cron.flags) return cron.exit_code;
-    // Warnings of the zone lookup go to stderr, never into the printed list.
-    InitLogging("warn");
-    return RunCronCommand(*cron.flags, std::cout, std::cerr);
-  }
   ParsedCommandLine parsed = ParseCommandLine(argc, argv, std::cout, std::cerr);
   if (!parsed.command) return parsed.exit_code;
-  if (parsed.command->kind == CommandKind::kServe) {
-    return RunServeCommand(parsed.command->serve, std::cerr);
+  switch (parsed.command->kind) {
+    case CommandKind::kServe:
+      return RunServeCommand(parsed.command->serve, std::cerr);
+    case CommandKind::kCron:
+      // Warnings of the zone lookup go to stderr, never into the printed list.
+      InitLogging("warn");
+      return RunCronCommand(parsed.command->cron, std::cout, std::cerr);
+    default:
+      return RunClientCommand(*parsed.command, std::cout, std::cerr);
   }
-  return RunClientCommand(*parsed.command, std::cout, std::cerr);
 }
 
 }  // namespace webjobs

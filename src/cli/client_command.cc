@@ -31,9 +31,10 @@ Status Dispatch(const CommandLine& command, ApiClient& client, std::ostream& out
     case CommandKind::kLogs:
       return RunLogsCommand(client, flags, out);
     case CommandKind::kServe:
+    case CommandKind::kCron:
       break;
   }
-  return InternalError("`serve` is not a client command");
+  return InternalError("`serve` and `cron` are not client commands");
 }
 
 }  // namespace

@@ -1,8 +1,12 @@
 #include "cli/command_line.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <limits>
 
 #include "cli/exit_codes.h"
+#include "cli/usage_error.h"
+#include "cron/cron_occurrence.h"
 #include "host/host.h"
 #include "http/version.h"
 
@@ -11,6 +15,64 @@ namespace {
 
 const std::vector<std::string> kJobTypes = {"continuous", "triggered"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error"};
+constexpr uint64_t kMaxUint64 = std::numeric_limits<uint64_t>::max();
+
+// Usage lines that error messages show, as in the header comment.
+const CommandSyntax& Syntax() {
+  static const CommandSyntax syntax = {
+      .usage =
+          {
+              {"", "webjobs [--url URL] COMMAND [arguments]"},
+              {"serve",
+               "webjobs serve [--root DIR] [--listen ADDR:PORT] [--runner EXT=COMMAND]... "
+               "[--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N] "
+               "[--max-unpacked-bytes N] [--max-zip-entries N] [--max-compression-ratio N]"},
+              {"list", "webjobs [--url URL] list [--type TYPE] [--json]"},
+              {"deploy",
+               "webjobs [--url URL] deploy FILE --name NAME --type TYPE [--schedule CRON] "
+               "[--singleton] [--json]"},
+              {"run", "webjobs [--url URL] run NAME [--args TEXT] [--wait]"},
+              {"history", "webjobs [--url URL] history NAME [--json]"},
+              {"logs", "webjobs [--url URL] logs NAME [RUN]"},
+              {"start", "webjobs [--url URL] start NAME"},
+              {"stop", "webjobs [--url URL] stop NAME"},
+              {"cancel", "webjobs [--url URL] cancel NAME"},
+              {"delete", "webjobs [--url URL] delete NAME"},
+              {"cron",
+               "webjobs cron EXPR [--time-zone ZONE] [--from INSTANT] [--count N] [--json]"},
+          },
+      .argument_names = {{"expression", "EXPR"}},
+  };
+  return syntax;
+}
+
+std::string JoinWords(const std::vector<std::string>& words) {
+  std::string joined;
+  for (const std::string& word : words) {
+    if (!joined.empty()) joined += ' ';
+    joined += word;
+  }
+  return joined;
+}
+
+// Adds an option that takes a value. The value may not start with "--",
+// because such a word is another option written where the value belongs.
+template <typename T>
+CLI::Option* AddValueOption(CLI::App* command, const std::string& name, T& variable,
+                            const std::string& description) {
+  return command->add_option(name, variable, description)->check(NotAnOption(name));
+}
+
+CLI::Option* AddFlag(CLI::App* command, const std::string& name, bool& variable,
+                     const std::string& description) {
+  return command->add_flag(name, variable, description)->check(FlagValue(name));
+}
+
+CLI::Option* AddPositiveNumber(CLI::App* command, const std::string& name, uint64_t& variable,
+                               const std::string& description) {
+  return AddValueOption(command, name, variable, description)
+      ->check(WholeNumber(name, 1, kMaxUint64, "POSITIVE"));
+}
 
 // Holds the CLI11 app and the variables its options write to.
 class Parser {
@@ -22,25 +84,32 @@ class Parser {
             "webjobs") {
     app_.set_version_flag("--version", std::string(kWebjobsVersion));
     app_.require_subcommand(1);
-    // `cron` has its own parser (cli/cron_command.h), so help names it here.
+    // The footer, and not the list of commands, shows cron with its usage
+    // (see AddCron).
     app_.footer(
         "webjobs cron EXPR [--time-zone ZONE] [--from INSTANT] [--count N] [--json] prints the "
         "next times of a schedule without a host; see webjobs cron --help");
-    app_.add_option("--url", line_.client.url, "URL of the webjobs host")
+    AddValueOption(&app_, "--url", line_.client.url, "URL of the webjobs host")
         ->envname("WEBJOBS_URL")
         ->capture_default_str();
     AddServe();
     AddListAndDeploy();
     AddRunCommands();
     AddNameCommands();
+    AddCron();
   }
 
   ParsedCommandLine Parse(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
     try {
       app_.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
-      int code = app_.exit(error, out, err);
-      if (code == 0) return {std::nullopt, kExitSuccess};
+      // --help and --version end parsing with a CLI::Success.
+      if (dynamic_cast<const CLI::Success*>(&error) != nullptr) {
+        app_.exit(error, out, err);
+        return {std::nullopt, kExitSuccess};
+      }
+      const std::string_view last_word = argc > 1 ? argv[argc - 1] : "";
+      err << "webjobs: error: " << DescribeUsageError(app_, error, last_word, Syntax()) << "\n";
       return {std::nullopt, IsServe(argc, argv) ? kExitUsage : kExitCliUsage};
     }
     Collect();
@@ -62,76 +131,69 @@ class Parser {
   void AddServe() {
     CLI::App* serve =
         AddCommand("serve", "Run the job host in the foreground", CommandKind::kServe);
-    serve_.root = serve->add_option("--root", root_,
-                                    "Data root (default: $WEBJOBS_ROOT, "
-                                    "/var/lib/webjobs as root, else "
-                                    "~/.local/share/webjobs)");
-    serve_.listen = serve->add_option("--listen", listen_,
-                                      "Address and port of the REST API (default 127.0.0.1:8420); "
-                                      "other than loopback exposes the unauthenticated API");
-    serve->add_option("--runner", line_.serve.runners,
-                      "Script runner for an extension, EXT=COMMAND such as .rb=ruby; repeatable");
-    serve_.instance_id = serve->add_option("--instance-id", instance_id_,
-                                           "Instance id in logs and detailed_status (default: "
-                                           "$WEBSITE_INSTANCE_ID, else the host name)");
-    serve_.log_level = serve->add_option("--log-level", log_level_, "Log level (default info)")
-                           ->check(CLI::IsMember(kLogLevels));
+    serve_.root = AddValueOption(serve, "--root", root_,
+                                 "Data root (default: $WEBJOBS_ROOT, "
+                                 "/var/lib/webjobs as root, else "
+                                 "~/.local/share/webjobs)");
+    serve_.listen = AddValueOption(serve, "--listen", listen_,
+                                   "Address and port of the REST API (default 127.0.0.1:8420); "
+                                   "other than loopback exposes the unauthenticated API");
+    AddValueOption(serve, "--runner", line_.serve.runners,
+                   "Script runner for an extension, EXT=COMMAND such as .rb=ruby; repeatable");
+    serve_.instance_id = AddValueOption(serve, "--instance-id", instance_id_,
+                                        "Instance id in logs and detailed_status (default: "
+                                        "$WEBSITE_INSTANCE_ID, else the host name)");
+    serve_.log_level = AddValueOption(serve, "--log-level", log_level_, "Log level (default info)")
+                           ->check(OneOf("--log-level", kLogLevels));
     serve_.max_upload_bytes =
-        serve
-            ->add_option("--max-upload-bytes", max_upload_bytes_,
-                         "Largest upload body in bytes (default 268435456, 256 MiB)")
-            ->check(CLI::PositiveNumber);
-    serve_.max_unpacked_bytes =
-        serve
-            ->add_option("--max-unpacked-bytes", max_unpacked_bytes_,
-                         "Largest unpacked size of a job zip in bytes (default 1073741824, 1 GiB)")
-            ->check(CLI::PositiveNumber);
-    serve_.max_zip_entries = serve
-                                 ->add_option("--max-zip-entries", max_zip_entries_,
-                                              "Most entries in a job zip (default 20000)")
-                                 ->check(CLI::PositiveNumber);
+        AddPositiveNumber(serve, "--max-upload-bytes", max_upload_bytes_,
+                          "Largest upload body in bytes (default 268435456, 256 MiB)");
+    serve_.max_unpacked_bytes = AddPositiveNumber(
+        serve, "--max-unpacked-bytes", max_unpacked_bytes_,
+        "Largest unpacked size of a job zip in bytes (default 1073741824, 1 GiB)");
+    serve_.max_zip_entries = AddPositiveNumber(serve, "--max-zip-entries", max_zip_entries_,
+                                               "Most entries in a job zip (default 20000)");
     serve_.max_compression_ratio =
-        serve
-            ->add_option("--max-compression-ratio", max_compression_ratio_,
-                         "Largest unpacked-to-packed size ratio of a zip entry (default 200)")
-            ->check(CLI::PositiveNumber);
+        AddPositiveNumber(serve, "--max-compression-ratio", max_compression_ratio_,
+                          "Largest unpacked-to-packed size ratio of a zip entry (default 200)");
   }
 
   void AddListAndDeploy() {
     CLI::App* list = AddCommand("list", "List jobs", CommandKind::kList);
-    type_options_.push_back(list->add_option("--type", type_, "Only jobs of this type")
-                                ->check(CLI::IsMember(kJobTypes)));
-    list->add_flag("--json", line_.client.json, "Print the API's JSON");
+    type_options_.push_back(AddValueOption(list, "--type", type_, "Only jobs of this type")
+                                ->check(OneOf("--type", kJobTypes)));
+    AddFlag(list, "--json", line_.client.json, "Print the API's JSON");
 
     CLI::App* deploy =
         AddCommand("deploy", "Upload a zip or a single script as a job", CommandKind::kDeploy);
     deploy->add_option("file", line_.client.file, "Zip file or script")
         ->required()
-        ->check(CLI::ExistingFile);
-    deploy->add_option("--name", line_.client.name, "Job name")->required();
-    type_options_.push_back(deploy->add_option("--type", type_, "continuous or triggered")
+        ->check(ExistingFile("FILE", "a zip file or a script"));
+    AddValueOption(deploy, "--name", line_.client.name, "Job name")->required();
+    type_options_.push_back(AddValueOption(deploy, "--type", type_, "continuous or triggered")
                                 ->required()
-                                ->check(CLI::IsMember(kJobTypes)));
-    schedule_option_ = deploy->add_option("--schedule", schedule_,
-                                          "Schedule of a triggered job, NCRONTAB with six fields "
-                                          "such as \"0 */5 * * * *\"");
+                                ->check(OneOf("--type", kJobTypes)));
+    schedule_option_ = AddValueOption(deploy, "--schedule", schedule_,
+                                      "Schedule of a triggered job, NCRONTAB with six fields "
+                                      "such as \"0 */5 * * * *\"");
     singleton_option_ =
-        deploy->add_flag("--singleton", singleton_, "Run on one instance only (is_singleton)");
-    deploy->add_flag("--json", line_.client.json, "Print the API's JSON");
+        AddFlag(deploy, "--singleton", singleton_, "Run on one instance only (is_singleton)");
+    AddFlag(deploy, "--json", line_.client.json, "Print the API's JSON");
   }
 
   void AddRunCommands() {
     CLI::App* run =
         AddCommand("run", "Start a run of a triggered job and print its id", CommandKind::kRun);
     AddNameArgument(run);
+    // Without NotAnOption, because script arguments may start with "--".
     arguments_option_ = run->add_option("--args", arguments_, "Arguments passed to the script");
-    run->add_flag("--wait", line_.client.wait,
-                  "Wait for the run to end, print its output, exit 0 only on Success");
+    AddFlag(run, "--wait", line_.client.wait,
+            "Wait for the run to end, print its output, exit 0 only on Success");
 
     CLI::App* history =
         AddCommand("history", "List the runs of a triggered job", CommandKind::kHistory);
     AddNameArgument(history);
-    history->add_flag("--json", line_.client.json, "Print the API's JSON");
+    AddFlag(history, "--json", line_.client.json, "Print the API's JSON");
 
     CLI::App* logs =
         AddCommand("logs", "Print a run's output, or a continuous job's log", CommandKind::kLogs);
@@ -146,6 +208,34 @@ class Parser {
         AddCommand("cancel", "Cancel the active run of a triggered job", CommandKind::kCancel));
     AddNameArgument(
         AddCommand("delete", "Delete a job with its logs and history", CommandKind::kDelete));
+  }
+
+  void AddCron() {
+    CLI::App* cron = AddCommand(
+        "cron",
+        "Print the next times a schedule runs, computed on this machine (no host needed). Each "
+        "line shows the local time with its UTC offset and zone abbreviation, the UTC time, and "
+        "a note when a change of the UTC offset (DST or another) moves or repeats "
+        "that time.",
+        CommandKind::kCron);
+    // The footer of the program's help shows cron, so the list of commands
+    // leaves it out, and the help of cron has no footer.
+    cron->group("");
+    cron->footer("");
+    cron->add_option("expression", cron_words_,
+                     "NCRONTAB schedule, six fields with seconds first (\"0 */5 * * * *\") or "
+                     "five in classic crontab form. Quote it, because the shell expands *")
+        ->required();
+    cron_.time_zone = AddValueOption(
+        cron, "--time-zone", time_zone_,
+        "IANA zone name or Windows zone id (default: $WEBSITE_TIME_ZONE, else the system zone)");
+    cron_.from = AddValueOption(cron, "--from", from_,
+                                "List occurrences at or after this ISO 8601 instant, such as "
+                                "2024-03-10T00:00:00Z (default: now)");
+    AddValueOption(cron, "--count", line_.cron.count, "Number of occurrences, 1 to 1000")
+        ->capture_default_str()
+        ->check(WholeNumber("--count", 1, kMaxOccurrenceCount));
+    AddFlag(cron, "--json", line_.cron.json, "Print the JSON of GET /api/schedule/preview");
   }
 
   // Moves option values into the command line, keeping "not given" apart
@@ -173,6 +263,11 @@ class Parser {
     if (schedule_option_->count() > 0) client.schedule = schedule_;
     if (singleton_option_->count() > 0) client.singleton = singleton_;
     if (arguments_option_->count() > 0) client.arguments = arguments_;
+
+    CronFlags& cron = line_.cron;
+    cron.expression = JoinWords(cron_words_);
+    if (cron_.time_zone->count() > 0) cron.time_zone = time_zone_;
+    if (cron_.from->count() > 0) cron.from = from_;
   }
 
   // The first word that is not an option (or the value of --url) names the
@@ -223,6 +318,16 @@ class Parser {
   bool singleton_ = false;
   CLI::Option* arguments_option_ = nullptr;
   std::string arguments_;
+
+  struct CronOptions {
+    CLI::Option* time_zone = nullptr;
+    CLI::Option* from = nullptr;
+  };
+  CronOptions cron_;
+  // The words of EXPR, joined by single spaces into CronFlags::expression.
+  std::vector<std::string> cron_words_;
+  std::string time_zone_;
+  std::string from_;
 };
 
 }  // namespace

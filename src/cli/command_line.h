@@ -12,8 +12,10 @@
 //   webjobs [--url URL] start|stop|cancel|delete NAME
 //   webjobs [--url URL] history NAME [--json]
 //   webjobs [--url URL] logs NAME [RUN]
+//   webjobs cron EXPR [--time-zone ZONE] [--from INSTANT] [--count N] [--json]
 //
-// --url may also follow the command, and WEBJOBS_URL sets its default.
+// --url and --version may also follow the command, and WEBJOBS_URL sets the
+// default of --url. `serve` and `cron` accept --url and ignore it.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cron_command.h"
 #include "core/job_type.h"
 
 namespace webjobs {
@@ -38,7 +41,8 @@ enum class CommandKind {
   kCancel,
   kHistory,
   kLogs,
-  kDelete
+  kDelete,
+  kCron
 };
 
 // Flags of `webjobs serve`. A flag left out stays nullopt (or empty), so the
@@ -73,6 +77,7 @@ struct CommandLine {
   CommandKind kind = CommandKind::kList;
   ServeFlags serve;
   ClientFlags client;
+  CronFlags cron;
 };
 
 // A parsed command, or the exit code when there is nothing to run: 0 after
@@ -84,7 +89,8 @@ struct ParsedCommandLine {
 };
 
 // Parses argv (argv[0] is the program name). Help and version text go to
-// `out`, usage errors to `err`. Reads WEBJOBS_URL from the environment.
+// `out`, and a usage error goes to `err` as one line "webjobs: error:
+// MESSAGE". Reads WEBJOBS_URL from the environment.
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
                                    std::ostream& err);
 

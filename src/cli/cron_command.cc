@@ -2,7 +2,6 @@
 
 #include <date/date.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
 #include <string_view>
@@ -17,30 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-// Returns the index in argv of the command word: the first word that is
-// not an option or the value of --url. Returns argc when there is none.
-int FindCommandWord(int argc, const char* const* argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view word = argv[i];
-    if (word == "--url") {
-      ++i;
-      continue;
-    }
-    if (!word.empty() && word.front() == '-') continue;
-    return i;
-  }
-  return argc;
-}
-
-std::string JoinWords(const std::vector<std::string>& words) {
-  std::string joined;
-  for (const std::string& word : words) {
-    if (!joined.empty()) joined += ' ';
-    joined += word;
-  }
-  return joined;
-}
-
 // "2024-03-10 03:00:00 -04:00 EDT": the local time with its offset and
 // abbreviation.
 std::string DescribeLocalTime(const CronOccurrence& occurrence) {
@@ -48,6 +23,10 @@ std::string DescribeLocalTime(const CronOccurrence& occurrence) {
          FormatUtcOffset(occurrence.utc_offset) + " " + occurrence.abbreviation;
 }
 
+// Returns the notes for a moved or repeated time, such as "moved: 02:30:00
+// does not exist (DST gap)". A change of the UTC offset that is not a DST
+// change reads "(UTC offset change)" in place of "(DST gap)" or "(DST
+// overlap)".
 std::string DescribeMarks(const CronOccurrence& occurrence) {
   std::string note;
   if (occurrence.skipped_local_time) {
@@ -56,11 +35,14 @@ std::string DescribeMarks(const CronOccurrence& occurrence) {
     const bool same_day = date::floor<date::days>(*occurrence.skipped_local_time) ==
                           date::floor<date::days>(occurrence.local_time);
     const std::string skipped = FormatLocalTime(*occurrence.skipped_local_time, ' ');
-    note = "moved: " + (same_day ? skipped.substr(11) : skipped) + " does not exist (DST gap)";
+    const bool dst = occurrence.gap_change == OffsetChangeKind::kDst;
+    note = "moved: " + (same_day ? skipped.substr(11) : skipped) + " does not exist (" +
+           (dst ? "DST gap" : "UTC offset change") + ")";
   }
   if (occurrence.overlap_pass) {
     if (!note.empty()) note += "; ";
-    note += "repeated time (DST overlap), " +
+    const bool dst = occurrence.overlap_change == OffsetChangeKind::kDst;
+    note += "repeated time (" + std::string(dst ? "DST overlap" : "UTC offset change") + "), " +
             std::string(OverlapPassName(*occurrence.overlap_pass)) + " pass";
   }
   return note;
@@ -106,54 +88,6 @@ const date::time_zone* EnvironmentTimeZone(std::ostream& err) {
 }
 
 }  // namespace
-
-bool IsCronCommand(int argc, const char* const* argv) {
-  const int index = FindCommandWord(argc, argv);
-  return index < argc && std::string_view(argv[index]) == "cron";
-}
-
-ParsedCronCommand ParseCronCommandLine(int argc, const char* const* argv, std::ostream& out,
-                                       std::ostream& err) {
-  CLI::App app(
-      "Print the next times a schedule runs, computed on this machine (no host needed). Each "
-      "line shows the local time with its UTC offset and zone abbreviation, the UTC time, and "
-      "a note when a DST change moves or repeats that time.",
-      "webjobs cron");
-  std::vector<std::string> words;
-  std::string time_zone;
-  std::string from;
-  CronFlags flags;
-  app.add_option("expression", words,
-                 "NCRONTAB schedule, six fields with seconds first (\"0 */5 * * * *\") or "
-                 "five in classic crontab form. Quote it, because the shell expands *")
-      ->required();
-  CLI::Option* time_zone_option = app.add_option(
-      "--time-zone", time_zone,
-      "IANA zone name or Windows zone id (default: $WEBSITE_TIME_ZONE, else the system zone)");
-  CLI::Option* from_option =
-      app.add_option("--from", from,
-                     "List occurrences at or after this ISO 8601 instant, such as "
-                     "2024-03-10T00:00:00Z (default: now)");
-  app.add_option("--count", flags.count, "Number of occurrences, 1 to 1000")->capture_default_str();
-  app.add_flag("--json", flags.json, "Print the JSON of GET /api/schedule/preview");
-
-  // CLI11 reads argv[0] as the program name, so the word `cron` takes its
-  // place and the words before it (--url and its value) are left out.
-  const int command = FindCommandWord(argc, argv);
-  std::vector<const char*> arguments(argv + std::min(command, argc), argv + argc);
-  if (arguments.empty()) arguments.push_back("cron");
-  try {
-    app.parse(static_cast<int>(arguments.size()), arguments.data());
-  } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error, out, err);
-    return {std::nullopt, code == 0 ? kExitSuccess : kExitCliUsage};
-  }
-
-  flags.expression = JoinWords(words);
-  if (time_zone_option->count() > 0) flags.time_zone = time_zone;
-  if (from_option->count() > 0) flags.from = from;
-  return {flags, kExitSuccess};
-}
 
 Status PrintCronPreview(const CronFlags& flags, const date::time_zone* default_zone,
                         std::chrono::system_clock::time_point now, std::ostream& out) {

@@ -1,11 +1,11 @@
 // `webjobs cron EXPR [--time-zone ZONE] [--from INSTANT] [--count N] [--json]`:
-// prints the next occurrences of a schedule with their DST marks. It is
-// computed on this machine with the host's schedule engine, so it needs no
-// running host. The default zone is WEBSITE_TIME_ZONE, else the system
-// zone, as for a host started in the same environment.
+// prints the next occurrences of a schedule with notes on moved and
+// repeated times. It is computed on this machine with the host's schedule
+// engine, so it needs no running host. The default zone is
+// WEBSITE_TIME_ZONE, else the system zone, as for a host started in the
+// same environment.
 //
-// The command has its own parser: RunCli hands it the arguments when
-// IsCronCommand is true, before the client commands are parsed.
+// ParseCommandLine (cli/command_line.h) parses its arguments into CronFlags.
 #pragma once
 
 #include <date/tz.h>
@@ -29,22 +29,6 @@ struct CronFlags {
   int count = kDefaultPreviewCount;
   bool json = false;
 };
-
-// Parsed flags, or the exit code when there is nothing to run: 0 after
-// --help, kExitCliUsage (2) for an invalid command line.
-struct ParsedCronCommand {
-  std::optional<CronFlags> flags;
-  int exit_code = 0;
-};
-
-// Returns true when the command word of argv (the first word that is not
-// an option or the value of --url) is `cron`.
-bool IsCronCommand(int argc, const char* const* argv);
-
-// Parses the arguments that follow the word `cron` in argv. Help text goes
-// to `out`, usage errors to `err`.
-ParsedCronCommand ParseCronCommandLine(int argc, const char* const* argv, std::ostream& out,
-                                       std::ostream& err);
 
 // Prints the preview to `out`: a header line with the expression, its
 // expanded form and the zone, then one line per occurrence, or the JSON of

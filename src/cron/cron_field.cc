@@ -196,8 +196,8 @@ class FieldParser {
                        "instead");
       }
       return ErrorAt(i, text_.substr(i, Utf8CharacterLength(text_.substr(i))),
-                     "is not allowed (a field contains only letters, digits, '*', ',', '-' and "
-                     "'/')");
+                     "is not allowed (a field contains only ASCII letters, digits, '*', ',', '-' "
+                     "and '/')");
     }
     return std::nullopt;
   }

@@ -53,13 +53,58 @@ std::optional<date::local_seconds> FindSkippedLocalTime(const CronSchedule& sche
   return UtcAsLocal(*match);
 }
 
-std::optional<OverlapPass> FindOverlapPass(const date::time_zone* zone,
-                                           date::local_seconds local_time,
-                                           date::sys_seconds instant) {
-  const date::local_info local_info = zone->get_info(local_time);
-  if (local_info.result != date::local_info::ambiguous) return std::nullopt;
-  const date::sys_seconds first_pass{local_time.time_since_epoch() - local_info.first.offset};
-  return instant == first_pass ? OverlapPass::kFirst : OverlapPass::kSecond;
+// Maximum number of offset spans that NearestStandardOffset steps
+// through. The longest run of DST spans in tzdata 2025b (Debian 12),
+// checked for 1800-2040, is 11, in Europe/London from 1940 to 1945. So 16
+// steps reach standard time wherever the data has it.
+constexpr int kMaxSpansToStandardTime = 16;
+
+enum class SearchDirection { kBackward, kForward };
+
+// Returns the offset of the nearest span of standard time at or before
+// `span` (kBackward) or at or after it (kForward), or nullopt when there is
+// none within kMaxSpansToStandardTime spans.
+std::optional<seconds> NearestStandardOffset(const date::time_zone* zone, date::sys_info span,
+                                             SearchDirection direction) {
+  for (int step = 0; step < kMaxSpansToStandardTime; ++step) {
+    if (span.save == 0min) return span.offset;
+    const date::sys_info next = direction == SearchDirection::kBackward
+                                    ? zone->get_info(span.begin - 1s)
+                                    : zone->get_info(span.end);
+    // For the first and the last span of a zone's history, get_info
+    // returns that span again.
+    if (next.begin == span.begin) return std::nullopt;
+    span = next;
+  }
+  return std::nullopt;
+}
+
+// Classifies the change from `before` to `after`, two adjacent spans of
+// `zone`. It is a DST change when DST starts or ends, or when both spans
+// are DST with different amounts of DST.
+OffsetChangeKind ClassifyOffsetChange(const date::time_zone* zone, const date::sys_info& before,
+                                      const date::sys_info& after) {
+  const bool dst_before = before.save != 0min;
+  const bool dst_after = after.save != 0min;
+  if (dst_before != dst_after) return OffsetChangeKind::kDst;
+  if (!dst_before) return OffsetChangeKind::kUtcOffset;
+
+  // Read from the system's TZif files (date built with USE_OS_TZDB, as
+  // Debian 12 ships it), `save` is only an is-DST flag of 0 or 1 minute. So
+  // the amount of DST is derived: the offset minus the standard offset
+  // nearest in time. The standard offset of `before` is searched backward
+  // and that of `after` forward, because a change between two DST spans
+  // may also change the standard offset, as Pacific/Apia's did on
+  // 2011-12-30.
+  const std::optional<seconds> standard_before =
+      NearestStandardOffset(zone, before, SearchDirection::kBackward);
+  const std::optional<seconds> standard_after =
+      NearestStandardOffset(zone, after, SearchDirection::kForward);
+  if (!standard_before || !standard_after) return OffsetChangeKind::kUtcOffset;
+  const seconds dst_amount_before = before.offset - *standard_before;
+  const seconds dst_amount_after = after.offset - *standard_after;
+  return dst_amount_before != dst_amount_after ? OffsetChangeKind::kDst
+                                               : OffsetChangeKind::kUtcOffset;
 }
 
 Error InvalidInstant(std::string_view text, std::string_view detail) {
@@ -74,6 +119,7 @@ class InstantScanner {
  public:
   explicit InstantScanner(std::string_view text) : text_(text) {}
 
+  size_t position() const { return pos_; }
   bool AtEnd() const { return pos_ == text_.size(); }
   char Peek() const { return AtEnd() ? '\0' : text_[pos_]; }
   void Skip() { ++pos_; }
@@ -119,9 +165,34 @@ class InstantScanner {
   size_t pos_ = 0;
 };
 
-Result<seconds> ParseOffset(InstantScanner& scanner, std::string_view text) {
+// Returns the message for `text`, whose UTC offset has a space at
+// `position` in place of its sign.
+std::string DescribeSpaceForSign(std::string_view text, size_t position, InstantSource source) {
+  if (source == InstantSource::kText) {
+    return "the UTC offset has a space in place of its sign; write + or - before the offset";
+  }
+  // The suggestion also writes a space between date and time as 'T', so
+  // that it can be pasted into a URL as it is.
+  constexpr size_t kDateLength = 10;  // YYYY-MM-DD
+  std::string corrected(text);
+  corrected.replace(position, 1, "%2B");
+  if (corrected[kDateLength] == ' ') corrected[kDateLength] = 'T';
+  return fmt::format(
+      "the UTC offset has a space in place of its sign, as when a '+' in a URL is not encoded; "
+      "write '+' as %2B, as in {}",
+      PrintableText(corrected));
+}
+
+Result<seconds> ParseOffset(InstantScanner& scanner, std::string_view text, InstantSource source) {
   if (scanner.Consume('Z') || scanner.Consume('z')) return seconds{0};
   const char sign = scanner.Peek();
+  if (sign == ' ') {
+    // `text` is trimmed, so a space is never its last character.
+    const char next = text[scanner.position() + 1];
+    if (next >= '0' && next <= '9') {
+      return InvalidInstant(text, DescribeSpaceForSign(text, scanner.position(), source));
+    }
+  }
   if (sign != '+' && sign != '-') {
     return InvalidInstant(text, scanner.AtEnd()
                                     ? "the UTC offset is missing, and a local time names no "
@@ -150,6 +221,10 @@ std::string_view OverlapPassName(OverlapPass pass) {
   return pass == OverlapPass::kFirst ? "first" : "second";
 }
 
+std::string_view OffsetChangeKindName(OffsetChangeKind kind) {
+  return kind == OffsetChangeKind::kDst ? "dst" : "utc_offset";
+}
+
 CronOccurrence DescribeOccurrence(const CronSchedule& schedule, const date::time_zone* zone,
                                   date::sys_seconds instant) {
   CronOccurrence occurrence;
@@ -165,7 +240,17 @@ CronOccurrence DescribeOccurrence(const CronSchedule& schedule, const date::time
   occurrence.abbreviation = info.abbrev;
   occurrence.local_time = date::local_seconds{instant.time_since_epoch() + info.offset};
   occurrence.skipped_local_time = FindSkippedLocalTime(schedule, zone, info, instant);
-  occurrence.overlap_pass = FindOverlapPass(zone, occurrence.local_time, instant);
+  if (occurrence.skipped_local_time) {
+    occurrence.gap_change = ClassifyOffsetChange(zone, zone->get_info(info.begin - 1s), info);
+  }
+
+  const date::local_info local_info = zone->get_info(occurrence.local_time);
+  if (local_info.result == date::local_info::ambiguous) {
+    const date::sys_seconds first_pass{occurrence.local_time.time_since_epoch() -
+                                       local_info.first.offset};
+    occurrence.overlap_pass = instant == first_pass ? OverlapPass::kFirst : OverlapPass::kSecond;
+    occurrence.overlap_change = ClassifyOffsetChange(zone, local_info.first, local_info.second);
+  }
   return occurrence;
 }
 
@@ -192,7 +277,8 @@ Result<std::vector<CronOccurrence>> ListOccurrences(const CronSchedule& schedule
   return occurrences;
 }
 
-Result<std::chrono::system_clock::time_point> ParseIsoInstant(std::string_view text) {
+Result<std::chrono::system_clock::time_point> ParseIsoInstant(std::string_view text,
+                                                              InstantSource source) {
   const std::string_view trimmed = TrimAsciiSpace(text);
   if (trimmed.empty()) return InvalidInstant(text, "it is empty");
 
@@ -233,7 +319,7 @@ Result<std::chrono::system_clock::time_point> ParseIsoInstant(std::string_view t
     return InvalidInstant(text, "the time of day is out of range (00:00:00 to 23:59:59)");
   }
 
-  Result<seconds> offset = ParseOffset(scanner, trimmed);
+  Result<seconds> offset = ParseOffset(scanner, trimmed, source);
   if (!offset.ok()) return offset.error();
   if (!scanner.AtEnd()) return InvalidInstant(text, "unexpected text after the UTC offset");
 

@@ -1,10 +1,12 @@
 // Upcoming occurrences of a schedule, each described as a clock in the
 // schedule's time zone shows it. An occurrence carries the local wall-clock
 // time and the UTC offset and zone abbreviation in force. It also marks
-// whether a daylight saving time (DST) change moved or repeated that time.
+// whether a change of the UTC offset moved or repeated that time, and
+// whether that change was a daylight saving time (DST) change or another
+// one, such as a zone adopting a new standard offset.
 //
-// The occurrences themselves come from CronSchedule::NextAfter. The DST
-// marks are derived separately, from the zone's date::sys_info and
+// The occurrences themselves come from CronSchedule::NextAfter. The marks
+// are derived separately, from the zone's date::sys_info and
 // date::local_info around each instant, so they describe what the zone
 // does at that instant and do not depend on how the engine searches.
 // Only the transition next to an instant is looked at, as date's own
@@ -35,6 +37,19 @@ enum class OverlapPass { kFirst, kSecond };
 // Returns "first" or "second".
 std::string_view OverlapPassName(OverlapPass pass);
 
+// The kind of change of the UTC offset that skipped or repeated a local time.
+enum class OffsetChangeKind {
+  // DST starts or ends, or its amount changes (as from British Summer Time
+  // to British Double Summer Time in 1941).
+  kDst,
+  // Any other change, such as a new standard offset (Pacific/Apia skipping
+  // 2011-12-30) or the end of local mean time (Asia/Seoul in 1908).
+  kUtcOffset,
+};
+
+// Returns "dst" or "utc_offset".
+std::string_view OffsetChangeKindName(OffsetChangeKind kind);
+
 // One occurrence of a schedule in a time zone.
 struct CronOccurrence {
   date::sys_seconds utc;
@@ -46,9 +61,15 @@ struct CronOccurrence {
   // schedule matches. For `0 30 2 * * *` in America/New_York on 2024-03-10 the
   // occurrence is 03:00 EDT and this is 02:30:00.
   std::optional<date::local_seconds> skipped_local_time;
+  // The change that made the gap. Meaningful only when skipped_local_time
+  // is set.
+  OffsetChangeKind gap_change = OffsetChangeKind::kDst;
   // Set when the local time occurs twice because of a fall-back overlap. It
   // is the pass of this occurrence.
   std::optional<OverlapPass> overlap_pass;
+  // The change that made the overlap. Meaningful only when overlap_pass is
+  // set.
+  OffsetChangeKind overlap_change = OffsetChangeKind::kDst;
 };
 
 // Describes `instant`, an occurrence of `schedule`, in `zone` (nullptr
@@ -67,14 +88,26 @@ Result<std::vector<CronOccurrence>> ListOccurrences(const CronSchedule& schedule
                                                     std::chrono::system_clock::time_point from,
                                                     int count);
 
+// Where the text of an instant comes from, which decides the hints in
+// ParseIsoInstant's messages.
+enum class InstantSource {
+  kText,
+  // A decoded URL query value, where a '+' that was not written as %2B
+  // has become a space.
+  kUrlQuery,
+};
+
 // Parses an ISO 8601 instant: a date, 'T' (or 't' or a space), a time of
 // day with optional seconds and fraction, and 'Z' or a UTC offset in the
 // form +HH:MM, +HHMM or +HH. For example "2024-03-10T06:00:00Z" and
 // "2024-03-10T01:00:00.5-05:00". Years 1678 to 2261 are accepted, which
 // system_clock covers. Returns kInvalidArgument naming the value and the
-// expected form; a local time without an offset is rejected because it
-// names no single instant.
-Result<std::chrono::system_clock::time_point> ParseIsoInstant(std::string_view text);
+// expected form. A local time without an offset is rejected because it
+// names no single instant. When the offset has a space in place of its
+// sign, the message says so, and for kUrlQuery it says to write '+' as
+// %2B.
+Result<std::chrono::system_clock::time_point> ParseIsoInstant(
+    std::string_view text, InstantSource source = InstantSource::kText);
 
 // Formats `time` as "2024-03-10T03:00:00", with `separator` between the
 // date and the time of day. Years must have four digits, as every year

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,9 +56,22 @@ struct OffsetSpan {
 
 bool IsSeparator(char c) { return c == ' ' || c == '\t'; }
 
-Error ScheduleError(std::string_view expression, std::string_view detail) {
+// How the parser reads five fields, which every error about a five-field
+// expression states, so that a six-field expression that lost a field does
+// not look like a wrong value in the field after the gap.
+constexpr std::string_view kFiveFieldReading =
+    "5 fields, read as minute hour day-of-month month day-of-week";
+
+// Returns the error for `expression`. A non-empty `reading` is shown in
+// brackets after the expression.
+Error ScheduleError(std::string_view expression, std::string_view detail,
+                    std::string_view reading = {}) {
+  if (reading.empty()) {
+    return InvalidArgument(
+        fmt::format("invalid schedule '{}': {}", PrintableText(expression), detail));
+  }
   return InvalidArgument(
-      fmt::format("invalid schedule '{}': {}", PrintableText(expression), detail));
+      fmt::format("invalid schedule '{}' ({}): {}", PrintableText(expression), reading, detail));
 }
 
 // One field of the expression as typed, and the 1-based character column
@@ -89,6 +103,46 @@ constexpr std::string_view kSixFieldsHint =
     "write 6 fields (second minute hour day-of-month month day-of-week), for example "
     "'0 */5 * * * *' for every five minutes, or 5 fields in classic crontab form (minute first)";
 
+// A Vixie cron macro and its NCRONTAB equivalent.
+struct CronMacro {
+  std::string_view name;  // without the '@'
+  std::string_view equivalent;
+  std::string_view meaning;
+};
+
+constexpr std::array<CronMacro, 7> kCronMacros = {{
+    {"yearly", "0 0 0 1 1 *", "00:00 on January 1"},
+    {"annually", "0 0 0 1 1 *", "00:00 on January 1"},
+    {"monthly", "0 0 0 1 * *", "00:00 on the first day of each month"},
+    {"weekly", "0 0 0 * * 0", "00:00 every Sunday"},
+    {"daily", "0 0 0 * * *", "00:00 every day"},
+    {"midnight", "0 0 0 * * *", "00:00 every day"},
+    {"hourly", "0 0 * * * *", "minute 0 of every hour"},
+}};
+
+// Returns the part of the message that follows the quoted `word`, a first
+// field that starts with '@': the equivalent of a known macro, or why
+// there is none.
+std::string DescribeMacro(std::string_view word) {
+  const std::string_view name = word.substr(1);
+  if (EqualsIgnoreAsciiCase(name, "reboot")) {
+    return "is a cron macro with no NCRONTAB equivalent, because a schedule cannot name the "
+           "start of the host; to run a script when the host starts, deploy it as a continuous "
+           "job instead (the host starts continuous jobs when it starts and restarts them "
+           "after they exit)";
+  }
+  for (const CronMacro& macro : kCronMacros) {
+    if (EqualsIgnoreAsciiCase(name, macro.name)) {
+      return fmt::format(
+          "is a cron macro, which NCRONTAB does not support; write its six-field equivalent "
+          "'{}' ({})",
+          macro.equivalent, macro.meaning);
+    }
+  }
+  return fmt::format("is not a known cron macro, and NCRONTAB supports no macros; {}",
+                     kSixFieldsHint);
+}
+
 // Checks what applies to the expression as a whole: macros and the number
 // of fields.
 std::optional<Error> CheckShape(std::string_view expression, const std::vector<FieldText>& fields) {
@@ -97,10 +151,9 @@ std::optional<Error> CheckShape(std::string_view expression, const std::vector<F
                          "the expression is empty; write six fields, for example '0 */5 * * * *'");
   }
   if (fields.front().text.starts_with('@')) {
-    return ScheduleError(
-        expression, fmt::format("'{}' at column {} is a macro, which NCRONTAB does not support; "
-                                "write six fields, for example '0 0 0 * * *' for daily at midnight",
-                                PrintableText(fields.front().text), fields.front().column));
+    return ScheduleError(expression,
+                         fmt::format("'{}' at column {} {}", PrintableText(fields.front().text),
+                                     fields.front().column, DescribeMacro(fields.front().text)));
   }
   if (fields.size() > 6) {
     const FieldText& extra = fields[6];
@@ -185,12 +238,13 @@ Result<CronSchedule> CronSchedule::Parse(std::string_view expression) {
   if (auto error = CheckShape(trimmed, texts)) return *std::move(error);
   // Classic crontab: the seconds field that five-field input leaves out is
   // 0, which never fails, so its column does not matter.
+  const std::string_view reading = texts.size() == 5 ? kFiveFieldReading : std::string_view();
   if (texts.size() == 5) texts.insert(texts.begin(), FieldText{"0", 0});
 
   std::vector<CronField> fields;
   for (size_t i = 0; i < texts.size(); ++i) {
     auto field = CronField::Parse(static_cast<CronFieldKind>(i), texts[i].text, texts[i].column);
-    if (!field.ok()) return ScheduleError(trimmed, field.error().message);
+    if (!field.ok()) return ScheduleError(trimmed, field.error().message, reading);
     fields.push_back(*std::move(field));
   }
 
@@ -198,7 +252,7 @@ Result<CronSchedule> CronSchedule::Parse(std::string_view expression) {
   const auto month_index = static_cast<size_t>(CronFieldKind::kMonth);
   if (auto reason =
           DescribeImpossibleDate(fields[day_index], fields[month_index], texts[day_index])) {
-    return ScheduleError(trimmed, *reason);
+    return ScheduleError(trimmed, *reason, reading);
   }
 
   return CronSchedule(std::string(trimmed),

@@ -50,8 +50,11 @@ class CronSchedule {
   // with the field's valid values and an example:
   //   invalid schedule '0 0 25 * * *': '25' at column 5 in the hour field
   //   is out of range; valid hour values are 0-23, for example '9' or '8-18'
+  // For five-field input, "(5 fields, read as minute hour day-of-month
+  // month day-of-week)" follows the quoted expression.
   // A wrong field count instead gives the count, the column of the first
-  // extra field if there is one, and a six-field example.
+  // extra field if there is one, and a six-field example. A known macro
+  // gets its six-field equivalent, and @reboot the reason it has none.
   static Result<CronSchedule> Parse(std::string_view expression);
 
   // Returns the first occurrence strictly after `after`, with the DST rules

@@ -13,6 +13,15 @@ bool IsAsciiSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+// Returns true when `character`, one character as Utf8CharacterLength
+// delimits it, is a C0 or C1 control character or DEL. U+0080-U+009F are
+// encoded as 0xC2 0x80-0x9F.
+bool IsControlCharacter(std::string_view character) {
+  const auto first = static_cast<unsigned char>(character[0]);
+  if (character.size() == 1) return first < 0x20 || first == 0x7F;
+  return character.size() == 2 && first == 0xC2 && static_cast<unsigned char>(character[1]) < 0xA0;
+}
+
 }  // namespace
 
 bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
@@ -71,17 +80,24 @@ size_t CountUtf8Characters(std::string_view text) {
 
 std::string PrintableText(std::string_view text, size_t max_length) {
   std::string result;
-  for (char c : text.substr(0, max_length)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '\t') {
+  size_t position = 0;
+  while (position < text.size()) {
+    const std::string_view rest = text.substr(position);
+    const size_t length = Utf8CharacterLength(rest);
+    if (position + length > max_length) break;
+    const std::string_view character = rest.substr(0, length);
+    // A single byte >= 0x80 starts no well-formed sequence.
+    const bool malformed = length == 1 && static_cast<unsigned char>(character[0]) >= 0x80;
+    if (character == "\t") {
       result += "\\t";
-    } else if (byte < 0x20 || byte >= 0x7f) {
-      result += fmt::format("\\x{:02X}", byte);
+    } else if (malformed || IsControlCharacter(character)) {
+      for (char c : character) result += fmt::format("\\x{:02X}", static_cast<unsigned char>(c));
     } else {
-      result += c;
+      result += character;
     }
+    position += length;
   }
-  if (text.size() > max_length) result += "...";
+  if (position < text.size()) result += "...";
   return result;
 }
 

@@ -27,9 +27,12 @@ size_t Utf8CharacterLength(std::string_view text);
 // UTF-8 sequence as one and each other byte as one.
 size_t CountUtf8Characters(std::string_view text);
 
-// Returns `text` fit for quoting in a one-line message: a tab becomes \t,
-// other control bytes and bytes >= 0x7F become \xNN, and text longer than
-// `max_length` bytes is cut there and ends in "...".
+// Returns `text` fit for quoting in a one-line message. Well-formed UTF-8
+// is kept as it is, so Hangul or accented letters appear as themselves. A
+// tab becomes \t, and each byte of a control character (U+0000-U+001F,
+// U+007F-U+009F) and each byte that starts no well-formed sequence becomes
+// \xNN. Text longer than `max_length` bytes is cut at the last character
+// boundary at or before that length and ends in "...".
 std::string PrintableText(std::string_view text, size_t max_length = 120);
 
 }  // namespace webjobs

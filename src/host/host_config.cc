@@ -1,12 +1,11 @@
 #include "host/host_config.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <cstdlib>
 #include <string>
-
-#include <spdlog/spdlog.h>
 
 #include "core/log.h"
 
@@ -47,12 +46,18 @@ void ReadSeconds(const char* name, std::chrono::seconds& target) {
   target = std::chrono::seconds(seconds);
 }
 
-// Kudu's "true-like": exactly 1 or a case-insensitive "true".
-bool IsTrueLike(const char* text) {
+bool ReadFlag(const char* name) {
+  const char* text = GetEnv(name);
   if (text == nullptr) return false;
-  std::string lower(text);
-  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return lower == "1" || lower == "true";
+  std::optional<bool> value = ParseFlag(text);
+  if (!value) {
+    spdlog::warn(
+        "event=setting_ignored setting={} value={} reason=\"not 1, true, 0 or false; the "
+        "setting stays off\"",
+        name, Quote(text));
+    return false;
+  }
+  return *value;
 }
 
 std::string HostNamePrefix() {
@@ -63,6 +68,17 @@ std::string HostNamePrefix() {
 
 }  // namespace
 
+std::optional<bool> ParseFlag(std::string_view text) {
+  size_t start = text.find_first_not_of(" \t");
+  if (start == std::string_view::npos) return false;
+  text = text.substr(start, text.find_last_not_of(" \t") - start + 1);
+  std::string lower(text);
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (lower == "1" || lower == "true") return true;
+  if (lower == "0" || lower == "false") return false;
+  return std::nullopt;
+}
+
 void ApplyEnvironment(HostConfig& config) {
   ReadSeconds("WEBJOBS_RESTART_TIME", config.restart_delay);
   ReadSeconds("WEBJOBS_RESTART_QUICK_EXIT", config.restart_quick_exit);
@@ -71,8 +87,16 @@ void ApplyEnvironment(HostConfig& config) {
   ReadInteger<size_t>("WEBJOBS_HISTORY_SIZE", config.history_size, 1);
   ReadInteger<uint64_t>("WEBJOBS_LOG_MAX_BYTES", config.continuous_log_max_bytes, 4096);
   ReadInteger<int>("WEBJOBS_LOG_FILES", config.continuous_log_files, 1);
-  config.webjobs_stopped = IsTrueLike(GetEnv("WEBJOBS_STOPPED"));
-  config.disable_schedule = IsTrueLike(GetEnv("WEBJOBS_DISABLE_SCHEDULE"));
+  config.webjobs_stopped = ReadFlag("WEBJOBS_STOPPED");
+  config.disable_schedule = ReadFlag("WEBJOBS_DISABLE_SCHEDULE");
+  if (config.webjobs_stopped) {
+    spdlog::warn("event=webjobs_stopped setting=WEBJOBS_STOPPED effect=\"no job runs\"");
+  }
+  if (config.disable_schedule) {
+    spdlog::warn(
+        "event=schedules_disabled setting=WEBJOBS_DISABLE_SCHEDULE effect=\"no scheduled run "
+        "starts; slots due meanwhile are not caught up later\"");
+  }
   if (const char* zone = GetEnv("WEBSITE_TIME_ZONE")) config.default_time_zone = zone;
   if (const char* instance = GetEnv("WEBSITE_INSTANCE_ID")) {
     config.instance_id = std::string(instance).substr(0, 6);

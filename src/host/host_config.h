@@ -5,7 +5,9 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace webjobs {
 
@@ -27,15 +29,15 @@ struct HostConfig {
   uint64_t max_zip_entries = 20000;
   uint64_t max_compression_ratio = 200;
   // Kudu app settings (names in comments), read from the environment.
-  std::chrono::seconds restart_delay{60};        // WEBJOBS_RESTART_TIME
-  std::chrono::seconds restart_quick_exit{120};  // WEBJOBS_RESTART_QUICK_EXIT (ours)
-  std::chrono::seconds idle_timeout{120};        // WEBJOBS_IDLE_TIMEOUT
-  size_t history_size = 50;                      // WEBJOBS_HISTORY_SIZE
-  bool webjobs_stopped = false;                  // WEBJOBS_STOPPED
-  bool disable_schedule = false;                 // WEBJOBS_DISABLE_SCHEDULE
-  std::string default_time_zone;                 // WEBSITE_TIME_ZONE, else the system zone
+  std::chrono::seconds restart_delay{60};           // WEBJOBS_RESTART_TIME
+  std::chrono::seconds restart_quick_exit{120};     // WEBJOBS_RESTART_QUICK_EXIT (ours)
+  std::chrono::seconds idle_timeout{120};           // WEBJOBS_IDLE_TIMEOUT
+  size_t history_size = 50;                         // WEBJOBS_HISTORY_SIZE
+  bool webjobs_stopped = false;                     // WEBJOBS_STOPPED
+  bool disable_schedule = false;                    // WEBJOBS_DISABLE_SCHEDULE
+  std::string default_time_zone;                    // WEBSITE_TIME_ZONE, else the system zone
   uint64_t continuous_log_max_bytes = 10ull << 20;  // WEBJOBS_LOG_MAX_BYTES (ours)
-  int continuous_log_files = 5;                      // WEBJOBS_LOG_FILES (ours)
+  int continuous_log_files = 5;                     // WEBJOBS_LOG_FILES (ours)
 };
 
 }  // namespace webjobs
@@ -48,6 +50,13 @@ namespace webjobs {
 // WEBSITE_INSTANCE_ID and ours). Values that do not parse fall back to the
 // default as Kudu does, and each such fallback is logged with the value.
 void ApplyEnvironment(HostConfig& config);
+
+// Reads an on/off app setting such as WEBJOBS_DISABLE_SCHEDULE. Kudu turns
+// it on for 1 or a case-insensitive "true" and leaves it off otherwise.
+// Here white space around the value is ignored, 0 and "false" are off, and
+// any other value returns nullopt: the caller keeps the setting off and
+// logs the value, so a mistyped "yes" is not silently ignored.
+std::optional<bool> ParseFlag(std::string_view text);
 
 // Returns the default data root: $WEBJOBS_ROOT, else /var/lib/webjobs when
 // running as root, else $HOME/.local/share/webjobs.

@@ -11,6 +11,7 @@
 #include "http/request_path.h"
 #include "http/version.h"
 #include "http/vfs_handler.h"
+#include "package/message_value.h"
 
 namespace webjobs {
 namespace {
@@ -198,7 +199,7 @@ void ApiServer::Dispatch(const httplib::Request& request, httplib::Response& res
       ReplyError(response, route.error());
     }
   } catch (const std::exception& error) {
-    ReplyText(response, 500, std::string("internal error: ") + error.what());
+    ReplyText(response, 500, "internal error: " + DescribeLibraryError(error.what()));
   }
   body.Discard();
   ProtectBodyFromRanges(request, response);

@@ -6,10 +6,12 @@
 #include "http/http_reply.h"
 #include "http/job_json.h"
 #include "http/upload_receiver.h"
+#include "jobs/job_definition.h"
 #include "package/ascii_case.h"
 #include "package/content_disposition.h"
 #include "package/job_name.h"
 #include "package/message_value.h"
+#include "package/text_encoding.h"
 
 namespace webjobs {
 namespace {
@@ -67,22 +69,22 @@ void AddUploadWarnings(const std::vector<std::string>& warnings, json& job) {
 
 }  // namespace
 
-Result<json> ParseSettingsBody(std::string_view body) {
-  constexpr std::string_view kExample = "{\"schedule\": \"0 */5 * * * *\"}";
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return InvalidArgument("the settings body is empty; send a JSON object such as " +
-                           std::string(kExample));
+Result<JobSettings> ParseSettingsBody(std::string_view body, JobType type) {
+  // Decoded first, so that a body of only a byte-order mark counts as empty.
+  Result<std::string> text = DecodeTextToUtf8(body, "settings.job");
+  if (!text.ok()) return text.error();
+  if (text->find_first_not_of(" \t\r\n") == std::string::npos) {
+    return InvalidArgument(
+        "settings.job: the request body is empty; send a JSON object such as "
+        "{\"schedule\": \"0 */5 * * * *\"}, or {} to remove every setting");
   }
-  json settings;
-  try {
-    settings = json::parse(body, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-  } catch (const json::parse_error& error) {
-    return InvalidArgument("the settings body is not valid JSON: " +
-                           EscapeForMessage(error.what()));
-  }
-  if (!settings.is_object()) {
-    return InvalidArgument("the settings body must be a JSON object such as " +
-                           std::string(kExample) + ", not " + settings.type_name());
+  // Parses the body as sent, not `text`, because the size limit applies to
+  // the bytes.
+  Result<JobSettings> settings = ParseJobSettings(body);
+  if (!settings.ok()) return settings.error();
+  // The same prefix as an uploaded settings.job gets for these checks.
+  if (Status checked = ValidateScheduleSettings(type, *settings); !checked.ok()) {
+    return InvalidArgument("settings.job: " + checked.error().message);
   }
   return settings;
 }
@@ -170,10 +172,13 @@ void JobHandlers::PutSettings(const Route& route, RequestContext& context,
                               httplib::Response& response) {
   Result<std::string> body = context.body.ReadToString(kMaxSettingsBodyBytes);
   if (!body.ok()) return ReplyBodyReadError(response, body.error());
-  Result<json> settings = ParseSettingsBody(*body);
+  // Checked here with the upload rules, because the service's own check
+  // would add a second prefix to the message. So an invalid body gets 400
+  // even for a job that does not exist.
+  Result<JobSettings> settings = ParseSettingsBody(*body, *route.type);
   if (!settings.ok()) return ReplyError(response, settings.error());
 
-  Status stored = service_.PutSettings(*route.type, route.job_name, *settings);
+  Status stored = service_.PutSettings(*route.type, route.job_name, settings->raw);
   if (!stored.ok()) return ReplyError(response, stored.error());
   ReplyEmpty(response);
 }

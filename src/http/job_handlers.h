@@ -15,6 +15,7 @@
 #include "http/api_route.h"
 #include "http/request_context.h"
 #include "jobs/job_service.h"
+#include "package/job_settings.h"
 
 namespace webjobs {
 
@@ -40,7 +41,7 @@ class JobHandlers {
   void DeleteJob(const Route& route, RequestContext& context, httplib::Response& response);
   void GetSettings(const Route& route, RequestContext& context, httplib::Response& response);
   // The body must be a JSON object, with comments allowed as in
-  // settings.job. Otherwise 400 names the problem.
+  // settings.job. Otherwise 400 names the problem (see ParseSettingsBody).
   void PutSettings(const Route& route, RequestContext& context, httplib::Response& response);
   void StartJob(const Route& route, RequestContext& context, httplib::Response& response);
   void StopJob(const Route& route, RequestContext& context, httplib::Response& response);
@@ -51,9 +52,12 @@ class JobHandlers {
   uint64_t max_upload_bytes_;
 };
 
-// Parses a PUT .../settings body: kInvalidArgument when it is empty, not
-// JSON, or not an object, with a message that names the problem.
-Result<nlohmann::json> ParseSettingsBody(std::string_view body);
+// Parses and checks a PUT .../settings body for a job of `type` as an
+// uploaded settings.job is checked, by ParseJobSettings and then the
+// schedule and time zone checks. Returns kInvalidArgument for an empty body
+// and for every fault an upload would report, with the same message (one
+// "settings.job" prefix, the key or the line and column, and the fix).
+Result<JobSettings> ParseSettingsBody(std::string_view body, JobType type);
 
 // Builds the DeployRequest of a PUT /api/{type}webjobs/{name} from its
 // headers and query (body_path left empty). kInvalidArgument when

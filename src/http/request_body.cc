@@ -61,7 +61,8 @@ Result<std::string> RequestBody::ReadToString(size_t max_bytes) {
   std::string body;
   Status read = Read([&](std::string_view chunk) -> Status {
     if (body.size() + chunk.size() > max_bytes) {
-      return TooLarge("the request body is larger than " + std::to_string(max_bytes) + " bytes");
+      return TooLarge("the request body is larger than " + std::to_string(max_bytes) +
+                      " bytes, the limit for this request; send a smaller body");
     }
     body.append(chunk);
     return Status::Ok();

@@ -14,14 +14,19 @@ namespace {
 
 using nlohmann::json;
 
+// The keys dst_gap and dst_overlap predate the `change` key, which
+// distinguishes a DST change from another change of the UTC offset. They
+// keep their names for existing clients.
 json OccurrenceToJson(const CronOccurrence& occurrence) {
   json gap = nullptr;
   if (occurrence.skipped_local_time) {
-    gap = json{{"skipped_local_time", FormatLocalTime(*occurrence.skipped_local_time)}};
+    gap = json{{"skipped_local_time", FormatLocalTime(*occurrence.skipped_local_time)},
+               {"change", std::string(OffsetChangeKindName(occurrence.gap_change))}};
   }
   json overlap = nullptr;
   if (occurrence.overlap_pass) {
-    overlap = json{{"pass", std::string(OverlapPassName(*occurrence.overlap_pass))}};
+    overlap = json{{"pass", std::string(OverlapPassName(*occurrence.overlap_pass))},
+                   {"change", std::string(OffsetChangeKindName(occurrence.overlap_change))}};
   }
   const std::string local = FormatLocalTime(occurrence.local_time);
   return json{
@@ -103,7 +108,8 @@ Result<SchedulePreviewRequest> ParseSchedulePreviewQuery(const httplib::Request&
     preview.count = *parsed;
   }
   if (std::optional<std::string> from = QueryValue(request, "from")) {
-    Result<std::chrono::system_clock::time_point> instant = ParseIsoInstant(*from);
+    Result<std::chrono::system_clock::time_point> instant =
+        ParseIsoInstant(*from, InstantSource::kUrlQuery);
     if (!instant.ok()) return InvalidArgument("from: " + instant.error().message);
     preview.from = *instant;
   }

@@ -1,7 +1,7 @@
 // GET /api/schedule/preview (extension): the next occurrences of a
-// schedule expression in a time zone, with the DST marks of
-// cron/cron_occurrence.h. It lets a client check a schedule before it
-// deploys it.
+// schedule expression in a time zone, with the marks for moved and
+// repeated times of cron/cron_occurrence.h. It lets a client check a
+// schedule before it deploys it.
 //
 // The handler is pure computation on the request thread: it touches no
 // job state and makes no round trip through the event loop. Thread-safe.

@@ -403,9 +403,10 @@ Status JobManager::PutSettings(JobType type, const std::string& name,
   const ManagedJob* job = Find(type, name);
   if (!job) return NotFound(TypeText(type) + " job \"" + name + "\" not found");
   Result<JobSettings> parsed = JobSettingsFromJson(settings);
-  if (!parsed.ok()) return InvalidArgument("settings: " + parsed.error().message);
+  // The messages already start with "settings.job", as for an upload.
+  if (!parsed.ok()) return InvalidArgument(parsed.error().message);
   if (Status checked = ValidateScheduleSettings(type, parsed.value()); !checked.ok()) {
-    return InvalidArgument("settings: " + checked.error().message);
+    return InvalidArgument(checked.error().message);
   }
   // Write beside, then rename, so a reader never sees half a file.
   std::filesystem::path target = job->definition().entry.script_dir / "settings.job";

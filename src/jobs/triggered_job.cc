@@ -215,6 +215,8 @@ void TriggeredJob::StartRun(const std::string& arguments, const std::string& tri
 }
 
 bool TriggeredJob::StartNow(std::unique_ptr<RunState> run, std::optional<LaunchPlan> plan) {
+  // A run that waited starts now; its id keeps the time it was queued.
+  run->record.start_time = context_.clock.Now();
   std::string run_id = run->record.run_id;
   RunState& started = *active_.emplace(run_id, std::move(run)).first->second;
   if (started.catch_up) catch_up_run_id_ = run_id;
@@ -546,6 +548,7 @@ void TriggeredJob::Reload(JobDefinition definition) {
   bool schedule_changed = (definition.schedule ? definition.schedule->Expanded() : "") !=
                               (definition_.schedule ? definition_.schedule->Expanded() : "") ||
                           definition.time_zone != definition_.time_zone;
+  bool had_schedule = definition_.schedule.has_value();
   definition_ = std::move(definition);
   // A launch prepared from the old definition is stale; a slot waiting for
   // its instant still starts then, from the new one.
@@ -553,6 +556,9 @@ void TriggeredJob::Reload(JobDefinition definition) {
   if (definition_.settings_error) {
     SchedulerLog(SystemLevel::kError,
                  "settings.job was not applied: " + *definition_.settings_error);
+  } else if (had_schedule && !definition_.settings.schedule) {
+    SchedulerLog(SystemLevel::kInfo,
+                 "Schedule removed from settings.job; runs start only on request");
   }
   if (schedule_changed && definition_.schedule) {
     // A new schedule starts now: slots it would have had before this

@@ -116,6 +116,15 @@ void TriggeredJob::Activate() {
   next_slot_.reset();
   bool first = !activated_;
   activated_ = true;
+  if (first && definition_.settings_error) {
+    // Reload() logs a bad settings.job that replaces a good one; at start
+    // there was no good one, so the job has no schedule at all.
+    SchedulerLog(SystemLevel::kError,
+                 "settings.job was not applied, so the job has no schedule until it is fixed: " +
+                     *definition_.settings_error);
+    spdlog::warn("event=settings_not_applied job={} error={}", definition_.name,
+                 Quote(*definition_.settings_error));
+  }
   if (!definition_.settings.schedule) return;
   if (!definition_.schedule) {
     SchedulerLog(SystemLevel::kError,
@@ -124,15 +133,25 @@ void TriggeredJob::Activate() {
                          "the schedule \"" + *definition_.settings.schedule + "\" is not valid"));
     return;
   }
+  TimePoint now = context_.clock.Now();
   if (context_.config.disable_schedule) {
+    // Slots due while schedules are disabled are not missed: they never
+    // run, and are not caught up once the setting is gone.
+    last_slot_ = last_slot_ ? std::max(*last_slot_, now) : now;
+    CommitSlot(*last_slot_, nullptr);
     SchedulerLog(SystemLevel::kWarn,
-                 "Schedule not armed: WEBJOBS_DISABLE_SCHEDULE is set; runs start only on request");
+                 "Schedule not armed: WEBJOBS_DISABLE_SCHEDULE is set; runs start only on "
+                 "request, and slots due meanwhile are not run later");
     return;
   }
   // Without a recorded slot, the newest run marks where the schedule was
   // last in force. A job that never ran starts its schedule now, so it
-  // does not catch up on slots from before it existed.
-  if (!last_slot_) last_slot_ = latest_run_start_.value_or(context_.clock.Now());
+  // does not catch up on slots from before it existed. That instant is
+  // recorded, so slots missed from then on are caught up after a restart.
+  if (!last_slot_) {
+    last_slot_ = latest_run_start_.value_or(now);
+    CommitSlot(*last_slot_, nullptr);
+  }
   HandleDueSlots(first ? ScheduleCause::kHostStart : ScheduleCause::kCheck, std::nullopt);
   if (next_slot_) {
     SchedulerLog(SystemLevel::kInfo, "Schedule \"" + definition_.schedule->expression() +

@@ -55,4 +55,13 @@ std::string EscapeForMessage(std::string_view text, size_t max_bytes) {
   return escaped;
 }
 
+std::string DescribeLibraryError(std::string_view what) {
+  constexpr std::string_view kJsonIdStart = "[json.exception.";
+  if (what.starts_with(kJsonIdStart)) {
+    size_t end = what.find("] ");
+    if (end != std::string_view::npos) what.remove_prefix(end + 2);
+  }
+  return EscapeForMessage(what);
+}
+
 }  // namespace webjobs

@@ -19,4 +19,10 @@ std::string QuoteForMessage(std::string_view value, size_t max_bytes = 120);
 // error message that may echo input bytes).
 std::string EscapeForMessage(std::string_view text, size_t max_bytes = 400);
 
+// Returns the message of a library exception for a user: nlohmann::json's
+// "[json.exception.type_error.302] " id is removed, because it names the
+// library's class and not the problem, and the rest is escaped as by
+// EscapeForMessage.
+std::string DescribeLibraryError(std::string_view what);
+
 }  // namespace webjobs

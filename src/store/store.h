@@ -69,7 +69,9 @@ class Store {
   // Returns every run, of any job, whose status is `status`.
   virtual Result<std::vector<RunRecord>> ListRunsWithStatus(const std::string& status) = 0;
   // Deletes all but the newest `keep` runs of the job and returns the run
-  // ids deleted, so the caller can remove their output folders.
+  // ids deleted, so the caller can remove their output folders. A run still
+  // Initializing or Running is never deleted, and it counts among the
+  // newest `keep`.
   virtual Result<std::vector<std::string>> TrimRuns(const std::string& job_name, size_t keep) = 0;
   // Deletes every run and every state value of the job.
   virtual Status DeleteJob(const std::string& job_name) = 0;

@@ -25,9 +25,11 @@ constexpr const char* kGetRunSql =
 constexpr const char* kListRunsWithStatusSql = "SELECT " WEBJOBS_RUN_COLUMNS
                                                " FROM runs WHERE status = ?1"
                                                " ORDER BY job_name, run_id DESC";
-// OFFSET skips the newest `keep` runs, and LIMIT -1 means no limit.
+// OFFSET skips the newest `keep` runs, and LIMIT -1 means no limit. Runs
+// still active stay, wherever they fall.
 constexpr const char* kTrimRunsSql =
-    "DELETE FROM runs WHERE job_name = ?1 AND run_id IN ("
+    "DELETE FROM runs WHERE job_name = ?1 AND status NOT IN ('Initializing', 'Running') "
+    "AND run_id IN ("
     "SELECT run_id FROM runs WHERE job_name = ?1 ORDER BY run_id DESC LIMIT -1 OFFSET ?2) "
     "RETURNING run_id";
 constexpr const char* kDeleteRunsSql = "DELETE FROM runs WHERE job_name = ?1";

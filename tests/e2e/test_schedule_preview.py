@@ -76,7 +76,8 @@ def test_preview_marks_gap(host):
     assert moved["time"] == "2024-03-10T03:00:00-04:00", f"got {moved}"
     assert moved["utc"] == "2024-03-10T07:00:00Z", f"got {moved}"
     assert moved["abbreviation"] == "EDT", f"got {moved}"
-    assert moved["dst_gap"] == {"skipped_local_time": "2024-03-10T02:30:00"}, f"got {moved}"
+    assert moved["dst_gap"] == {"skipped_local_time": "2024-03-10T02:30:00", "change": "dst"}, (
+        f"got {moved}")
     assert moved["dst_overlap"] is None, f"got {moved}"
     assert body["occurrences"][1]["time"] == "2024-03-11T02:30:00-04:00"
     assert body["occurrences"][1]["dst_gap"] is None
@@ -99,7 +100,7 @@ def test_preview_marks_overlap_passes(host):
                          **{"from": "2024-11-03T00:00:00-04:00"})
     assert times(fixed) == ["2024-11-03T01:30:00-04:00", "2024-11-04T01:30:00-05:00"], (
         f"expected a fixed-time schedule to run in the first pass only; got {times(fixed)}")
-    assert fixed["occurrences"][0]["dst_overlap"] == {"pass": "first"}
+    assert fixed["occurrences"][0]["dst_overlap"] == {"pass": "first", "change": "dst"}
 
 
 def test_preview_rejects_bad_expression_naming_token(host):

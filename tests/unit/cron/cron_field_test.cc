@@ -192,7 +192,7 @@ TEST(CronFieldTest, RejectsMalformedRangesAndLists) {
   EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1\n"),
               HasSubstr("'\\x0A' at column 2 in the hour field is not allowed"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "1,\xE2\x80\x93"),
-              HasSubstr("'\\xE2\\x80\\x93' at column 3 in the hour field is not allowed"));
+              HasSubstr("'\xE2\x80\x93' at column 3 in the hour field is not allowed"));
   EXPECT_THAT(ErrorOf(CronFieldKind::kHour, "\xE2\x80"),
               HasSubstr("'\\xE2' at column 1 in the hour field is not allowed"));
 }

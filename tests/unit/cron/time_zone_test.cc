@@ -50,6 +50,28 @@ TEST(TimeZoneTest, SuggestsSpellingWhenOnlyCaseDiffers) {
   EXPECT_THAT(zone.error().message, HasSubstr("did you mean 'Asia/Seoul'?"));
 }
 
+TEST(TimeZoneTest, UnknownNameQuotesNonAsciiAsCharacters) {
+  struct Case {
+    std::string_view name;
+    std::string_view quoted;
+  };
+  const Case cases[] = {
+      {"\xEC\x84\x9C\xEC\x9A\xB8", "'\xEC\x84\x9C\xEC\x9A\xB8'"},  // Seoul in Hangul
+      {"\xE6\x9D\xB1\xE4\xBA\xAC", "'\xE6\x9D\xB1\xE4\xBA\xAC'"},  // Tokyo in kanji
+      {"Europe/Z\xC3\xBCrich", "'Europe/Z\xC3\xBCrich'"},
+      // Malformed bytes and control characters are still escaped.
+      {"Europe/Z\xFCrich", "'Europe/Z\\xFCrich'"},
+      {"Asia/Seoul\x1B[2J", "'Asia/Seoul\\x1B[2J'"},
+  };
+  for (const Case& c : cases) {
+    auto zone = LocateTimeZone(c.name);
+    ASSERT_FALSE(zone.ok()) << c.quoted;
+    EXPECT_EQ(zone.error().code, ErrorCode::kInvalidArgument) << c.quoted;
+    EXPECT_THAT(zone.error().message, HasSubstr("unknown time zone " + std::string(c.quoted) + ";"))
+        << zone.error().message;
+  }
+}
+
 TEST(TimeZoneTest, RejectsEmptyName) {
   auto zone = LocateTimeZone("  ");
   ASSERT_FALSE(zone.ok());

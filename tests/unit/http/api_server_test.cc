@@ -16,6 +16,7 @@ using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 RunRecord MakeRun(const std::string& job, const std::string& id, const std::string& status) {
@@ -294,7 +295,8 @@ TEST_F(ApiServerTest, SettingsBodyMustBeJsonObject) {
     const char* message;
   };
   for (const BadBody& bad :
-       {BadBody{"[1,2]", "must be a JSON object"}, BadBody{"\"text\"", "must be a JSON object"},
+       {BadBody{"[1,2]", "must contain a JSON object"},
+        BadBody{"\"text\"", "must contain a JSON object"},
         BadBody{"{\"schedule\": ", "not valid JSON"}, BadBody{"  ", "empty"}}) {
     httplib::Result response =
         Client().Put("/api/triggeredwebjobs/J/settings", bad.body, "application/json");
@@ -304,6 +306,64 @@ TEST_F(ApiServerTest, SettingsBodyMustBeJsonObject) {
   }
   std::lock_guard lock(service_.mutex);
   EXPECT_THAT(service_.stored_settings, IsEmpty());
+}
+
+TEST_F(ApiServerTest, SettingsErrorsReadAsUploadErrors) {
+  AddJob("T", JobType::kTriggered);
+  AddJob("C", JobType::kContinuous);
+  struct BadBody {
+    const char* path;
+    const char* body;
+    const char* message;
+  };
+  const BadBody cases[] = {
+      {"/api/triggeredwebjobs/T/settings", "not json",
+       "settings.job is not valid JSON: line 1, column 2: invalid literal; last read: 'no'"},
+      {"/api/triggeredwebjobs/T/settings", "{\"schedule\": 5}",
+       "settings.job: \"schedule\" must be a string, found 5 (a number)"},
+      {"/api/triggeredwebjobs/T/settings", "{\"catch_up_window\": 1e12}",
+       "settings.job: \"catch_up_window\" is out of range: found 1000000000000, but it must be a "
+       "whole number of seconds from 1 to 2147483647"},
+      {"/api/continuouswebjobs/C/settings", "{\"schedule\": \"0 0 * * * *\"}",
+       "settings.job: \"schedule\" is set, but continuous jobs do not run on a schedule; deploy "
+       "the job as triggered, or remove the key"},
+      {"/api/continuouswebjobs/C/settings", "{\"restart_delay\": -5}",
+       "settings.job: \"restart_delay\" is out of range: found -5, but it must be a whole number "
+       "of seconds from 0 to 2147483647"},
+  };
+  for (const BadBody& bad : cases) {
+    httplib::Result response = Client().Put(bad.path, bad.body, "application/json");
+    ASSERT_TRUE(response) << bad.body;
+    EXPECT_EQ(response->status, 400) << bad.body;
+    EXPECT_EQ(response->body, bad.message) << bad.body;
+  }
+  std::lock_guard lock(service_.mutex);
+  EXPECT_THAT(service_.stored_settings, IsEmpty());
+}
+
+TEST_F(ApiServerTest, SettingsStoredAsSent) {
+  AddJob("T", JobType::kTriggered);
+  httplib::Result response =
+      Client().Put("/api/triggeredwebjobs/T/settings",
+                   "{\"stopping_wait_time\": 6e1, \"extra\": [1]}", "application/json");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+  std::lock_guard lock(service_.mutex);
+  ASSERT_EQ(service_.stored_settings.size(), 1u);
+  EXPECT_EQ(service_.stored_settings[0], json({{"stopping_wait_time", 60.0}, {"extra", {1}}}));
+}
+
+TEST_F(ApiServerTest, InternalErrorHidesLibraryId) {
+  {
+    std::lock_guard lock(service_.mutex);
+    service_.throw_library_error = true;
+  }
+  httplib::Result response = Client().Get("/api/triggeredwebjobs");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 500);
+  EXPECT_THAT(response->body, StartsWith("internal error: "));
+  EXPECT_THAT(response->body, HasSubstr("type must be string"));
+  EXPECT_THAT(response->body, Not(HasSubstr("json.exception")));
 }
 
 TEST_F(ApiServerTest, SettingsBodyMayHaveComments) {

@@ -32,6 +32,9 @@ class FakeJobService : public JobService {
   std::optional<Error> fail_with;
   // When set, returned by RunJob and CancelRun only.
   std::optional<Error> fail_runs_with;
+  // When true, ListJobs throws the nlohmann::json exception that reading
+  // a number as a string throws, as a bug in a handler would.
+  bool throw_library_error = false;
   std::vector<std::string> deploy_warnings;
   std::string next_run_id = "202401021530450123";
 
@@ -44,6 +47,7 @@ class FakeJobService : public JobService {
   Result<std::vector<JobView>> ListJobs(std::optional<JobType> type) override {
     std::lock_guard lock(mutex);
     Record("ListJobs", type, "");
+    if (throw_library_error) (void)nlohmann::json(1).get<std::string>();
     if (fail_with) return *fail_with;
     std::vector<JobView> listed;
     for (JobType wanted : {JobType::kTriggered, JobType::kContinuous}) {

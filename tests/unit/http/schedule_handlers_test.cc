@@ -51,7 +51,8 @@ TEST_F(SchedulePreviewTest, ListsOccurrencesWithGapMark) {
   EXPECT_EQ(moved["offset"], "-04:00");
   EXPECT_EQ(moved["abbreviation"], "EDT");
   EXPECT_EQ(moved["local_time"], "2024-03-10T03:00:00");
-  EXPECT_EQ(moved["dst_gap"], json({{"skipped_local_time", "2024-03-10T02:30:00"}}));
+  EXPECT_EQ(moved["dst_gap"],
+            json({{"skipped_local_time", "2024-03-10T02:30:00"}, {"change", "dst"}}));
   EXPECT_TRUE(moved["dst_overlap"].is_null());
 
   const json& next = body["occurrences"][1];
@@ -69,11 +70,86 @@ TEST_F(SchedulePreviewTest, MarksBothOverlapPasses) {
   EXPECT_EQ(body["expanded"], "0 0,20,40 * * * *");
   ASSERT_EQ(body["occurrences"].size(), 6u);
   EXPECT_EQ(body["occurrences"][0]["time"], "2024-11-03T01:00:00-04:00");
-  EXPECT_EQ(body["occurrences"][0]["dst_overlap"], json({{"pass", "first"}}));
+  EXPECT_EQ(body["occurrences"][0]["dst_overlap"], json({{"pass", "first"}, {"change", "dst"}}));
   EXPECT_EQ(body["occurrences"][3]["time"], "2024-11-03T01:00:00-05:00");
   EXPECT_EQ(body["occurrences"][3]["abbreviation"], "EST");
-  EXPECT_EQ(body["occurrences"][3]["dst_overlap"], json({{"pass", "second"}}));
+  EXPECT_EQ(body["occurrences"][3]["dst_overlap"], json({{"pass", "second"}, {"change", "dst"}}));
   EXPECT_EQ(body["occurrences"][4]["utc"], "2024-11-03T06:20:00Z");
+}
+
+// The keys keep their names for existing clients, and `change`
+// distinguishes a DST change from another change of the UTC offset.
+TEST_F(SchedulePreviewTest, MarksOffsetChangesThatAreNotDst) {
+  json apia = GetJson(PreviewPath("0 0 0 * * *", "&time_zone=Pacific/Apia&count=2&from=" +
+                                                     PercentEncode("2011-12-29T12:00:00-10:00")));
+  ASSERT_EQ(apia["occurrences"].size(), 2u);
+  EXPECT_EQ(apia["occurrences"][0]["time"], "2011-12-31T00:00:00+14:00");
+  EXPECT_EQ(apia["occurrences"][0]["dst_gap"],
+            json({{"skipped_local_time", "2011-12-30T00:00:00"}, {"change", "utc_offset"}}));
+  EXPECT_TRUE(apia["occurrences"][0]["dst_overlap"].is_null());
+  EXPECT_TRUE(apia["occurrences"][1]["dst_gap"].is_null());
+
+  json moscow = GetJson(PreviewPath("0 30 1 * * *", "&time_zone=Europe/Moscow&count=1&from=" +
+                                                        PercentEncode("2014-10-25T12:00:00Z")));
+  ASSERT_EQ(moscow["occurrences"].size(), 1u);
+  EXPECT_EQ(moscow["occurrences"][0]["time"], "2014-10-26T01:30:00+04:00");
+  EXPECT_EQ(moscow["occurrences"][0]["dst_overlap"],
+            json({{"pass", "first"}, {"change", "utc_offset"}}));
+}
+
+TEST_F(SchedulePreviewTest, UnencodedPlusInFromGetsHint) {
+  struct Case {
+    const char* query;      // the raw `from` value as sent
+    const char* corrected;  // the value the message suggests
+  };
+  const Case cases[] = {
+      {"2024-03-10T06:00:00+01:00", "2024-03-10T06:00:00%2B01:00"},
+      {"2024-03-10+06:00:00+01:00", "2024-03-10T06:00:00%2B01:00"},
+      {"2024-03-10T06:00+0530", "2024-03-10T06:00%2B0530"},
+  };
+  for (const Case& c : cases) {
+    httplib::Result response =
+        Get("/api/schedule/preview?expression=0+0+*+*+*+*&count=1&from=" + std::string(c.query));
+    ASSERT_TRUE(response) << c.query;
+    EXPECT_EQ(response->status, 400) << c.query;
+    EXPECT_THAT(response->body, StartsWith("from: invalid instant '")) << c.query;
+    EXPECT_THAT(response->body,
+                HasSubstr("the UTC offset has a space in place of its sign, as when a '+' in "
+                          "a URL is not encoded; write '+' as %2B, as in " +
+                          std::string(c.corrected)))
+        << c.query;
+  }
+}
+
+TEST_F(SchedulePreviewTest, SuggestedFromValueWorks) {
+  json body = GetJson(
+      "/api/schedule/preview?expression=0+0+*+*+*+*&count=1&from=2024-03-10T06:00:00%2B01:00");
+  ASSERT_EQ(body["occurrences"].size(), 1u);
+  EXPECT_EQ(body["occurrences"][0]["utc"], "2024-03-10T05:00:00Z");
+}
+
+TEST_F(SchedulePreviewTest, ErrorsQuoteNonAsciiAsCharacters) {
+  httplib::Result schedule = Get(PreviewPath("0 0 0 * * \xEC\x9B\x94"));
+  ASSERT_TRUE(schedule);
+  EXPECT_EQ(schedule->status, 400);
+  EXPECT_THAT(schedule->body, StartsWith("invalid schedule '0 0 0 * * \xEC\x9B\x94': "
+                                         "'\xEC\x9B\x94' at column 11 in the day-of-week field"));
+
+  httplib::Result zone =
+      Get(PreviewPath("0 0 * * * *", "&time_zone=" + PercentEncode("\xEC\x84\x9C\xEC\x9A\xB8")));
+  ASSERT_TRUE(zone);
+  EXPECT_EQ(zone->status, 400);
+  EXPECT_THAT(zone->body, StartsWith("unknown time zone '\xEC\x84\x9C\xEC\x9A\xB8'"));
+}
+
+TEST_F(SchedulePreviewTest, FiveFieldErrorSaysHowItWasRead) {
+  httplib::Result response = Get(PreviewPath("0 30 2 * *"));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_EQ(response->body,
+            "invalid schedule '0 30 2 * *' (5 fields, read as minute hour day-of-month month "
+            "day-of-week): '30' at column 3 in the hour field is out of range; valid hour values "
+            "are 0-23, for example '9' or '8-18'");
 }
 
 TEST_F(SchedulePreviewTest, AcceptsPlusAsSpaceAndWindowsZoneId) {
@@ -199,7 +275,7 @@ TEST(SchedulePreviewServerTest, UsesHostDefaultZone) {
   json body = json::parse(response->body);
   EXPECT_EQ(body["time_zone"], "America/New_York");
   EXPECT_EQ(body["occurrences"][0]["time"], "2024-11-03T01:30:00-04:00");
-  EXPECT_EQ(body["occurrences"][0]["dst_overlap"], json({{"pass", "first"}}));
+  EXPECT_EQ(body["occurrences"][0]["dst_overlap"], json({{"pass", "first"}, {"change", "dst"}}));
   server.Stop();
 }
 

@@ -46,7 +46,8 @@ Result<std::vector<std::string>> FakeStore::TrimRuns(const std::string& job_name
     if (it->first.first != job_name) continue;
     if (kept < keep) {
       ++kept;
-    } else {
+    } else if (it->second.status != run_status::kInitializing &&
+               it->second.status != run_status::kRunning) {
       removed.push_back(it->first.second);
     }
   }

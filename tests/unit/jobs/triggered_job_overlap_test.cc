@@ -171,6 +171,11 @@ TEST_F(TriggeredJobOverlapTest, QueueOneManualRunWaitsThenRuns) {
       << third.reply().error().message;
   EXPECT_EQ(StoredRun("queued", first.run_id())->status, run_status::kSuccess);
   EXPECT_EQ(StoredRun("queued", second.run_id())->status, run_status::kSuccess);
+  // The queued run's start time is when its process started, after the
+  // first run ended, not when it was queued.
+  ASSERT_TRUE(StoredRun("queued", first.run_id())->end_time.has_value());
+  EXPECT_GE(StoredRun("queued", second.run_id())->start_time,
+            *StoredRun("queued", first.run_id())->end_time);
   EXPECT_NE(Output("queued", second.run_id())
                 .find("waits for run " + first.run_id() + " to end (overlap policy \"queue_one\")"),
             std::string::npos);

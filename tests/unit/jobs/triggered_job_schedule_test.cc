@@ -262,6 +262,78 @@ TEST_F(TriggeredJobScheduleTest, DisabledScheduleIsNotArmed) {
   EXPECT_EQ(CountLinesContaining(SchedulerLog("manual"), "WEBJOBS_DISABLE_SCHEDULE"), 1u);
 }
 
+TEST_F(TriggeredJobScheduleTest, DisabledScheduleRecordsItsStart) {
+  // Slots due while schedules are disabled are not caught up later, so the
+  // instant the schedule was left unarmed is recorded as handled.
+  config_.disable_schedule = true;
+  clock_.Set(Utc("2100-05-11T04:07:00Z"));
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(
+      job = &ScheduledJob("paused", "0 0 4 * * *", "", Utc("2100-05-10T04:00:00Z")));
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); });
+  AddStoreBarrier(driver);
+  ASSERT_TRUE(driver.Run(seconds(20)));
+
+  Result<std::optional<std::string>> stored = store_.GetJobState("paused", "last_slot");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ(**stored, std::to_string(Micros(Utc("2100-05-11T04:07:00Z"))));
+}
+
+TEST_F(TriggeredJobScheduleTest, NewJobRecordsWhereItsScheduleStarts) {
+  // A job that never ran has no slot in the store; the instant its
+  // schedule starts is recorded, so a restart catches up what it missed.
+  clock_.Set(Utc("2100-05-11T02:52:04Z"));
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(
+      job = &ScheduledJob("fresh", "0 54 2 * * *", R"("catch_up": "latest")", std::nullopt));
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); });
+  AddStoreBarrier(driver);
+  ASSERT_TRUE(driver.Run(seconds(20)));
+
+  Result<std::optional<std::string>> stored = store_.GetJobState("fresh", "last_slot");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ(**stored, std::to_string(Micros(Utc("2100-05-11T02:52:04Z"))));
+}
+
+TEST_F(TriggeredJobScheduleTest, InvalidSettingsAtStartAreLogged) {
+  // At host start a bad settings.job leaves the job without a schedule;
+  // the scheduler log says so instead of staying silent.
+  clock_.Set(Utc("2100-05-11T04:07:00Z"));
+  JobDefinition definition;
+  ASSERT_NO_FATAL_FAILURE(definition = DefineJob(JobType::kTriggered, "broken", "exit 0\n"));
+  definition.settings_error = "\"schedule\": '25' at column 5 in the hour field is out of range";
+  TriggeredJob& job = AddTriggered(std::move(definition));
+
+  loop().RunAsEvent([&] { job.Activate(); });
+
+  EXPECT_FALSE(job.next_slot().has_value());
+  std::vector<std::string> lines = SchedulerLines("broken", "settings.job was not applied");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("no schedule until it is fixed"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("'25' at column 5"), std::string::npos) << lines[0];
+}
+
+TEST_F(TriggeredJobScheduleTest, RemovedScheduleIsLogged) {
+  clock_.Set(Utc("2100-05-11T04:07:00Z"));
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("dropped", "0 0 9 * * *", "", std::nullopt));
+  loop().RunAsEvent([&] { job->Activate(); });
+  ASSERT_TRUE(job->next_slot().has_value());
+
+  JobDefinition without;
+  ASSERT_NO_FATAL_FAILURE(without = DefineJob(JobType::kTriggered, "dropped", "exit 0\n", "{}"));
+  loop().RunAsEvent([&] { job->Reload(std::move(without)); });
+
+  EXPECT_FALSE(job->next_slot().has_value());
+  EXPECT_EQ(SchedulerLines("dropped", "Schedule removed").size(), 1u);
+}
+
 TEST_F(TriggeredJobScheduleTest, CatchUpAllRunsEveryMissedSlot) {
   // Instants after 2100, so the real clock never reaches the next slot.
   clock_.Set(Utc("2100-01-01T04:35:00Z"));

@@ -4,14 +4,18 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <optional>
+#include <string>
 
 namespace webjobs {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 std::string Utf16Le(std::string_view ascii) {
   std::string bytes = "\xFF\xFE";
@@ -180,16 +184,25 @@ TEST(JobSettingsTest, ParsesSignalNamesAndNumbers) {
 }
 
 TEST(JobSettingsTest, RejectsBadSignals) {
-  for (const char* value : {"0", "65", "-1", "\"SIGFOO\"", "\"SIG\"", "\"\"", "true", "15.0",
-                            "\"100\"", "18446744073709551615"}) {
+  for (const char* value : {"\"SIGFOO\"", "\"SIG\"", "\"\"", "true", "15.5", "\"100\"", "[15]"}) {
     std::string message = ParseError(std::string("{\"stop_signal\": ") + value + "}");
     EXPECT_THAT(message, HasSubstr("\"stop_signal\" must be a signal name")) << value;
   }
 }
 
+TEST(JobSettingsTest, RejectsSignalNumbersOutOfRange) {
+  for (const char* value : {"0", "65", "-1", "6.5e1", "18446744073709551615", "1e999"}) {
+    std::string message = ParseError(std::string("{\"stop_signal\": ") + value + "}");
+    EXPECT_THAT(message, HasSubstr("settings.job: \"stop_signal\" is out of range: found "))
+        << value;
+    EXPECT_THAT(message, HasSubstr("or a number from 1 to 64")) << value;
+  }
+}
+
 TEST(JobSettingsTest, ChecksIntegerRanges) {
-  EXPECT_THAT(ParseError("{\"history_size\": 0}"),
-              HasSubstr("\"history_size\" must be a whole number from 1 to 2147483647, found 0"));
+  EXPECT_EQ(ParseError("{\"history_size\": 0}"),
+            "settings.job: \"history_size\" is out of range: found 0, but it must be a whole "
+            "number from 1 to 2147483647");
   EXPECT_THAT(ParseError("{\"idle_timeout\": -1}"), HasSubstr("\"idle_timeout\""));
   EXPECT_THAT(ParseError("{\"restart_delay\": 2147483648}"), HasSubstr("\"restart_delay\""));
   EXPECT_THAT(ParseError("{\"stopping_wait_time\": 18446744073709551615}"),
@@ -197,6 +210,160 @@ TEST(JobSettingsTest, ChecksIntegerRanges) {
   EXPECT_THAT(ParseError("{\"catch_up_window\": 0}"), HasSubstr("from 1 to"));
   EXPECT_EQ(Parse("{\"restart_delay\": 2147483647}").restart_delay,
             std::chrono::seconds(2147483647));
+}
+
+// Every key that takes a whole number, with its allowed range and the
+// unit that its messages name.
+struct WholeNumberKey {
+  const char* key;
+  int64_t minimum;
+  int64_t maximum;
+  const char* expected;
+};
+
+constexpr WholeNumberKey kWholeNumberKeys[] = {
+    {"stopping_wait_time", 0, 2147483647, "a whole number of seconds from 0 to 2147483647"},
+    {"history_size", 1, 2147483647, "a whole number from 1 to 2147483647"},
+    {"idle_timeout", 0, 2147483647, "a whole number of seconds from 0 to 2147483647"},
+    {"restart_delay", 0, 2147483647, "a whole number of seconds from 0 to 2147483647"},
+    {"catch_up_window", 1, 2147483647, "a whole number of seconds from 1 to 2147483647"},
+    {"stop_signal", 1, 64,
+     "a signal name such as \"SIGTERM\", \"TERM\" or \"SIGINT\", or a number from 1 to 64"},
+};
+
+// Reads `key` from a file that sets it to `value` as written.
+std::optional<int64_t> ReadWholeNumberKey(const char* key, const std::string& value) {
+  JobSettings settings = Parse(std::string("{\"") + key + "\": " + value + "}");
+  std::string_view name = key;
+  if (name == "stopping_wait_time" && settings.stopping_wait_time) {
+    return settings.stopping_wait_time->count();
+  }
+  if (name == "history_size") return settings.history_size;
+  if (name == "idle_timeout" && settings.idle_timeout) return settings.idle_timeout->count();
+  if (name == "restart_delay" && settings.restart_delay) return settings.restart_delay->count();
+  if (name == "catch_up_window" && settings.catch_up_window) {
+    return settings.catch_up_window->count();
+  }
+  if (name == "stop_signal") return settings.stop_signal;
+  return std::nullopt;
+}
+
+TEST(JobSettingsTest, WholeNumbersInAnyNotation) {
+  for (const WholeNumberKey& key : kWholeNumberKeys) {
+    for (const char* written : {"60", "60.0", "6e1", "6E+1", "6.0e1", "600e-1", "60.000"}) {
+      EXPECT_EQ(ReadWholeNumberKey(key.key, written), 60) << key.key << ": " << written;
+    }
+    std::string maximum = std::to_string(key.maximum);
+    EXPECT_EQ(ReadWholeNumberKey(key.key, maximum + ".0"), key.maximum) << key.key;
+    std::string minimum = std::to_string(key.minimum);
+    EXPECT_EQ(ReadWholeNumberKey(key.key, minimum + ".0"), key.minimum) << key.key;
+  }
+}
+
+TEST(JobSettingsTest, OutOfRangeSaysOutOfRange) {
+  struct Case {
+    const char* written;
+    const char* in_message;  // the number as the message writes it
+  };
+  const Case cases[] = {
+      {"1e12", "1000000000000"},
+      {"1000000000000", "1000000000000"},
+      {"1.0e12", "1000000000000"},
+      {"2147483648", "2147483648"},
+      {"2.147483648e9", "2147483648"},
+      {"-1", "-1"},
+      {"-1.0", "-1"},
+      {"-1e3", "-1000"},
+      {"1e20", "1e+20"},
+      {"18446744073709551615", "18446744073709551615"},
+      {"18446744073709551616", "1.8446744073709552e+19"},
+      {"-9223372036854775809", "-9.223372036854776e+18"},
+      {"1e999", "1e999"},
+      {"-1E400", "-1E400"},
+  };
+  for (const WholeNumberKey& key : kWholeNumberKeys) {
+    for (const Case& c : cases) {
+      std::string text = std::string("{\"") + key.key + "\": " + c.written + "}";
+      std::string message = ParseError(text);
+      EXPECT_EQ(message, std::string("settings.job: \"") + key.key + "\" is out of range: found " +
+                             c.in_message + ", but it must be " + key.expected)
+          << text;
+      EXPECT_THAT(message, Not(HasSubstr("fraction"))) << text;
+    }
+  }
+}
+
+TEST(JobSettingsTest, RangeBoundsAreInclusive) {
+  for (const WholeNumberKey& key : kWholeNumberKeys) {
+    EXPECT_EQ(ReadWholeNumberKey(key.key, std::to_string(key.minimum)), key.minimum) << key.key;
+    EXPECT_EQ(ReadWholeNumberKey(key.key, std::to_string(key.maximum)), key.maximum) << key.key;
+    std::string below =
+        std::string("{\"") + key.key + "\": " + std::to_string(key.minimum - 1) + "}";
+    EXPECT_THAT(ParseError(below), HasSubstr("is out of range")) << below;
+    std::string above =
+        std::string("{\"") + key.key + "\": " + std::to_string(key.maximum + 1) + "}";
+    EXPECT_THAT(ParseError(above), HasSubstr("is out of range")) << above;
+  }
+}
+
+TEST(JobSettingsTest, FractionSaysFraction) {
+  for (const WholeNumberKey& key : kWholeNumberKeys) {
+    for (const char* written : {"60.5", "0.1", "1e-1", "-0.5", "2147483647.5", "6.05e1"}) {
+      std::string text = std::string("{\"") + key.key + "\": " + written + "}";
+      std::string message = ParseError(text);
+      EXPECT_THAT(message, StartsWith(std::string("settings.job: \"") + key.key + "\" must be " +
+                                      key.expected + ", found "))
+          << text;
+      EXPECT_THAT(message, EndsWith(" (a number with a fraction)")) << text;
+      EXPECT_THAT(message, Not(HasSubstr("out of range"))) << text;
+    }
+  }
+}
+
+TEST(JobSettingsTest, WholeFloatIsNotCalledFractional) {
+  for (const char* text : {"{\"is_singleton\": 1e12}", "{\"schedule\": 5.0}", "{\"catch_up\": 1E3}",
+                           "{\"overlap\": -2.0}"}) {
+    std::string message = ParseError(text);
+    EXPECT_THAT(message, HasSubstr(" (a number)")) << text;
+    EXPECT_THAT(message, Not(HasSubstr("fraction"))) << text;
+  }
+  EXPECT_THAT(ParseError("{\"is_singleton\": 1e12}"), HasSubstr("found 1000000000000 (a number)"));
+  EXPECT_THAT(ParseError("{\"schedule\": 1e999}"),
+              HasSubstr("\"schedule\" must be a string, found 1e999 (a number)"));
+}
+
+TEST(JobSettingsTest, HugeNumberElsewhereNamesTopLevelKey) {
+  struct Case {
+    const char* text;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"{\"extra\": 1e999}",
+       "settings.job: the number 1e999 in \"extra\" is out of range: numbers must lie between "
+       "-1.7e308 and 1.7e308, the range of a double"},
+      {"{\"extra\": [1, {\"inner\": -2E+999}]}",
+       "settings.job: the number -2E+999 in \"extra\" is out of range: numbers must lie between "
+       "-1.7e308 and 1.7e308, the range of a double"},
+      {"{\"catch_up_window\": [1e999]}",
+       "settings.job: the number 1e999 in \"catch_up_window\" is out of range: numbers must lie "
+       "between -1.7e308 and 1.7e308, the range of a double"},
+      {"[1e999]",
+       "settings.job: the number 1e999 is out of range: numbers must lie between -1.7e308 and "
+       "1.7e308, the range of a double"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(ParseError(c.text), c.message) << c.text;
+}
+
+TEST(JobSettingsTest, NoLibraryTextInMessages) {
+  for (const char* text :
+       {"not json", "{\"a\": }", "{\"a\": 1e999}", "[1, 2", "{\"a\": \"\\u12\"}", "{'a': 1}",
+        "{\"a\": 1,}", "{\"catch_up_window\": 1e999}", "\"\\uD800\"", "{\"a\": 01}"}) {
+    std::string message = ParseError(text);
+    EXPECT_THAT(message, StartsWith("settings.job")) << text;
+    EXPECT_THAT(message, Not(HasSubstr("json.exception"))) << text;
+    EXPECT_THAT(message, Not(HasSubstr("parse error at"))) << text;
+    EXPECT_THAT(message, Not(HasSubstr("syntax error while parsing"))) << text;
+  }
 }
 
 TEST(JobSettingsTest, ChecksChoices) {

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -265,6 +266,28 @@ TEST_F(SqliteStoreTest, TrimRunsKeepsNewestAndReturnsDeleted) {
   Result<std::vector<RunRecord>> other = store->ListRuns("hourly", 100);
   ASSERT_TRUE(other.ok());
   EXPECT_EQ(other->size(), 1u);
+}
+
+// Overlapping runs ("allow") can outnumber the history size; none of them
+// may lose its record or output while it runs.
+TEST_F(SqliteStoreTest, TrimRunsKeepsActiveRuns) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->PutRun(MakeRun("many", "202401010000000001", run_status::kRunning)).ok());
+  ASSERT_TRUE(store->PutRun(MakeRun("many", "202401010000000002", run_status::kSuccess)).ok());
+  ASSERT_TRUE(store->PutRun(MakeRun("many", "202401010000000003", run_status::kInitializing)).ok());
+  ASSERT_TRUE(store->PutRun(MakeRun("many", "202401010000000004", run_status::kFailed)).ok());
+  ASSERT_TRUE(store->PutRun(MakeRun("many", "202401010000000005", run_status::kRunning)).ok());
+
+  Result<std::vector<std::string>> removed = store->TrimRuns("many", 1);
+  ASSERT_TRUE(removed.ok());
+  std::vector<std::string> sorted = removed.value();
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, (std::vector<std::string>{"202401010000000002", "202401010000000004"}));
+  Result<std::vector<RunRecord>> left = store->ListRuns("many", 10);
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(RunIds(*left), (std::vector<std::string>{"202401010000000005", "202401010000000003",
+                                                     "202401010000000001"}));
 }
 
 TEST_F(SqliteStoreTest, TrimRunsWithinLimitDeletesNothing) {
