@@ -579,6 +579,13 @@ void TriggeredJob::Shutdown(const std::string& reason, std::function<void()> don
   if (schedule_timer_ != 0) context_.loop.CancelTimer(std::exchange(schedule_timer_, 0));
   next_slot_.reset();
   CancelSlotWait(reason);
+  if (context_.config.disable_schedule && definition_.schedule && activated_) {
+    // Slots that fell due while schedules were disabled are handled: a
+    // later start without the setting does not catch them up.
+    TimePoint now = context_.clock.Now();
+    last_slot_ = last_slot_ ? std::max(*last_slot_, now) : now;
+    CommitSlot(*last_slot_, nullptr);
+  }
   DropCatchUpSlots(reason);
   EndWaitingRun(run_status::kAborted, reason + " before the run started");
   if (active_.empty()) return done();

@@ -445,6 +445,9 @@ void TriggeredJob::ArmTimer(std::optional<TimePoint> next) {
 // prepared now when the job could start it now; the start itself decides
 // again at the slot, so a run that ends in between does not skip it.
 void TriggeredJob::WaitForSlot(TimePoint slot) {
+  // A shutdown that came while the slot's store write was in flight: the
+  // slot is recorded, so it is logged as skipped rather than lost.
+  if (shutting_down_) return LogSkippedSlot(slot, shutdown_reason_);
   // With the lead under a second, a slot has started before the next one
   // is recorded; this guards the rule that no run starts before its slot.
   CancelSlotWait("the next slot was recorded before this one started");

@@ -282,6 +282,32 @@ TEST_F(TriggeredJobScheduleTest, DisabledScheduleRecordsItsStart) {
   EXPECT_EQ(**stored, std::to_string(Micros(Utc("2100-05-11T04:07:00Z"))));
 }
 
+TEST_F(TriggeredJobScheduleTest, DisabledScheduleRecordsItsStop) {
+  // The slots of the whole disabled period are handled, so the host's stop
+  // is recorded too.
+  config_.disable_schedule = true;
+  clock_.Set(Utc("2100-05-11T04:07:00Z"));
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(
+      job = &ScheduledJob("stopped", "0 * * * * *", "", Utc("2100-05-10T04:00:00Z")));
+  bool shut_down = false;
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); })
+      .Do([&] {
+        clock_.Set(Utc("2100-05-11T04:09:30Z"));
+        job->Shutdown("the host is shutting down", [&] { shut_down = true; });
+      })
+      .WaitUntil("the shutdown", [&] { return shut_down; });
+  AddStoreBarrier(driver);
+  ASSERT_TRUE(driver.Run(seconds(20)));
+
+  Result<std::optional<std::string>> stored = store_.GetJobState("stopped", "last_slot");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ(**stored, std::to_string(Micros(Utc("2100-05-11T04:09:30Z"))));
+}
+
 TEST_F(TriggeredJobScheduleTest, NewJobRecordsWhereItsScheduleStarts) {
   // A job that never ran has no slot in the store; the instant its
   // schedule starts is recorded, so a restart catches up what it missed.
