@@ -218,7 +218,7 @@ Result<SpawnOptions> BuildSpawnOptions(const JobDefinition& definition,
                                        std::string_view arguments) {
   std::filesystem::path script =
       working_root / definition.entry.script_path.lexically_relative(definition.job_dir);
-  // Discovery classified the script; the working copy holds the same file.
+  // Discovery classified the script; the working copy contains the same file.
   Result<std::vector<std::string>> argv =
       ScriptRunners::BuildArgv(definition.entry.runner, script, arguments);
   if (!argv.ok()) {

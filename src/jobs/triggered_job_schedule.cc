@@ -13,7 +13,7 @@ namespace webjobs {
 
 namespace {
 
-// The most a scheduled run is prepared ahead of its slot (see ArmTimer()).
+// Maximum time a scheduled run is prepared ahead of its slot (see ArmTimer()).
 constexpr std::chrono::milliseconds kMaxScheduleLead{500};
 
 // One pass looks at no more than this many slots before it skips ahead to
@@ -441,15 +441,15 @@ void TriggeredJob::ArmTimer(std::optional<TimePoint> next) {
   });
 }
 
-// Called once the slot is recorded, ahead of its instant. The launch is
-// prepared now when the job could start it now; the start itself decides
-// again at the slot, so a run that ends in between does not skip it.
+// Prepares the slot's run once the slot is recorded, if the job could
+// start it now. The start decides again at the slot, so a run that ends
+// in between does not cause a skip.
 void TriggeredJob::WaitForSlot(TimePoint slot) {
   // A shutdown that came while the slot's store write was in flight: the
   // slot is recorded, so it is logged as skipped rather than lost.
   if (shutting_down_) return LogSkippedSlot(slot, shutdown_reason_);
-  // With the lead under a second, a slot has started before the next one
-  // is recorded; this guards the rule that no run starts before its slot.
+  // The lead is under a second, so a slot has started before the next one
+  // is recorded. This guard keeps any run from starting before its slot.
   CancelSlotWait("the next slot was recorded before this one started");
   waiting_slot_ = slot;
   if (CheckCanRun().ok() && Admit().action == Admission::kStartNow) {

@@ -38,7 +38,7 @@ struct SpawnOptions {
 // A process ready to start: its program is found and its working
 // directory checked, so ProcessSpawner::Start() does little more than the
 // spawn itself. A scheduler prepares runs ahead of their instant this way.
-// It holds no descriptor: every spawn copies the parent's descriptor table
+// It contains no descriptor: every spawn copies the parent's descriptor table
 // into the child, so descriptors made ahead would slow every spawn.
 struct PreparedSpawn {
   SpawnOptions options;

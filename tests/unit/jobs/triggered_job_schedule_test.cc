@@ -309,7 +309,7 @@ TEST_F(TriggeredJobScheduleTest, DisabledScheduleRecordsItsStop) {
 }
 
 TEST_F(TriggeredJobScheduleTest, NewJobRecordsWhereItsScheduleStarts) {
-  // A job that never ran has no slot in the store; the instant its
+  // A job that never ran has no slot in the store. The instant its
   // schedule starts is recorded, so a restart catches up what it missed.
   clock_.Set(Utc("2100-05-11T02:52:04Z"));
   TriggeredJob* job = nullptr;
@@ -328,8 +328,8 @@ TEST_F(TriggeredJobScheduleTest, NewJobRecordsWhereItsScheduleStarts) {
 }
 
 TEST_F(TriggeredJobScheduleTest, InvalidSettingsAtStartAreLogged) {
-  // At host start a bad settings.job leaves the job without a schedule;
-  // the scheduler log says so instead of staying silent.
+  // At host start a bad settings.job leaves the job without a schedule,
+  // and the scheduler log reports it.
   clock_.Set(Utc("2100-05-11T04:07:00Z"));
   JobDefinition definition;
   ASSERT_NO_FATAL_FAILURE(definition = DefineJob(JobType::kTriggered, "broken", "exit 0\n"));
@@ -460,7 +460,7 @@ TEST_F(TriggeredJobScheduleTest, QueueOverlapRunsSlotAfterActiveRun) {
 // starts only once the slot's instant has come, and its id is the slot's.
 TEST_F(TriggeredJobScheduleTest, PreparedRunNeverStartsBeforeItsSlot) {
   clock_.FollowSystem(milliseconds(0));
-  config_.schedule_lead = milliseconds(500);  // the most used, so the wait is long
+  config_.schedule_lead = milliseconds(500);  // the maximum, so the wait is long
   TriggeredJob* job = nullptr;
   ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("punctual", "* * * * * *", "", std::nullopt));
   bool shut_down = false;
@@ -497,9 +497,8 @@ TEST_F(TriggeredJobScheduleTest, ShutdownBeforeRecordedSlotLogsItSkipped) {
   ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("early", "* * * * * *", "", std::nullopt));
   bool shut_down = false;
   std::optional<TimePoint> dropped;
-  // True once the slot the job waits for is recorded in the store while
-  // no run started for it; the job is then shut down at once, inside the
-  // wait.
+  // Returns true once the awaited slot is recorded and no run started for
+  // it. The job is then shut down at once, inside the wait.
   auto shut_down_while_waiting = [&] {
     std::optional<TimePoint> next = job->next_slot();
     Result<std::optional<std::string>> stored = store_.GetJobState("early", "last_slot");

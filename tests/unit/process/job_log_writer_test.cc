@@ -155,7 +155,7 @@ TEST(JobLogWriterTest, OpenFailureNamesPath) {
       << writer.error().message;
 }
 
-TEST(JobLogWriterTest, CreateLaterMakesFileAndFoldersAtFirstFlush) {
+TEST(JobLogWriterTest, CreateLaterWritesAtFirstFlush) {
   TempDir dir;
   FakeClock clock(kStart);
   std::filesystem::path path = dir.path() / "runs" / "20261204193015" / "output_log.txt";
