@@ -4,7 +4,7 @@
 #   2. builds build/ and runs its unit tests with ctest,
 #   3. builds build-asan/ (AddressSanitizer + UBSan) and runs its unit tests,
 #   4. builds build-fuzz/ and runs each fuzz target for a fixed number of
-#      inputs, starting from a copy of its seeds in fuzz/corpus/<target>/,
+#      inputs, starting from a copy of its seeds in tests/fuzz/corpus/<target>/,
 #   5. runs the black-box tests in tests/e2e against build/webjobs.
 # Every step runs even when an earlier one failed, except the tests of a
 # tree that did not build. The exit status is non-zero if any step failed.
@@ -80,7 +80,7 @@ fuzz_runs_for() {
 }
 
 # Runs every build-fuzz/*_fuzz binary on its number of inputs. A target starts
-# from a scratch copy of fuzz/corpus/<target>/ when that folder exists, so
+# from a scratch copy of tests/fuzz/corpus/<target>/ when that folder exists, so
 # libFuzzer writes new inputs there and never into the repository. Crashes
 # are saved in build-fuzz/artifacts/.
 run_fuzzers() {
@@ -99,7 +99,7 @@ run_fuzzers() {
     name="$(basename "$target")"
     runs="$(fuzz_runs_for "$name")"
     mkdir -p "$scratch/$name"
-    [[ -d "fuzz/corpus/$name" ]] && cp -R "fuzz/corpus/$name/." "$scratch/$name/"
+    [[ -d "tests/fuzz/corpus/$name" ]] && cp -R "tests/fuzz/corpus/$name/." "$scratch/$name/"
     log "fuzzing $name on $runs inputs"
     if ! "$target" -runs="$runs" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$name-" \

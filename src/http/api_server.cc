@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <charconv>
 #include <chrono>
 
 #include "core/log.h"
@@ -104,6 +105,21 @@ void ApiServer::Configure() {
   // 40 ms on Linux) on every response.
   server_->set_tcp_nodelay(true);
   server_->set_payload_max_length(options_.max_upload_bytes);
+  // A client that asks before sending (curl does for bodies over 1 MiB)
+  // learns that its body is too large before it sends any of it.
+  uint64_t max_upload_bytes = options_.max_upload_bytes;
+  server_->set_expect_100_continue_handler([max_upload_bytes](const httplib::Request& request,
+                                                              httplib::Response& response) {
+    std::string length = request.get_header_value("Content-Length");
+    uint64_t bytes = 0;
+    auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), bytes);
+    bool too_large =
+        error == std::errc::result_out_of_range ||
+        (error == std::errc() && end == length.data() + length.size() && bytes > max_upload_bytes);
+    if (!too_large) return 100;
+    ReplyText(response, 413, DescribeHttplibError(413, max_upload_bytes));
+    return 413;
+  });
 
   RegisterRoutes();
   InstallErrorHandler();

@@ -35,17 +35,26 @@ Status RequestBody::Read(const std::function<Status(std::string_view chunk)>& si
         "with Content-Type application/zip or application/octet-stream");
   }
 
+  // After the sink refuses the body, the rest is read and dropped, up to
+  // kMaxDrainBytes. Closing a socket with unread input makes the kernel
+  // send a reset, and a client that is still sending then loses the error
+  // reply before it can read it.
   Status sink_status;
+  uint64_t drained = 0;
   bool complete = (*reader_)([&](const char* data, size_t size) {
+    if (!sink_status.ok()) {
+      drained += size;
+      return drained <= kMaxDrainBytes;
+    }
     sink_status = sink(std::string_view(data, size));
-    return sink_status.ok();
+    return true;
   });
-  if (!complete) return ReadFailure(sink_status);
+  if (!sink_status.ok()) return sink_status;
+  if (!complete) return ReadFailure();
   return Status::Ok();
 }
 
-Status RequestBody::ReadFailure(const Status& sink_status) {
-  if (!sink_status.ok()) return sink_status;
+Status RequestBody::ReadFailure() {
   // httplib stores why reading stopped in the response status.
   if (response_.status == 413) {
     return TooLarge(

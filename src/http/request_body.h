@@ -24,6 +24,10 @@ namespace webjobs {
 
 class RequestBody {
  public:
+  // How much of a refused body is read and dropped before the connection
+  // is closed under a client that keeps sending.
+  static constexpr uint64_t kMaxDrainBytes = 64ull << 20;
+
   // `reader` is null for requests routed without a ContentReader (GET).
   // All three must outlive this object.
   RequestBody(const httplib::Request& request, httplib::Response& response,
@@ -34,7 +38,9 @@ class RequestBody {
   bool has_content() const;
 
   // Passes the body in chunks to `sink` until it ends or `sink` returns an
-  // error, which is then returned. Returns kTooLarge when the body exceeds
+  // error. That error is returned, after the rest of the body (up to
+  // kMaxDrainBytes) is read and dropped: a client may still be sending,
+  // and it must receive the reply. Returns kTooLarge when the body exceeds
   // the server's payload limit (httplib checks Content-Length), and
   // kInvalidArgument when the body cannot be read (connection closed, bad
   // chunked encoding) or is multipart/form-data, which the API does not
@@ -49,7 +55,7 @@ class RequestBody {
 
  private:
   bool IsMultipart() const;
-  Status ReadFailure(const Status& sink_status);
+  Status ReadFailure();
 
   const httplib::Request& request_;
   httplib::Response& response_;

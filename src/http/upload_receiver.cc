@@ -64,9 +64,8 @@ Result<UploadFile> ReceiveUpload(RequestBody& body, const std::filesystem::path&
   Status read = body.Read([&](std::string_view chunk) -> Status {
     received += chunk.size();
     if (received > max_bytes) {
-      // NOTE: reading stops here, so the rest of a chunked body stays
-      // unread on the connection. The client gets this response first, and
-      // httplib then reads the leftover bytes as a malformed next request.
+      // RequestBody drops the rest of the body, so the client gets this
+      // reply and a keep-alive connection stays usable.
       return TooLarge("the upload is larger than the limit of " + std::to_string(max_bytes) +
                       " bytes; raise --max-upload-bytes of `webjobs serve` or send a smaller "
                       "package");

@@ -12,6 +12,7 @@ using nlohmann::json;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 const std::string kZipBytes = std::string("PK\x03\x04", 4) + "zip body";
 
@@ -185,6 +186,54 @@ TEST_F(ApiServerUploadTest, OversizeChunkedBodyIsPayloadTooLarge) {
   EXPECT_EQ(response->status, 413);
   EXPECT_THAT(service_.Calls(), IsEmpty());
   EXPECT_TRUE(UploadDirIsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, ConnectionServesNextRequestAfterOversizeChunkedBody) {
+  AddJob("J", JobType::kTriggered);
+  httplib::Client client(Base());
+  client.set_keep_alive(true);
+  std::string body(kTestUploadLimit + 4096, 'x');
+  httplib::Headers headers{{"Content-Disposition", "attachment; filename=J.zip"}};
+  httplib::Result upload = client.Put(
+      "/api/triggeredwebjobs/J", headers,
+      [&body](size_t offset, httplib::DataSink& sink) {
+        size_t size = std::min<size_t>(8192, body.size() - offset);
+        sink.write(body.data() + offset, size);
+        if (offset + size == body.size()) sink.done();
+        return true;
+      },
+      "application/zip");
+  ASSERT_TRUE(upload);
+  EXPECT_EQ(upload->status, 413);
+  // Had the rest of the body stayed unread, the server would take it for
+  // the next request on this connection.
+  httplib::Result job = client.Get("/api/triggeredwebjobs/J");
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->status, 200) << job->body;
+  EXPECT_EQ(json::parse(job->body)["name"], "J");
+  EXPECT_THAT(service_.Calls(), ElementsAre("GetJob triggered J"));
+  EXPECT_TRUE(UploadDirIsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, OversizeBodyIsRefusedBeforeContinue) {
+  std::string reply = SendRaw(
+      "PUT /api/triggeredwebjobs/J HTTP/1.1\r\nHost: t\r\nContent-Type: application/zip\r\n"
+      "Content-Disposition: attachment; filename=J.zip\r\nConnection: close\r\n"
+      "Expect: 100-continue\r\nContent-Length: " +
+      std::to_string(kTestUploadLimit + 1) + "\r\n\r\n");
+  EXPECT_THAT(reply, ::testing::StartsWith("HTTP/1.1 413"));
+  EXPECT_THAT(reply, HasSubstr("--max-upload-bytes"));
+  EXPECT_THAT(reply, Not(HasSubstr("100 Continue")));
+  EXPECT_THAT(service_.Calls(), IsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, BodyWithinLimitGetsContinue) {
+  std::string reply = SendRaw(
+      "PUT /api/triggeredwebjobs/J HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n"
+      "Content-Disposition: attachment; filename=run.sh\r\nConnection: close\r\n"
+      "Expect: 100-continue\r\nContent-Length: 5\r\n\r\necho\n");
+  EXPECT_THAT(reply, ::testing::StartsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200"));
+  EXPECT_EQ(OnlyDeploy().body, "echo\n");
 }
 
 TEST_F(ApiServerUploadTest, ChunkedBodyWithinLimitIsStored) {
