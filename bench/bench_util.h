@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -235,23 +236,38 @@ inline Result<int> FindFreeLoopbackPort() {
 // Returns the last `max_bytes` of the file at `path`, or "" when it cannot
 // be read. The benchmarks show the host's log next to an error with it.
 // Returns the user + system CPU time of process `pid` so far, from
-// /proc/PID/stat (resolution: one clock tick, usually 10 ms).
-inline Result<double> ProcessCpuSeconds(pid_t pid) {
+// /proc/PID/stat (resolution: one clock tick, usually 10 ms). With
+// `reaped_children`, returns instead that of its children it has reaped
+// (cutime + cstime).
+inline Result<double> ProcessCpuSeconds(pid_t pid, bool reaped_children = false) {
   std::string path = "/proc/" + std::to_string(pid) + "/stat";
   std::ifstream file(path);
   std::string stat;
   std::getline(file, stat);
-  // utime and stime are fields 14 and 15. The command name (field 2) ends
-  // at the last ')' and may contain spaces.
+  // utime, stime, cutime and cstime are fields 14 to 17. The command name
+  // (field 2) ends at the last ')' and may contain spaces.
   size_t name_end = stat.rfind(')');
   if (name_end == std::string::npos) return IoError("cannot read " + path);
   std::istringstream fields(stat.substr(name_end + 1));
   std::string skipped;
   for (int number = 3; number <= 13; ++number) fields >> skipped;
-  unsigned long long utime = 0;
-  unsigned long long stime = 0;
-  if (!(fields >> utime >> stime)) return IoError("cannot parse utime and stime in " + path);
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  unsigned long long times[4] = {0, 0, 0, 0};
+  if (!(fields >> times[0] >> times[1] >> times[2] >> times[3])) {
+    return IoError("cannot parse the CPU times in " + path);
+  }
+  unsigned long long ticks = reaped_children ? times[2] + times[3] : times[0] + times[1];
+  return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Returns the user + system CPU time of the children this process has
+// reaped so far.
+inline double ReapedChildrenCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  auto seconds = [](const timeval& time) {
+    return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 inline std::string ReadFileTail(const std::filesystem::path& path, size_t max_bytes) {

@@ -24,6 +24,7 @@
 #include "jobs/job_manager.h"
 #include "jobs/job_process.h"
 #include "jobs/job_service_impl.h"
+#include "process/launcher_image.h"
 #include "process/orphan_reaper.h"
 #include "store/store_sqlite.h"
 
@@ -159,6 +160,14 @@ int RunHost(const HostConfig& config) {
   }
   JobsConfig jobs_config = ToJobsConfig(config);
   PosixProcessSpawner spawner;
+  if (Result<std::filesystem::path> launcher = InstallLauncher(paths.LauncherDir()); launcher) {
+    spawner.EnableParking(launcher.value());
+  } else {
+    spdlog::warn(
+        "event=launcher_unavailable error={} effect=\"scheduled runs are spawned at their slot "
+        "instead of ahead of it\"",
+        Quote(launcher.error().message));
+  }
   SystemClock clock;
   WorkerPool store_worker(1);
   JobContext context{**loop,      store_worker,    **store,

@@ -57,8 +57,14 @@ Result<std::unique_ptr<JobProcess>> JobProcess::Start(EventLoop& loop, ProcessSp
   options.spawn = SpawnOptions{};  // the prepared spawn has its own
   Result<ChildProcess> child = spawner.Start(std::move(prepared));
   if (!child.ok()) return child.error();
+  return Adopt(loop, log, std::move(options), std::move(child).value(), std::move(on_exit));
+}
+
+Result<std::unique_ptr<JobProcess>> JobProcess::Adopt(EventLoop& loop, JobLogWriter& log,
+                                                      JobProcessOptions options, ChildProcess child,
+                                                      ExitCallback on_exit) {
   std::unique_ptr<JobProcess> process(
-      new JobProcess(loop, log, std::move(options), std::move(child).value(), std::move(on_exit)));
+      new JobProcess(loop, log, std::move(options), std::move(child), std::move(on_exit)));
   if (Status watched = process->Watch(); !watched.ok()) {
     process->KillAll();
     return watched.error();

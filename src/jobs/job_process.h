@@ -66,6 +66,11 @@ class JobProcess {
   static Result<std::unique_ptr<JobProcess>> Start(EventLoop& loop, ProcessSpawner& spawner,
                                                    JobLogWriter& log, JobProcessOptions options,
                                                    PreparedSpawn prepared, ExitCallback on_exit);
+  // Watches a child that is already running, such as a parked process
+  // that was just released (ParkedProcess::Release()).
+  static Result<std::unique_ptr<JobProcess>> Adopt(EventLoop& loop, JobLogWriter& log,
+                                                   JobProcessOptions options, ChildProcess child,
+                                                   ExitCallback on_exit);
   ~JobProcess();
   JobProcess(const JobProcess&) = delete;
   // ProcessSpawner::FinishStart() for this process.

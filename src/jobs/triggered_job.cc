@@ -332,13 +332,31 @@ void TriggeredJob::LaunchRun(RunState& run, std::optional<LaunchPlan> plan) {
                            (record.arguments.empty() ? "" : " " + record.arguments) + " (" +
                            record.trigger + ")");
   std::weak_ptr<int> alive = lifetime_;
-  Result<std::unique_ptr<JobProcess>> started = JobProcess::Start(
-      context_.loop, context_.spawner, *run.log, std::move(plan->options), std::move(plan->spawn),
-      [this, alive, run_id = record.run_id](const ProcessOutcome& outcome) {
-        if (!alive.expired()) OnRunExit(run_id, outcome);
-      });
-  if (!started.ok()) return fail(started.error().message);
-  run.process = std::move(started).value();
+  JobProcess::ExitCallback on_exit = [this, alive,
+                                      run_id = record.run_id](const ProcessOutcome& outcome) {
+    if (!alive.expired()) OnRunExit(run_id, outcome);
+  };
+  std::optional<Result<std::unique_ptr<JobProcess>>> started;
+  if (plan->parked) {
+    Result<ChildProcess> released = plan->parked->Release();
+    if (released.ok()) {
+      started.emplace(JobProcess::Adopt(context_.loop, *run.log, std::move(plan->options),
+                                        std::move(released).value(), std::move(on_exit)));
+      run.launcher = std::move(plan->parked);
+    } else {
+      // The spawn prepared with it still serves.
+      spdlog::warn("event=parked_start_lost job={} run={} error={}", record.job_name, record.run_id,
+                   Quote(released.error().message));
+      plan->parked.reset();
+    }
+  }
+  if (!started) {
+    started.emplace(JobProcess::Start(context_.loop, context_.spawner, *run.log,
+                                      std::move(plan->options), std::move(plan->spawn),
+                                      std::move(on_exit)));
+  }
+  if (!started->ok()) return fail(started->error().message);
+  run.process = std::move(*started).value();
   record.status = run_status::kRunning;
   record.pid = run.process->pid();
   context_.loop.Defer([this, alive, run_id = record.run_id] {
@@ -354,7 +372,8 @@ void TriggeredJob::AfterSpawn(const std::string& run_id) {
   auto found = active_.find(run_id);
   if (found == active_.end()) return;
   RunState& run = *found->second;
-  if (run.process) run.process->FinishStart(context_.spawner);
+  // A parked process got its larger pipes when it was parked.
+  if (run.process && !run.launcher) run.process->FinishStart(context_.spawner);
   if (Status written = run.log->Flush(); !written.ok()) {
     spdlog::error("event=log_write_failed job={} run={} error={}", definition_.name, run_id,
                   Quote(written.error().message));
@@ -381,6 +400,17 @@ void TriggeredJob::OnRunExit(const std::string& run_id, const ProcessOutcome& ou
   auto found = active_.find(run_id);
   if (found == active_.end()) return;
   RunState& run = *found->second;
+  if (run.launcher) {
+    // The launcher could not execute the program: the run never started,
+    // as when a direct spawn fails.
+    if (std::optional<Error> failure = run.launcher->ExecFailure()) {
+      run.record.error = failure->message;
+      run.log->WriteSystem(SystemLevel::kError, "Run could not start: " + failure->message);
+      spdlog::error("event=run_start_failed job={} run={} error={}", definition_.name, run_id,
+                    Quote(failure->message));
+      return FinishRun(run_id, run_status::kFailed, failure->message);
+    }
+  }
   std::string how = DescribeExit(outcome.exit);
   run.record.exit_code = outcome.exit.exit_code;
   if (run.stop_cause != StopCause::kNone && !outcome.stop_requested) {

@@ -32,6 +32,7 @@
 
 #include "jobs/job_context.h"
 #include "jobs/job_process.h"
+#include "process/parked_process.h"
 
 namespace webjobs {
 
@@ -110,6 +111,9 @@ class TriggeredJob {
     std::filesystem::path shutdown_file;
     StopCause stop_cause = StopCause::kNone;
     std::string replaced_by;  // with kReplace: the run that replaces this one
+    // The launcher that held the run's process until its slot; it reports a
+    // failed exec once the process exits.
+    std::unique_ptr<ParkedProcess> launcher;
   };
 
   // Everything a run's start needs besides its record, made before the
@@ -118,6 +122,9 @@ class TriggeredJob {
     std::string run_id;
     JobProcessOptions options;  // its spawn is in `spawn`
     PreparedSpawn spawn;
+    // For a slot: the process, already started and held before the exec
+    // of its program. Dropping it kills it.
+    std::unique_ptr<ParkedProcess> parked;
   };
   struct PreparedSlot {
     TimePoint slot;

@@ -455,7 +455,19 @@ void TriggeredJob::WaitForSlot(TimePoint slot) {
   if (CheckCanRun().ok() && Admit().action == Admission::kStartNow) {
     // A failure here is reported when the slot starts and tries again.
     Result<LaunchPlan> plan = PrepareLaunch(NextRunId(slot), "", slot);
-    if (plan.ok()) prepared_slot_ = PreparedSlot{slot, std::move(plan).value()};
+    if (plan.ok()) {
+      // Started now and held before the exec of the job's program, so that
+      // at the slot only the exec remains. Without it the run is spawned at
+      // the slot.
+      Result<std::unique_ptr<ParkedProcess>> parked = context_.spawner.Park(plan->spawn);
+      if (parked.ok()) {
+        plan->parked = std::move(parked).value();
+      } else if (parked.error().code != ErrorCode::kUnavailable) {
+        spdlog::warn("event=park_failed job={} slot={} error={}", definition_.name,
+                     FormatUtcSeconds(slot), Quote(parked.error().message));
+      }
+      prepared_slot_ = PreparedSlot{slot, std::move(plan).value()};
+    }
   }
   slot_start_timer_ = context_.loop.AddWallTimer(slot, [this, slot] {
     slot_start_timer_ = 0;

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,7 +18,9 @@
 #include <fstream>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
+#include "process/parked_process.h"
 #include "process/pidfd.h"
 
 namespace webjobs {
@@ -105,15 +108,24 @@ Result<Pipe> CreateOutputPipe() {
   return pipe;
 }
 
+// The launcher's end of its socket to the host (see launcher_main.cc).
+constexpr int kLauncherSocketFd = 3;
+
+// `launcher_fd` above 2 becomes descriptor 3 of the child; -1 for none.
 Status PrepareFileActions(FileActions& actions, const SpawnOptions& options, int stdout_fd,
-                          int stderr_fd) {
+                          int stderr_fd, int launcher_fd = -1) {
   posix_spawn_file_actions_t* raw = actions.get();
   int rc = posix_spawn_file_actions_addopen(raw, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   if (rc == 0) rc = posix_spawn_file_actions_adddup2(raw, stdout_fd, STDOUT_FILENO);
   if (rc == 0) rc = posix_spawn_file_actions_adddup2(raw, stderr_fd, STDERR_FILENO);
+  int keep_below = STDERR_FILENO + 1;
+  if (rc == 0 && launcher_fd >= 0) {
+    rc = posix_spawn_file_actions_adddup2(raw, launcher_fd, kLauncherSocketFd);
+    keep_below = kLauncherSocketFd + 1;
+  }
   if (rc == 0) rc = posix_spawn_file_actions_addchdir_np(raw, options.working_dir.c_str());
   // Closes descriptors that a library opened without O_CLOEXEC.
-  if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(raw, STDERR_FILENO + 1);
+  if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(raw, keep_below);
   if (rc != 0) return ErrnoError("posix_spawn file actions for " + Describe(options), rc);
   return Status::Ok();
 }
@@ -187,6 +199,56 @@ Status CheckWorkingDir(const SpawnOptions& options) {
                   options.argv.front() + ")");
 }
 
+// Kills and reaps a child that cannot be tracked, so no process is left
+// behind when Spawn() fails after the process started.
+void KillUntrackedChild(pid_t pid) {
+  kill(-pid, SIGKILL);
+  kill(pid, SIGKILL);
+  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+// Spawns `program` with `argv` and the environment and working dir of
+// `options`; stdout and stderr go to new pipes. `launcher_fd` becomes the
+// child's descriptor 3 unless it is -1.
+Result<ChildProcess> SpawnWithPipes(const SpawnOptions& options, const std::string& program,
+                                    std::vector<char*> argv, int launcher_fd) {
+  Result<Pipe> out = CreateOutputPipe();
+  if (!out) return out.error();
+  Result<Pipe> err = CreateOutputPipe();
+  if (!err) return err.error();
+
+  FileActions actions;
+  SpawnAttributes attributes;
+  if (Status status = PrepareFileActions(actions, options, out->write_end.get(),
+                                         err->write_end.get(), launcher_fd);
+      !status) {
+    return status.error();
+  }
+  if (Status status = PrepareAttributes(attributes, options); !status) return status.error();
+
+  std::vector<char*> envp = MakeNullTerminated(options.env);
+  pid_t pid = -1;
+  int rc =
+      posix_spawn(&pid, program.c_str(), actions.get(), attributes.get(), argv.data(), envp.data());
+  if (rc != 0) return DescribeSpawnFailure(options, program, rc);
+
+  // The child has its copies; closing ours lets the pipes report end of
+  // file once the job's last writer exits.
+  out->write_end.Reset();
+  err->write_end.Reset();
+
+  Result<UniqueFd> pidfd = OpenPidfd(pid);
+  if (!pidfd) {
+    KillUntrackedChild(pid);
+    return IoError("started " + Describe(options) + " as pid " + std::to_string(pid) +
+                   " but could not track it, so it was killed: " + pidfd.error().message);
+  }
+  return ChildProcess(pid, std::move(*pidfd), std::move(out->read_end), std::move(err->read_end));
+}
+
+}  // namespace
+
 Error DescribeSpawnFailure(const SpawnOptions& options, const std::string& program, int error) {
   std::string where = " (working dir " + options.working_dir.string() + ")";
   switch (error) {
@@ -205,17 +267,6 @@ Error DescribeSpawnFailure(const SpawnOptions& options, const std::string& progr
       return ErrnoError("posix_spawn of " + program + where + " failed", error);
   }
 }
-
-// Kills and reaps a child that cannot be tracked, so no process is left
-// behind when Spawn() fails after the process started.
-void KillUntrackedChild(pid_t pid) {
-  kill(-pid, SIGKILL);
-  kill(pid, SIGKILL);
-  while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-  }
-}
-
-}  // namespace
 
 Result<std::string> ResolveProgram(const SpawnOptions& options) {
   if (options.argv.empty() || options.argv.front().empty()) {
@@ -268,40 +319,49 @@ Result<PreparedSpawn> PosixProcessSpawner::Prepare(SpawnOptions options) {
 }
 
 Result<ChildProcess> PosixProcessSpawner::Start(PreparedSpawn prepared) {
-  const SpawnOptions& options = prepared.options;
-  Result<Pipe> out = CreateOutputPipe();
-  if (!out) return out.error();
-  Result<Pipe> err = CreateOutputPipe();
-  if (!err) return err.error();
+  return SpawnWithPipes(prepared.options, prepared.program,
+                        MakeNullTerminated(prepared.options.argv), -1);
+}
 
-  FileActions actions;
-  SpawnAttributes attributes;
-  if (Status status =
-          PrepareFileActions(actions, options, out->write_end.get(), err->write_end.get());
-      !status) {
-    return status.error();
+Result<std::unique_ptr<ParkedProcess>> ProcessSpawner::Park(const PreparedSpawn& prepared) {
+  return Unavailable("this spawner cannot start " + prepared.program + " ahead of its instant");
+}
+
+Result<std::unique_ptr<ParkedProcess>> PosixProcessSpawner::Park(const PreparedSpawn& prepared) {
+  if (launcher_.empty()) return ProcessSpawner::Park(prepared);
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
+    return ErrnoError("socketpair for the launcher of " + Describe(prepared.options), errno);
   }
-  if (Status status = PrepareAttributes(attributes, options); !status) return status.error();
-
-  std::vector<char*> argv = MakeNullTerminated(options.argv);
-  std::vector<char*> envp = MakeNullTerminated(options.env);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, prepared.program.c_str(), actions.get(), attributes.get(), argv.data(),
-                       envp.data());
-  if (rc != 0) return DescribeSpawnFailure(options, prepared.program, rc);
-
-  // The child has its copies; closing ours lets the pipes report end of
-  // file once the job's last writer exits.
-  out->write_end.Reset();
-  err->write_end.Reset();
-
-  Result<UniqueFd> pidfd = OpenPidfd(pid);
-  if (!pidfd) {
-    KillUntrackedChild(pid);
-    return IoError("started " + Describe(options) + " as pid " + std::to_string(pid) +
-                   " but could not track it, so it was killed: " + pidfd.error().message);
+  UniqueFd host_end(fds[0]);
+  UniqueFd launcher_end(fds[1]);
+  // Descriptors up to 3 would be overwritten by the dup2() actions before
+  // their own dup2() runs.
+  if (launcher_end.get() <= kLauncherSocketFd) {
+    int moved = fcntl(launcher_end.get(), F_DUPFD_CLOEXEC, kLauncherSocketFd + 1);
+    if (moved < 0) return ErrnoError("fcntl(F_DUPFD_CLOEXEC) for a launcher socket", errno);
+    launcher_end.Reset(moved);
   }
-  return ChildProcess(pid, std::move(*pidfd), std::move(out->read_end), std::move(err->read_end));
+
+  // The launcher's argv: its own name, the program to execute, then the
+  // program's argv.
+  std::vector<std::string> arguments;
+  arguments.reserve(prepared.options.argv.size() + 2);
+  arguments.push_back(launcher_.string());
+  arguments.push_back(prepared.program);
+  arguments.insert(arguments.end(), prepared.options.argv.begin(), prepared.options.argv.end());
+  Result<ChildProcess> child = SpawnWithPipes(prepared.options, launcher_.string(),
+                                              MakeNullTerminated(arguments), launcher_end.get());
+  if (!child) {
+    // A launcher that cannot start now (deleted, made non-executable) would
+    // fail every later slot the same way.
+    std::filesystem::path launcher = std::exchange(launcher_, {});
+    return IoError("cannot start the launcher " + launcher.string() + " for " +
+                   Describe(prepared.options) + ": " + child.error().message +
+                   "; from now on scheduled runs are spawned at their slot");
+  }
+  FinishStart(*child);
+  return std::make_unique<ParkedProcess>(std::move(child).value(), std::move(host_end), prepared);
 }
 
 }  // namespace webjobs

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@
 #include "process/child_process.h"
 
 namespace webjobs {
+
+class ParkedProcess;
 
 struct SpawnOptions {
   // argv[0] names the program. With a '/' it is a path, and a relative path
@@ -67,6 +70,13 @@ class ProcessSpawner {
   // child that writes more than the kernel's default pipe buffer blocks.
   virtual void FinishStart(const ChildProcess& /*child*/) {}
 
+  // Starts a prepared process ahead of its instant, held before the exec
+  // of its program until ParkedProcess::Release(); FinishStart() is done.
+  // kUnavailable when this spawner cannot hold processes (the default);
+  // otherwise the errors of Start() for the launcher. Either way the
+  // caller can still Start() the same prepared spawn.
+  virtual Result<std::unique_ptr<ParkedProcess>> Park(const PreparedSpawn& prepared);
+
   // Prepare(), Start() and FinishStart() in one call.
   Result<ChildProcess> Spawn(SpawnOptions options);
 };
@@ -91,10 +101,24 @@ class PosixProcessSpawner final : public ProcessSpawner {
   Result<PreparedSpawn> Prepare(SpawnOptions options) override;
   Result<ChildProcess> Start(PreparedSpawn prepared) override;
   void FinishStart(const ChildProcess& child) override;
+  // Uses the launcher that EnableParking() named; kUnavailable without one.
+  // When the launcher itself fails to start, parking stays off from then
+  // on, and the kIo error reports it.
+  Result<std::unique_ptr<ParkedProcess>> Park(const PreparedSpawn& prepared) override;
+
+  // Lets Park() hold processes with the webjobs-launcher at `launcher`
+  // (see InstallLauncher()).
+  void EnableParking(std::filesystem::path launcher) { launcher_ = std::move(launcher); }
 
  private:
   int pipe_bytes_;
+  std::filesystem::path launcher_;
 };
+
+// Describes a failed exec of `program` (errno `error`) as Start() reports
+// it: a missing program, interpreter or working directory, a missing
+// execute permission, or a file that is not executable.
+Error DescribeSpawnFailure(const SpawnOptions& options, const std::string& program, int error);
 
 // Returns the path that Spawn() executes for `options`: argv[0] itself
 // when it contains a '/', else the first executable regular file named

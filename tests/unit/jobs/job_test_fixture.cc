@@ -46,7 +46,8 @@ void WriteFile(const std::filesystem::path& path, const std::string& text, bool 
   if (executable) chmod(path.c_str(), 0755);
 }
 
-// Pids of the live and zombie children of this process, all threads.
+}  // namespace
+
 std::vector<pid_t> ChildrenOfThisProcess() {
   std::vector<pid_t> children;
   std::error_code error;
@@ -57,8 +58,6 @@ std::vector<pid_t> ChildrenOfThisProcess() {
   }
   return children;
 }
-
-}  // namespace
 
 TestClock::TestClock() : fixed_(Utc("2024-01-02T15:30:45.0123Z")) {}
 
@@ -170,6 +169,11 @@ JobsTest::JobsTest() : root_(MakeTempRoot()), paths_(root_) {
   std::vector<std::string> base_environment{"PATH=/usr/local/bin:/usr/bin:/bin",
                                             "HOME=" + root_.string(), "LANG=C.UTF-8",
                                             "WEBJOBS_NAME=stale-name", "WEBJOBS_RUN_ID=stale-run"};
+  // Scheduled runs are held by the launcher ahead of their slot, as in the
+  // host.
+  Result<std::filesystem::path> launcher = InstallLauncher(paths_.LauncherDir());
+  EXPECT_TRUE(launcher.ok()) << (launcher.ok() ? "" : launcher.error().message);
+  if (launcher.ok()) spawner_.EnableParking(launcher.value());
   context_ = std::make_unique<JobContext>(JobContext{*loop_, *store_worker_, store_, spawner_,
                                                      clock_, paths_, config_, runners_,
                                                      std::move(base_environment)});

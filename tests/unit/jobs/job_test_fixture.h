@@ -35,6 +35,7 @@
 #include "jobs/jobs_config.h"
 #include "jobs/triggered_job.h"
 #include "package/script_runners.h"
+#include "process/launcher_image.h"
 #include "process/process_spawner.h"
 
 namespace webjobs::testing {
@@ -71,6 +72,8 @@ std::vector<std::string> ReadLines(const std::filesystem::path& path);
 size_t CountLinesContaining(const std::filesystem::path& path, std::string_view needle);
 // True when the process exists and is not a zombie.
 bool ProcessAlive(pid_t pid);
+// Pids of the live and zombie children of this process, all threads.
+std::vector<pid_t> ChildrenOfThisProcess();
 // Returns `path` in single quotes for a shell script.
 std::string ShellQuote(const std::filesystem::path& path);
 

@@ -42,6 +42,13 @@ std::string SlotOf(const std::string& line) {
   return line.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+// The whole second of a run id (yyyyMMddHHmmss and four more digits),
+// which is the slot of a run prepared ahead of its slot.
+TimePoint SlotOfRunId(const std::string& run_id) {
+  return Utc(run_id.substr(0, 4) + "-" + run_id.substr(4, 2) + "-" + run_id.substr(6, 2) + "T" +
+             run_id.substr(8, 2) + ":" + run_id.substr(10, 2) + ":" + run_id.substr(12, 2) + "Z");
+}
+
 class TriggeredJobScheduleTest : public JobsTest {
  protected:
   // Defines a job that runs `script` on `schedule`; `more_settings` are
@@ -478,14 +485,106 @@ TEST_F(TriggeredJobScheduleTest, PreparedRunNeverStartsBeforeItsSlot) {
   for (const RunRecord& run : runs.value()) {
     // The id is the slot's UTC time, yyyyMMddHHmmss and four digits of
     // ten-thousandths, 0000 for a whole-second slot.
-    TimePoint slot = Utc(run.run_id.substr(0, 4) + "-" + run.run_id.substr(4, 2) + "-" +
-                         run.run_id.substr(6, 2) + "T" + run.run_id.substr(8, 2) + ":" +
-                         run.run_id.substr(10, 2) + ":" + run.run_id.substr(12, 2) + "Z");
+    TimePoint slot = SlotOfRunId(run.run_id);
     if (run.run_id.substr(14) != "0000") continue;  // started without a plan
     ++prepared;
     EXPECT_GE(run.start_time, slot) << "run " << run.run_id << " started before its slot";
   }
   EXPECT_GE(prepared, 1u);
+}
+
+// The children of this process that run webjobs-launcher, that is, runs
+// held before their slot.
+std::vector<pid_t> ParkedLaunchers(const JobPaths& paths) {
+  std::filesystem::path launcher = paths.LauncherDir() / "webjobs-launcher";
+  std::vector<pid_t> parked;
+  for (pid_t pid : testing::ChildrenOfThisProcess()) {
+    std::error_code ignored;
+    if (std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ignored) ==
+        launcher) {
+      parked.push_back(pid);
+    }
+  }
+  return parked;
+}
+
+// A slot's run waits in the launcher before the slot; at the slot its
+// program starts with the pid the launcher had, never earlier.
+TEST_F(TriggeredJobScheduleTest, ParkedRunStartsAtItsSlot) {
+  clock_.FollowSystem(milliseconds(0));
+  config_.schedule_lead = milliseconds(500);
+  std::string script = "date +%s%N > " + Probe("start-").string() + "$WEBJOBS_RUN_ID\n";
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("held", "* * * * * *", "", std::nullopt, script));
+  bool shut_down = false;
+  std::set<pid_t> parked_pids;
+  auto note_parked = [&] {
+    for (pid_t pid : ParkedLaunchers(paths_)) parked_pids.insert(pid);
+    return false;
+  };
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); })
+      .WaitUntil("three finished runs",
+                 [&] {
+                   note_parked();
+                   return FinishedRuns("held") >= 3;
+                 })
+      .Do([&] { job->Shutdown("test ends", [&] { shut_down = true; }); })
+      .WaitUntil("the shutdown", [&] { return shut_down; });
+  ASSERT_TRUE(driver.Run(seconds(30)));
+  EXPECT_TRUE(ParkedLaunchers(paths_).empty()) << "the shutdown left a held run behind";
+
+  Result<std::vector<RunRecord>> runs = store_.ListRuns("held", 100);
+  ASSERT_TRUE(runs.ok());
+  size_t held_runs = 0;
+  for (const RunRecord& run : runs.value()) {
+    if (run.run_id.substr(14) != "0000" || run.status != run_status::kSuccess) continue;
+    TimePoint slot = SlotOfRunId(run.run_id);
+    std::string started = testing::ReadText(Probe("start-" + run.run_id));
+    ASSERT_FALSE(started.empty()) << "run " << run.run_id << " wrote no start time";
+    int64_t started_ns = std::stoll(started);
+    EXPECT_GE(started_ns, Micros(slot) * 1000) << "run " << run.run_id << " ran before its slot";
+    ++held_runs;
+  }
+  EXPECT_GE(held_runs, 1u);
+  EXPECT_FALSE(parked_pids.empty()) << "no run was held by the launcher before its slot";
+}
+
+// When the launcher cannot execute the program at the slot, the run fails
+// to start with the error a direct spawn gives.
+TEST_F(TriggeredJobScheduleTest, ParkedExecFailureFailsStart) {
+  clock_.FollowSystem(milliseconds(0));
+  config_.schedule_lead = milliseconds(500);
+  std::filesystem::path shell = root_ / "broken-shell";
+  std::ofstream(shell) << "#!/no/such/interpreter\n";
+  std::filesystem::permissions(shell, std::filesystem::perms::owner_all);
+  ASSERT_TRUE(runners_.AddRunner(".sh", shell.string()).ok());
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("broken", "* * * * * *", "", std::nullopt));
+  bool shut_down = false;
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); })
+      .WaitUntil("a run that ended", [&] { return FinishedRuns("broken") >= 1; })
+      .Do([&] { job->Shutdown("test ends", [&] { shut_down = true; }); })
+      .WaitUntil("the shutdown", [&] { return shut_down; });
+  ASSERT_TRUE(driver.Run(seconds(30)));
+
+  Result<std::vector<RunRecord>> runs = store_.ListRuns("broken", 100);
+  ASSERT_TRUE(runs.ok());
+  bool checked = false;
+  for (const RunRecord& run : runs.value()) {
+    if (!RunFinished("broken", run.run_id)) continue;
+    EXPECT_EQ(run.status, run_status::kFailed);
+    EXPECT_NE(run.error.find("interpreter not found: /no/such/interpreter"), std::string::npos)
+        << run.error;
+    std::string output = testing::ReadText(paths_.RunOutputFile("broken", run.run_id));
+    EXPECT_NE(output.find("Run could not start: interpreter not found"), std::string::npos)
+        << output;
+    checked = true;
+  }
+  EXPECT_TRUE(checked);
 }
 
 // A slot recorded ahead of its instant and dropped by a shutdown before it

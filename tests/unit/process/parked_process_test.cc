@@ -1,0 +1,212 @@
+#include "process/parked_process.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+
+#include "process/launcher_image.h"
+#include "process/pidfd.h"
+#include "process/test_support.h"
+
+namespace webjobs {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::JobGuard;
+using testing::TempDir;
+using testing::TestEnv;
+using testing::UniqueMarker;
+
+// A spawner that parks with a launcher installed in a temporary folder.
+class ParkedProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(BecomeSubreaper().ok());
+    Result<std::filesystem::path> launcher = InstallLauncher(dir_.path() / "bin");
+    ASSERT_TRUE(launcher.ok()) << launcher.error().message;
+    launcher_ = *launcher;
+    spawner_.EnableParking(launcher_);
+  }
+
+  std::unique_ptr<ParkedProcess> Park(const SpawnOptions& options) {
+    Result<PreparedSpawn> prepared = spawner_.Prepare(options);
+    EXPECT_TRUE(prepared.ok()) << prepared.error().message;
+    if (!prepared.ok()) return nullptr;
+    Result<std::unique_ptr<ParkedProcess>> parked = spawner_.Park(*prepared);
+    EXPECT_TRUE(parked.ok()) << parked.error().message;
+    return parked.ok() ? std::move(parked).value() : nullptr;
+  }
+
+  // The program a process runs now, from /proc.
+  static std::filesystem::path ExeOf(pid_t pid) {
+    std::error_code ignored;
+    return std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ignored);
+  }
+
+  TempDir dir_;
+  std::filesystem::path launcher_;
+  PosixProcessSpawner spawner_;
+};
+
+TEST_F(ParkedProcessTest, ProgramRunsOnlyAfterRelease) {
+  std::string marker = UniqueMarker("parked");
+  SpawnOptions options{{"/bin/sh", "-c", "echo \"$0 $1 $(pwd) $GREETING\"", "first", "second"},
+                       TestEnv(marker),
+                       dir_.path()};
+  options.env.push_back("GREETING=hello");
+  std::unique_ptr<ParkedProcess> parked = Park(options);
+  ASSERT_TRUE(parked);
+  // Held: the process runs the launcher, not the shell, and has written
+  // nothing.
+  EXPECT_EQ(ExeOf(parked->pid()), launcher_);
+
+  Result<ChildProcess> child = parked->Release();
+  ASSERT_TRUE(child.ok()) << child.error().message;
+  EXPECT_EQ(child->pid(), parked->pid());
+  JobGuard job(std::move(*child), marker);
+  std::string out;
+  std::string err;
+  job.ReadAll(out, err);
+  EXPECT_EQ(job.WaitForExit().exit_code, 0);
+  EXPECT_EQ(out, "first second " + dir_.path().string() + " hello\n");
+  EXPECT_EQ(err, "");
+  EXPECT_FALSE(parked->ExecFailure().has_value());
+}
+
+TEST_F(ParkedProcessTest, DropKillsAndReapsLauncher) {
+  std::string marker = UniqueMarker("parked");
+  std::filesystem::path witness = dir_.path() / "ran";
+  std::unique_ptr<ParkedProcess> parked =
+      Park({{"/bin/sh", "-c", "touch " + witness.string()}, TestEnv(marker), dir_.path()});
+  ASSERT_TRUE(parked);
+  pid_t pid = parked->pid();
+  parked.reset();
+  // Reaped: the pid names no process, not even a zombie.
+  EXPECT_EQ(kill(pid, 0), -1);
+  EXPECT_EQ(errno, ESRCH);
+  EXPECT_FALSE(std::filesystem::exists(witness));
+}
+
+TEST_F(ParkedProcessTest, ReleaseAfterOutsideKillFails) {
+  std::string marker = UniqueMarker("parked");
+  std::unique_ptr<ParkedProcess> parked = Park({{"/bin/true"}, TestEnv(marker), dir_.path()});
+  ASSERT_TRUE(parked);
+  ASSERT_EQ(kill(parked->pid(), SIGKILL), 0);
+  siginfo_t info{};
+  ASSERT_EQ(waitid(P_PID, static_cast<id_t>(parked->pid()), &info, WEXITED | WNOWAIT), 0);
+
+  Result<ChildProcess> child = parked->Release();
+  ASSERT_FALSE(child.ok());
+  EXPECT_EQ(child.error().code, ErrorCode::kUnavailable);
+  EXPECT_THAT(child.error().message, HasSubstr(std::to_string(parked->pid())));
+  EXPECT_THAT(child.error().message, HasSubstr("/bin/true"));
+}
+
+TEST_F(ParkedProcessTest, ExecFailureMatchesDirectSpawn) {
+  std::string marker = UniqueMarker("parked");
+  std::filesystem::path script = dir_.path() / "job.sh";
+  std::ofstream(script) << "#!/no/such/interpreter\necho never\n";
+  ASSERT_EQ(chmod(script.c_str(), 0755), 0);
+  std::unique_ptr<ParkedProcess> parked = Park({{script.string()}, TestEnv(marker), dir_.path()});
+  ASSERT_TRUE(parked);
+
+  Result<ChildProcess> child = parked->Release();
+  ASSERT_TRUE(child.ok()) << child.error().message;
+  JobGuard job(std::move(*child), marker);
+  std::string out;
+  std::string err;
+  job.ReadAll(out, err);
+  EXPECT_EQ(job.WaitForExit().exit_code, 127);
+  std::optional<Error> failure = parked->ExecFailure();
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_EQ(failure->code, ErrorCode::kNotFound);
+  EXPECT_THAT(failure->message, HasSubstr("interpreter not found: /no/such/interpreter"));
+  EXPECT_THAT(err, HasSubstr("cannot execute " + script.string()));
+}
+
+TEST_F(ParkedProcessTest, SecondReleaseIsConflict) {
+  std::string marker = UniqueMarker("parked");
+  std::unique_ptr<ParkedProcess> parked = Park({{"/bin/true"}, TestEnv(marker), dir_.path()});
+  ASSERT_TRUE(parked);
+  Result<ChildProcess> child = parked->Release();
+  ASSERT_TRUE(child.ok());
+  JobGuard job(std::move(*child), marker);
+  EXPECT_EQ(parked->Release().error().code, ErrorCode::kConflict);
+  EXPECT_EQ(job.WaitForExit().exit_code, 0);
+}
+
+TEST_F(ParkedProcessTest, MissingLauncherTurnsParkingOff) {
+  ASSERT_TRUE(std::filesystem::remove(launcher_));
+  Result<PreparedSpawn> prepared = spawner_.Prepare({{"/bin/true"}, {}, dir_.path()});
+  ASSERT_TRUE(prepared.ok());
+  Result<std::unique_ptr<ParkedProcess>> parked = spawner_.Park(*prepared);
+  ASSERT_FALSE(parked.ok());
+  EXPECT_EQ(parked.error().code, ErrorCode::kIo);
+  EXPECT_THAT(parked.error().message, HasSubstr(launcher_.string()));
+  EXPECT_THAT(parked.error().message, HasSubstr("spawned at their slot"));
+  // Later slots are not tried again with the missing file.
+  Result<std::unique_ptr<ParkedProcess>> again = spawner_.Park(*prepared);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kUnavailable);
+}
+
+TEST(ProcessSpawnerParkTest, SpawnerWithoutLauncherCannotPark) {
+  TempDir dir;
+  PosixProcessSpawner spawner;
+  Result<PreparedSpawn> prepared = spawner.Prepare({{"/bin/true"}, {}, dir.path()});
+  ASSERT_TRUE(prepared.ok());
+  Result<std::unique_ptr<ParkedProcess>> parked = spawner.Park(*prepared);
+  ASSERT_FALSE(parked.ok());
+  EXPECT_EQ(parked.error().code, ErrorCode::kUnavailable);
+}
+
+TEST(InstallLauncherTest, WritesAnExecutableCopyOfTheImage) {
+  TempDir dir;
+  Result<std::filesystem::path> path = InstallLauncher(dir.path() / "bin");
+  ASSERT_TRUE(path.ok()) << path.error().message;
+  EXPECT_EQ(*path, dir.path() / "bin" / "webjobs-launcher");
+  EXPECT_EQ(access(path->c_str(), X_OK), 0);
+  EXPECT_EQ(std::filesystem::file_size(*path), LauncherImage().size());
+  EXPECT_GT(LauncherImage().size(), 1000u);
+  EXPECT_EQ(LauncherImage().substr(0, 4),
+            "\x7f"
+            "ELF");
+}
+
+TEST(InstallLauncherTest, KeepsAnIdenticalFileAndReplacesOthers) {
+  TempDir dir;
+  Result<std::filesystem::path> first = InstallLauncher(dir.path());
+  ASSERT_TRUE(first.ok());
+  struct stat before {};
+  ASSERT_EQ(stat(first->c_str(), &before), 0);
+  Result<std::filesystem::path> again = InstallLauncher(dir.path());
+  ASSERT_TRUE(again.ok());
+  struct stat after {};
+  ASSERT_EQ(stat(again->c_str(), &after), 0);
+  EXPECT_EQ(before.st_ino, after.st_ino);
+
+  std::ofstream(*first, std::ios::trunc) << "stale";
+  Result<std::filesystem::path> replaced = InstallLauncher(dir.path());
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_EQ(std::filesystem::file_size(*replaced), LauncherImage().size());
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
+TEST(InstallLauncherTest, NamesAFolderItCannotCreate) {
+  TempDir dir;
+  std::ofstream(dir.path() / "file") << "x";
+  Result<std::filesystem::path> path = InstallLauncher(dir.path() / "file" / "bin");
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.error().message, HasSubstr((dir.path() / "file" / "bin").string()));
+}
+
+}  // namespace
+}  // namespace webjobs
