@@ -15,6 +15,9 @@ int RunCli(int argc, const char* const* argv) {
   if (!parsed.command) return parsed.exit_code;
   switch (parsed.command->kind) {
     case CommandKind::kServe:
+      // Warnings about host settings come before the configured level is
+      // known, and use the host's log format too.
+      InitLogging("info");
       return RunServeCommand(parsed.command->serve, std::cerr);
     case CommandKind::kCron:
       // Warnings of the zone lookup go to stderr, never into the printed list.

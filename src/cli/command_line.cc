@@ -6,6 +6,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/usage_error.h"
+#include "core/words.h"
 #include "cron/cron_occurrence.h"
 #include "host/host.h"
 #include "http/version.h"
@@ -44,15 +45,6 @@ const CommandSyntax& Syntax() {
       .argument_names = {{"expression", "EXPR"}},
   };
   return syntax;
-}
-
-std::string JoinWords(const std::vector<std::string>& words) {
-  std::string joined;
-  for (const std::string& word : words) {
-    if (!joined.empty()) joined += ' ';
-    joined += word;
-  }
-  return joined;
 }
 
 // Adds an option that takes a value. The value may not start with "--",
@@ -205,7 +197,7 @@ class Parser {
     AddNameArgument(AddCommand("start", "Start a continuous job", CommandKind::kStart));
     AddNameArgument(AddCommand("stop", "Stop a continuous job", CommandKind::kStop));
     AddNameArgument(
-        AddCommand("cancel", "Cancel the active run of a triggered job", CommandKind::kCancel));
+        AddCommand("cancel", "Cancel the active and waiting runs of a triggered job", CommandKind::kCancel));
     AddNameArgument(
         AddCommand("delete", "Delete a job with its logs and history", CommandKind::kDelete));
   }

@@ -93,7 +93,7 @@ Status RunCancelCommand(ApiClient& client, const ClientFlags& flags, std::ostrea
   Result<ApiResponse> response = client.Post(JobPath(JobType::kTriggered, flags.name) + "/cancel");
   if (!response.ok()) return response.error();
   if (!response->ok()) return ResponseError(*response);
-  out << "cancelled the active run of " << flags.name << "\n";
+  out << "cancelled the active and waiting runs of " << flags.name << "\n";
   return Status::Ok();
 }
 

@@ -8,13 +8,16 @@
 namespace webjobs {
 
 void InitLogging(std::string_view level) {
-  auto logger = spdlog::stderr_logger_mt("webjobs");
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+  std::shared_ptr<spdlog::logger> logger = spdlog::get("webjobs");
+  if (!logger) {
+    logger = spdlog::stderr_logger_mt("webjobs");
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l %v", spdlog::pattern_time_type::utc);
+    logger->flush_on(spdlog::level::info);
+    spdlog::set_default_logger(logger);
+  }
   spdlog::level::level_enum parsed = spdlog::level::from_str(std::string(level));
   if (parsed == spdlog::level::off) parsed = spdlog::level::info;
   logger->set_level(parsed);
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
 }
 
 std::string Quote(std::string_view value) {

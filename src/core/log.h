@@ -12,7 +12,8 @@ namespace webjobs {
 
 // Sets the default spdlog logger to stderr with the line format
 // "2026-12-04T19:30:15.123Z level=info event=... key=value". `level` is one
-// of trace, debug, info, warn, error; unknown names mean info.
+// of trace, debug, info, warn, error; unknown names mean info. A later
+// call only changes the level.
 void InitLogging(std::string_view level);
 
 // Returns `value` in double quotes with `"`, `\` and control characters

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "core/words.h"
 #include "package/argument_splitter.h"
 #include "package/ascii_case.h"
 #include "package/message_value.h"
@@ -57,15 +58,6 @@ std::string_view TrimSpaces(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t");
   if (begin == std::string_view::npos) return {};
   return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
-}
-
-std::string JoinWords(const std::vector<std::string>& words) {
-  std::string joined;
-  for (const std::string& word : words) {
-    if (!joined.empty()) joined += ' ';
-    joined += word;
-  }
-  return joined;
 }
 
 bool IsExecutableFile(const std::string& path) {

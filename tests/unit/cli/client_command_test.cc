@@ -183,7 +183,7 @@ TEST_F(ClientCommandTest, PrintsServerMessageOnConflict) {
 TEST_F(ClientCommandTest, CancelReportsResult) {
   AddJob("nightly", JobType::kTriggered);
   EXPECT_EQ(Run(CommandKind::kCancel, Named("nightly")), kExitSuccess) << err_.str();
-  EXPECT_EQ(out_.str(), "cancelled the active run of nightly\n");
+  EXPECT_EQ(out_.str(), "cancelled the active and waiting runs of nightly\n");
 
   service_.fail_runs_with = Conflict("triggered job nightly has no active run");
   EXPECT_EQ(Run(CommandKind::kCancel, Named("nightly")), kExitRequestFailed);
