@@ -14,6 +14,7 @@ on how long a step takes.
 
 import datetime
 import json
+import os
 import re
 import time
 
@@ -237,6 +238,39 @@ def test_scheduled_time_variable(host):
     manual = host.run_and_wait("slots")
     assert "scheduled=unset" in stdout_lines(host.run_output("slots", manual["id"])), (
         "expected WEBJOBS_SCHEDULED_TIME to be unset for a manual run")
+
+
+def test_scheduled_program_never_starts_before_its_slot(host):
+    # The host starts each slot's process ahead of the slot in
+    # data/bin/webjobs-launcher, which executes bash at the slot. The script
+    # reports when bash ran.
+    script = 'echo "started=$(date +%s.%N) slot=${WEBJOBS_SCHEDULED_TIME-unset}"\n'
+    launcher = host.root / "data" / "bin" / "webjobs-launcher"
+    assert launcher.is_file() and os.access(launcher, os.X_OK), (
+        f"expected the host to write an executable {launcher}")
+    host.deploy_zip("punctual", "triggered", {"run.sh": script},
+                    settings={"schedule": EVERY_SECOND})
+
+    def three_finished():
+        done = [r for r in scheduled_runs(host, "punctual") if r["status"] == "Success"]
+        return done[:3] if len(done) >= 3 else None
+
+    runs = wait_for(three_finished, 30, "three finished scheduled runs")
+    put_settings(host, "punctual", {})
+
+    for run in runs:
+        lines = stdout_lines(host.run_output("punctual", run["id"]))
+        fields = dict(part.split("=", 1) for line in lines if line.startswith("started=")
+                      for part in line.split())
+        assert fields, f"expected a started= line in run {run['id']}; got {lines}"
+        slot = parse_utc(fields["slot"]).timestamp()
+        assert float(fields["started"]) >= slot, (
+            f"expected run {run['id']} to start its program at or after its slot "
+            f"{fields['slot']}; it started at {fields['started']}")
+    launcher_log = host.log_path.read_text(errors="replace")
+    assert "event=launcher_unavailable" not in launcher_log, (
+        "expected the launcher to be usable on the test's data root")
+    assert "event=park_failed" not in launcher_log
 
 
 def test_restart_right_after_slot_runs_it_once(start_host):
