@@ -38,6 +38,7 @@ constexpr ActionRoute kActionRoutes[] = {
     {"history", JobType::kTriggered, "GET", RouteKind::kListRuns},
     {"settings", std::nullopt, "GET", RouteKind::kGetSettings},
     {"settings", std::nullopt, "PUT", RouteKind::kPutSettings},
+    {"settings", std::nullopt, "PATCH", RouteKind::kPatchSettings},
     {"start", JobType::kContinuous, "POST", RouteKind::kStartJob},
     {"stop", JobType::kContinuous, "POST", RouteKind::kStopJob},
 };
@@ -145,7 +146,8 @@ Result<Route> MatchJobRoute(std::string_view method, JobType type, Segments rest
   if (action.size() == 2 && Is(action[0], "history") && type == JobType::kTriggered) {
     if (Status valid = CheckRunId(action[1], name); !valid.ok()) return valid.error();
     if (method == "GET") return Route{RouteKind::kGetRun, type, name, action[1], {}};
-    return NoRoute(method, path, "it accepts GET");
+    if (method == "DELETE") return Route{RouteKind::kCancelOneRun, type, name, action[1], {}};
+    return NoRoute(method, path, "it accepts GET, DELETE");
   }
   if (action.size() > 1) return NoRoute(method, path);
 

@@ -21,20 +21,22 @@
 namespace webjobs {
 
 enum class RouteKind {
-  kHealth,       // GET /api/health (ours)
-  kListJobs,     // GET /api/webjobs, /api/{type}webjobs
-  kGetJob,       // GET /api/{type}webjobs/{name}
-  kPutJob,       // PUT /api/{type}webjobs/{name}
-  kDeleteJob,    // DELETE /api/{type}webjobs/{name}
-  kRunJob,       // POST /api/triggeredwebjobs/{name}/run
-  kCancelRun,    // POST /api/triggeredwebjobs/{name}/cancel (ours)
-  kListRuns,     // GET /api/triggeredwebjobs/{name}/history
-  kGetRun,       // GET /api/triggeredwebjobs/{name}/history/{id}
-  kGetSettings,  // GET /api/{type}webjobs/{name}/settings
-  kPutSettings,  // PUT /api/{type}webjobs/{name}/settings
-  kStartJob,     // POST /api/continuouswebjobs/{name}/start
-  kStopJob,      // POST /api/continuouswebjobs/{name}/stop
-  kDataFile,     // GET /vfs/data/jobs/{type}/{name}/... and /api/vfs/data/jobs/...
+  kHealth,         // GET /api/health (ours)
+  kListJobs,       // GET /api/webjobs, /api/{type}webjobs
+  kGetJob,         // GET /api/{type}webjobs/{name}
+  kPutJob,         // PUT /api/{type}webjobs/{name}
+  kDeleteJob,      // DELETE /api/{type}webjobs/{name}
+  kRunJob,         // POST /api/triggeredwebjobs/{name}/run
+  kCancelRun,      // POST /api/triggeredwebjobs/{name}/cancel (ours)
+  kListRuns,       // GET /api/triggeredwebjobs/{name}/history
+  kGetRun,         // GET /api/triggeredwebjobs/{name}/history/{id}
+  kCancelOneRun,   // DELETE /api/triggeredwebjobs/{name}/history/{id} (ours)
+  kGetSettings,    // GET /api/{type}webjobs/{name}/settings
+  kPutSettings,    // PUT /api/{type}webjobs/{name}/settings
+  kPatchSettings,  // PATCH /api/{type}webjobs/{name}/settings (ours)
+  kStartJob,       // POST /api/continuouswebjobs/{name}/start
+  kStopJob,        // POST /api/continuouswebjobs/{name}/stop
+  kDataFile,       // GET /vfs/data/jobs/{type}/{name}/... and /api/vfs/data/jobs/...
   // GET /api/schedule/preview (ours)
   kSchedulePreview,
 };
@@ -44,7 +46,7 @@ struct Route {
   // nullopt for the list of all jobs, kHealth and kSchedulePreview.
   std::optional<JobType> type;
   std::string job_name;
-  std::string run_id;  // kGetRun only
+  std::string run_id;  // kGetRun and kCancelOneRun only
   // kDataFile only: the decoded segments below data/jobs/{type}/{name}/.
   // None is empty, ".", ".." or contains '/', '\' or NUL.
   std::vector<std::string> file_segments;

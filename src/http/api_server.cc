@@ -239,6 +239,8 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
       return job_handlers_.GetSettings(route, context, response);
     case RouteKind::kPutSettings:
       return job_handlers_.PutSettings(route, context, response);
+    case RouteKind::kPatchSettings:
+      return job_handlers_.PatchSettings(route, context, response);
     case RouteKind::kStartJob:
       return job_handlers_.StartJob(route, context, response);
     case RouteKind::kStopJob:
@@ -251,6 +253,8 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
       return run_handlers_.ListRuns(route, context, response);
     case RouteKind::kGetRun:
       return run_handlers_.GetRun(route, context, response);
+    case RouteKind::kCancelOneRun:
+      return run_handlers_.CancelOneRun(route, context, response);
     case RouteKind::kSchedulePreview:
       return schedule_handlers_.Preview(route, context, response);
     case RouteKind::kDataFile: {

@@ -183,6 +183,22 @@ void JobHandlers::PutSettings(const Route& route, RequestContext& context,
   ReplyEmpty(response);
 }
 
+void JobHandlers::PatchSettings(const Route& route, RequestContext& context,
+                                httplib::Response& response) {
+  Result<std::string> body = context.body.ReadToString(kMaxSettingsBodyBytes);
+  if (!body.ok()) return ReplyBodyReadError(response, body.error());
+  json patch = json::parse(*body, nullptr, false);
+  if (patch.is_discarded() || !patch.is_object()) {
+    return ReplyError(response,
+                      InvalidArgument("the PATCH body must be a JSON object (a JSON merge patch "
+                                      "such as {\"schedule\": \"0 */5 * * * *\", \"catch_up\": "
+                                      "null}); a null member removes that setting"));
+  }
+  Status stored = service_.PatchSettings(*route.type, route.job_name, patch);
+  if (!stored.ok()) return ReplyError(response, stored.error());
+  ReplyEmpty(response);
+}
+
 void JobHandlers::StartJob(const Route& route, RequestContext&, httplib::Response& response) {
   Status started = service_.StartJob(route.job_name);
   if (!started.ok()) return ReplyError(response, started.error());

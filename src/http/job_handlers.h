@@ -43,6 +43,10 @@ class JobHandlers {
   // The body must be a JSON object, with comments allowed as in
   // settings.job. Otherwise 400 names the problem (see ParseSettingsBody).
   void PutSettings(const Route& route, RequestContext& context, httplib::Response& response);
+  // Merges a JSON merge patch (RFC 7396) into the settings: a member
+  // replaces the setting, a null member removes it. 400 for a body that is
+  // not a JSON object or a result that the upload rules reject.
+  void PatchSettings(const Route& route, RequestContext& context, httplib::Response& response);
   void StartJob(const Route& route, RequestContext& context, httplib::Response& response);
   void StopJob(const Route& route, RequestContext& context, httplib::Response& response);
 

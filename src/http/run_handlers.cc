@@ -37,6 +37,12 @@ void RunHandlers::CancelRun(const Route& route, RequestContext&, httplib::Respon
   ReplyEmpty(response);
 }
 
+void RunHandlers::CancelOneRun(const Route& route, RequestContext&, httplib::Response& response) {
+  Status cancelled = service_.CancelRun(route.job_name, route.run_id);
+  if (!cancelled.ok()) return ReplyError(response, cancelled.error());
+  ReplyEmpty(response);
+}
+
 void RunHandlers::ListRuns(const Route& route, RequestContext& context,
                            httplib::Response& response) {
   Result<std::vector<RunRecord>> runs = service_.ListRuns(route.job_name);

@@ -29,6 +29,9 @@ class RunHandlers {
   // Stops every active run and ends the waiting one: 200 with no body, or
   // 409 when there is none.
   void CancelRun(const Route& route, RequestContext& context, httplib::Response& response);
+  // Stops one active run, or ends it while it waits: 200 with no body, or
+  // 404 when the run has ended or does not exist.
+  void CancelOneRun(const Route& route, RequestContext& context, httplib::Response& response);
   // 200 {"runs": [...]} newest first, an empty list for a job that never
   // ran. The ETag hashes the newest run's id, status and end time (or
   // "EMPTY"), and If-None-Match with it gives 304.

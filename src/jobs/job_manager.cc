@@ -398,6 +398,16 @@ Result<nlohmann::json> JobManager::Settings(JobType type, const std::string& nam
   return job->definition().settings.raw;
 }
 
+Status JobManager::PatchSettings(JobType type, const std::string& name,
+                                 const nlohmann::json& patch) {
+  const ManagedJob* job = Find(type, name);
+  if (!job) return NotFound(TypeText(type) + " job \"" + name + "\" not found");
+  nlohmann::json merged = job->definition().settings.raw;
+  if (!merged.is_object()) merged = nlohmann::json::object();
+  merged.merge_patch(patch);
+  return PutSettings(type, name, merged);
+}
+
 Status JobManager::PutSettings(JobType type, const std::string& name,
                                const nlohmann::json& settings) {
   const ManagedJob* job = Find(type, name);

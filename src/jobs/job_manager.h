@@ -55,6 +55,10 @@ class JobManager {
   Status CancelRun(const std::string& name, const std::string& run_id);
   Result<nlohmann::json> Settings(JobType type, const std::string& name) const;
   Status PutSettings(JobType type, const std::string& name, const nlohmann::json& settings);
+  // Applies a JSON merge patch to the job's settings, then stores the
+  // result as PutSettings() does; nothing changes when the result is
+  // invalid.
+  Status PatchSettings(JobType type, const std::string& name, const nlohmann::json& patch);
   // True when a job of `name` exists, of any type.
   std::optional<JobType> TypeOf(const std::string& name) const;
 

@@ -96,6 +96,9 @@ class JobService {
   // stop protocol (shutdown file, wait, kill) and ends its waiting run.
   // kConflict when there is none.
   virtual Status CancelRun(const std::string& name) = 0;
+  // Extension over Kudu: stops one active run, or ends it while it waits.
+  // kNotFound when the job has no such active or waiting run.
+  virtual Status CancelRun(const std::string& name, const std::string& run_id) = 0;
 
   // Triggered history, newest first. A job that never ran has none.
   virtual Result<std::vector<RunRecord>> ListRuns(const std::string& name) = 0;
@@ -105,6 +108,11 @@ class JobService {
   // Replaces settings.job with `settings` (not a merge), after validating it.
   virtual Status PutSettings(JobType type, const std::string& name,
                              const nlohmann::json& settings) = 0;
+  // Extension over Kudu: applies a JSON merge patch (RFC 7396) to the
+  // settings and stores the result as PutSettings() does. A null member
+  // removes a setting.
+  virtual Status PatchSettings(JobType type, const std::string& name,
+                               const nlohmann::json& patch) = 0;
 
   // Paths of log files, for GET of output: a run's output_log.txt, a
   // continuous job's job_log.txt, a triggered job's job_scheduler.log.

@@ -160,6 +160,13 @@ Status JobServiceImpl::CancelRun(const std::string& name) {
   return Call<Status>([this, name](auto reply) { reply(manager_.Cancel(name)); });
 }
 
+Status JobServiceImpl::CancelRun(const std::string& name, const std::string& run_id) {
+  if (Status valid = ValidateJobName(name); !valid.ok()) return valid;
+  if (Status valid = ValidateRunId(run_id); !valid.ok()) return valid;
+  return Call<Status>(
+      [this, name, run_id](auto reply) { reply(manager_.CancelRun(name, run_id)); });
+}
+
 Result<std::vector<RunRecord>> JobServiceImpl::ListRuns(const std::string& name) {
   if (Result<JobView> job = GetJob(JobType::kTriggered, name); !job.ok()) return job.error();
   return store_.ListRuns(name, history_limit_);
@@ -192,6 +199,16 @@ Status JobServiceImpl::PutSettings(JobType type, const std::string& name,
   return Call<Status>([this, type, name, &settings](auto reply) {
     reply(manager_.PutSettings(type, name, settings));
   });
+}
+
+Status JobServiceImpl::PatchSettings(JobType type, const std::string& name,
+                                     const nlohmann::json& patch) {
+  if (Status valid = ValidateJobName(name); !valid.ok()) return valid;
+  if (!patch.is_object()) {
+    return InvalidArgument("a settings patch must be a JSON object such as {\"schedule\": null}");
+  }
+  return Call<Status>(
+      [this, type, name, &patch](auto reply) { reply(manager_.PatchSettings(type, name, patch)); });
 }
 
 Result<std::filesystem::path> JobServiceImpl::RunOutputPath(const std::string& name,

@@ -31,11 +31,13 @@ class JobServiceImpl final : public JobService {
   Result<std::string> RunJob(const std::string& name, const std::string& arguments,
                              const std::string& trigger) override;
   Status CancelRun(const std::string& name) override;
+  Status CancelRun(const std::string& name, const std::string& run_id) override;
   Result<std::vector<RunRecord>> ListRuns(const std::string& name) override;
   Result<RunRecord> GetRun(const std::string& name, const std::string& run_id) override;
   Result<nlohmann::json> GetSettings(JobType type, const std::string& name) override;
   Status PutSettings(JobType type, const std::string& name,
                      const nlohmann::json& settings) override;
+  Status PatchSettings(JobType type, const std::string& name, const nlohmann::json& patch) override;
   Result<std::filesystem::path> RunOutputPath(const std::string& name,
                                               const std::string& run_id) override;
   Result<std::filesystem::path> JobLogPath(JobType type, const std::string& name) override;

@@ -203,6 +203,50 @@ def test_cancel_without_active_run_is_conflict(host):
     assert response.status == 409, f"expected 409 when no run is active; got {response.describe()}"
 
 
+def test_delete_of_run_cancels_only_that_run(host):
+    host.deploy_zip("J", "triggered", {"run.sh": 'echo "waiting"\n' + WAIT_FOR_SHUTDOWN},
+                    settings={"stopping_wait_time": 30, "overlap": "allow"})
+    first = host.run("J")
+    second = host.run("J")
+    for run_id in (first, second):
+        wait_for(lambda: "waiting" in stdout_lines(host.run_output("J", run_id)), 30,
+                 f"run {run_id} to start")
+
+    host.expect(host.request("DELETE", f"/api/triggeredwebjobs/J/history/{first}"), 200,
+                f"DELETE of run {first}")
+    stopped = host.wait_for_run("J", first)
+    assert stopped["status"] == "Stopped", f"expected run {first} Stopped; got {stopped['status']}"
+    still = host.get_json(f"/api/triggeredwebjobs/J/history/{second}")
+    assert still["status"] == "Running", (
+        f"expected run {second} to keep running; got {still['status']}")
+
+    again = host.request("DELETE", f"/api/triggeredwebjobs/J/history/{first}")
+    assert again.status == 404, f"expected 404 for a run that ended; got {again.describe()}"
+    host.expect(host.cancel("J"), 200, "cancel of the other run")
+    host.wait_for_run("J", second)
+
+
+def test_patch_settings_merges_and_null_removes(host):
+    host.deploy_zip("J", "triggered", {"run.sh": "echo hi\n"},
+                    settings={"schedule": "0 0 4 * * *", "history_size": 7})
+    headers = {"Content-Type": "application/merge-patch+json"}
+    host.expect(host.request("PATCH", "/api/triggeredwebjobs/J/settings",
+                             json.dumps({"overlap": "allow", "schedule": None}), headers),
+                200, "PATCH settings")
+    settings = host.get_json("/api/triggeredwebjobs/J/settings")
+    assert settings == {"history_size": 7, "overlap": "allow"}, (
+        f"expected the patch merged and schedule removed; got {settings}")
+    job = host.get_json("/api/triggeredwebjobs/J")
+    assert job.get("schedule") in (None, ""), f"expected no schedule after the patch; got {job}"
+
+    bad = host.request("PATCH", "/api/triggeredwebjobs/J/settings",
+                       json.dumps({"history_size": "ten"}), headers)
+    assert bad.status == 400 and "history_size" in bad.text, (
+        f"expected 400 naming history_size; got {bad.describe()}")
+    assert host.get_json("/api/triggeredwebjobs/J/settings") == settings, (
+        "expected a rejected patch to change nothing")
+
+
 def test_health_returns_json(host):
     response = host.expect(host.request("GET", "/api/health"), 200, "health")
     assert isinstance(json.loads(response.body), dict), f"expected a JSON object; got {response.text!r}"

@@ -36,6 +36,8 @@ TEST(MatchRouteTest, MatchesCanonicalRoutes) {
        "C"},
       {"PUT", "/api/triggeredwebjobs/J/settings", RouteKind::kPutSettings, JobType::kTriggered,
        "J"},
+      {"PATCH", "/api/continuouswebjobs/C/settings", RouteKind::kPatchSettings,
+       JobType::kContinuous, "C"},
       {"POST", "/api/continuouswebjobs/C/start", RouteKind::kStartJob, JobType::kContinuous, "C"},
       {"POST", "/api/continuouswebjobs/C/stop", RouteKind::kStopJob, JobType::kContinuous, "C"},
   };
@@ -83,6 +85,20 @@ TEST(MatchRouteTest, MatchesRunWithValidId) {
   ASSERT_TRUE(route.ok()) << route.error().message;
   EXPECT_EQ(route->kind, RouteKind::kGetRun);
   EXPECT_EQ(route->run_id, "202401021530450123");
+}
+
+TEST(MatchRouteTest, DeleteOfRunIsCancel) {
+  Result<Route> route = MatchRoute("DELETE", "/api/triggeredwebjobs/J/history/202401021530450123");
+  ASSERT_TRUE(route.ok()) << route.error().message;
+  EXPECT_EQ(route->kind, RouteKind::kCancelOneRun);
+  EXPECT_EQ(route->job_name, "J");
+  EXPECT_EQ(route->run_id, "202401021530450123");
+
+  Result<Route> post = MatchRoute("POST", "/api/triggeredwebjobs/J/history/202401021530450123");
+  ASSERT_FALSE(post.ok());
+  EXPECT_EQ(post.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(post.error().message.find("it accepts GET, DELETE"), std::string::npos)
+      << post.error().message;
 }
 
 TEST(MatchRouteTest, RejectsWrongMethodWithNotFound) {

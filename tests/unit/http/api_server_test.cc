@@ -177,6 +177,20 @@ TEST_F(ApiServerTest, CancelSucceedsOrConflicts) {
   EXPECT_THAT(service_.Calls(), ElementsAre("CancelRun J", "CancelRun J"));
 }
 
+TEST_F(ApiServerTest, DeleteOfRunCancelsThatRun) {
+  httplib::Result cancelled = Client().Delete("/api/triggeredwebjobs/J/history/202401021530450123");
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->status, 200);
+
+  service_.fail_with = NotFound("job \"J\" has no active or waiting run 202401021530450124");
+  httplib::Result ended = Client().Delete("/api/triggeredwebjobs/J/history/202401021530450124");
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->status, 404);
+  EXPECT_THAT(ended->body, HasSubstr("202401021530450124"));
+  EXPECT_THAT(service_.Calls(), ElementsAre("CancelOneRun J/202401021530450123",
+                                            "CancelOneRun J/202401021530450124"));
+}
+
 TEST_F(ApiServerTest, StartAndStopContinuousJob) {
   httplib::Result started = Client().Post("/api/continuouswebjobs/C/start");
   httplib::Result stopped = Client().Post("/api/continuousjobs/C/stop");
@@ -276,6 +290,30 @@ TEST_F(ApiServerTest, SettingsReadAndReplace) {
   ASSERT_TRUE(read);
   EXPECT_EQ(read->status, 200);
   EXPECT_EQ(json::parse(read->body), json({{"schedule", "0 */2 * * * *"}}));
+}
+
+TEST_F(ApiServerTest, SettingsPatchPassesMergePatch) {
+  AddJob("J", JobType::kTriggered);
+  httplib::Result patched =
+      Client().Patch("/api/triggeredwebjobs/J/settings",
+                     R"({"schedule": null, "overlap": "allow"})", "application/merge-patch+json");
+  ASSERT_TRUE(patched);
+  EXPECT_EQ(patched->status, 200) << patched->body;
+  std::lock_guard lock(service_.mutex);
+  ASSERT_EQ(service_.stored_settings.size(), 1u);
+  EXPECT_EQ(service_.stored_settings[0], json({{"schedule", nullptr}, {"overlap", "allow"}}));
+}
+
+TEST_F(ApiServerTest, SettingsPatchMustBeJsonObject) {
+  AddJob("J", JobType::kTriggered);
+  for (const char* body : {"[1]", "null", "{\"schedule\": ", ""}) {
+    httplib::Result patched =
+        Client().Patch("/api/triggeredwebjobs/J/settings", body, "application/json");
+    ASSERT_TRUE(patched);
+    EXPECT_EQ(patched->status, 400) << body;
+    EXPECT_THAT(patched->body, HasSubstr("must be a JSON object")) << body;
+  }
+  EXPECT_THAT(service_.Calls(), IsEmpty());
 }
 
 TEST_F(ApiServerTest, SettingsOfUnknownJobIsNotFound) {

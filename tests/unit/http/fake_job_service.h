@@ -98,6 +98,11 @@ class FakeJobService : public JobService {
     if (status.ok() && fail_runs_with) return *fail_runs_with;
     return status;
   }
+  Status CancelRun(const std::string& name, const std::string& run_id) override {
+    Status status = Simple("CancelOneRun", name + "/" + run_id);
+    if (status.ok() && fail_runs_with) return *fail_runs_with;
+    return status;
+  }
 
   Result<std::string> RunJob(const std::string& name, const std::string& arguments,
                              const std::string& trigger) override {
@@ -143,6 +148,16 @@ class FakeJobService : public JobService {
     if (fail_with) return *fail_with;
     if (Find(type, name) == nullptr) return NotFound("no job " + name);
     stored_settings.push_back(value);
+    return Status::Ok();
+  }
+
+  Status PatchSettings(JobType type, const std::string& name,
+                       const nlohmann::json& patch) override {
+    std::lock_guard lock(mutex);
+    Record("PatchSettings", type, name);
+    if (fail_with) return *fail_with;
+    if (Find(type, name) == nullptr) return NotFound("no job " + name);
+    stored_settings.push_back(patch);
     return Status::Ok();
   }
 

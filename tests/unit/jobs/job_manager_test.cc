@@ -196,6 +196,54 @@ TEST_F(JobManagerTest, PutSettingsValidatesAndApplies) {
   EXPECT_TRUE(view->next_scheduled_run.has_value());
 }
 
+TEST_F(JobManagerTest, PatchSettingsMergesAndRemoves) {
+  JobDefinition definition;
+  ASSERT_NO_FATAL_FAILURE(definition =
+                              DefineJob(JobType::kTriggered, "patched", "exit 0\n",
+                                        R"({"schedule": "0 0 4 * * *", "history_size": 7})"));
+  JobManager& manager = MakeManager();
+  ASSERT_TRUE(manager.Start().ok());
+
+  Status merged =
+      manager.PatchSettings(JobType::kTriggered, "patched", nlohmann::json{{"overlap", "allow"}});
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  Result<nlohmann::json> settings = manager.Settings(JobType::kTriggered, "patched");
+  ASSERT_TRUE(settings.ok());
+  EXPECT_EQ(
+      *settings,
+      (nlohmann::json{{"schedule", "0 0 4 * * *"}, {"history_size", 7}, {"overlap", "allow"}}));
+
+  Status removed =
+      manager.PatchSettings(JobType::kTriggered, "patched", nlohmann::json{{"schedule", nullptr}});
+  ASSERT_TRUE(removed.ok()) << removed.error().message;
+  settings = manager.Settings(JobType::kTriggered, "patched");
+  ASSERT_TRUE(settings.ok());
+  EXPECT_FALSE(settings->contains("schedule"));
+  Result<JobView> view = manager.Get(JobType::kTriggered, "patched");
+  ASSERT_TRUE(view.ok());
+  EXPECT_FALSE(view->schedule.has_value());
+}
+
+TEST_F(JobManagerTest, InvalidPatchChangesNothing) {
+  JobDefinition definition;
+  ASSERT_NO_FATAL_FAILURE(definition = DefineJob(JobType::kTriggered, "kept", "exit 0\n",
+                                                 R"({"schedule": "0 0 4 * * *"})"));
+  JobManager& manager = MakeManager();
+  ASSERT_TRUE(manager.Start().ok());
+  std::filesystem::path file = definition.entry.script_dir / "settings.job";
+  std::string before = testing::ReadText(file);
+
+  Status rejected =
+      manager.PatchSettings(JobType::kTriggered, "kept", nlohmann::json{{"history_size", "ten"}});
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(rejected.error().message.find("history_size"), std::string::npos);
+  EXPECT_EQ(testing::ReadText(file), before);
+  Status missing = manager.PatchSettings(JobType::kTriggered, "nope", nlohmann::json::object());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
 TEST_F(JobManagerTest, DeleteStopsAndRemovesJob) {
   std::filesystem::path ready = Probe("ready");
   JobDefinition definition;
