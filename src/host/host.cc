@@ -20,6 +20,7 @@
 #include "core/log.h"
 #include "core/worker_pool.h"
 #include "cron/time_zone.h"
+#include "host/root_lock.h"
 #include "http/api_server.h"
 #include "jobs/job_manager.h"
 #include "jobs/job_process.h"
@@ -141,6 +142,12 @@ int RunHost(const HostConfig& config) {
   if (error) {
     spdlog::critical("event=start_failed root={} error={} hint=\"choose a writable --root\"",
                      Quote(config.root.string()), Quote(error.message()));
+    return kExitStartFailed;
+  }
+  Result<UniqueFd> root_lock = LockRoot(paths.DataRoot() / "host.lock", config.root);
+  if (!root_lock.ok()) {
+    spdlog::critical("event=start_failed root={} error={}", Quote(config.root.string()),
+                     Quote(root_lock.error().message));
     return kExitStartFailed;
   }
   Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(paths.DatabaseFile());

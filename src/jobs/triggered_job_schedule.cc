@@ -499,6 +499,9 @@ void TriggeredJob::CommitSlot(TimePoint slot, std::function<void(Status)> done) 
 }
 
 void TriggeredJob::StartSlotRun(TimePoint slot) {
+  // Taken first, so that a slot skipped below drops (and kills) the
+  // process held for it.
+  std::optional<PreparedSlot> prepared = std::exchange(prepared_slot_, std::nullopt);
   if (Status allowed = CheckCanRun(); !allowed.ok()) {
     return LogSkippedSlot(slot, allowed.error().message);
   }
@@ -507,7 +510,6 @@ void TriggeredJob::StartSlotRun(TimePoint slot) {
 
   // The launch prepared ahead of the slot serves while its run id is
   // still the newest (no manual run started in between).
-  std::optional<PreparedSlot> prepared = std::exchange(prepared_slot_, std::nullopt);
   if (prepared && (prepared->slot != slot || decision.action != Admission::kStartNow ||
                    prepared->plan.run_id <= last_run_id_)) {
     prepared.reset();

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <string_view>
 #include <system_error>
@@ -329,6 +330,8 @@ Result<std::unique_ptr<ParkedProcess>> ProcessSpawner::Park(const PreparedSpawn&
 
 Result<std::unique_ptr<ParkedProcess>> PosixProcessSpawner::Park(const PreparedSpawn& prepared) {
   if (launcher_.empty()) return ProcessSpawner::Park(prepared);
+  auto now = std::chrono::steady_clock::now();
+  if (now < launcher_retry_at_) return ProcessSpawner::Park(prepared);
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
     return ErrnoError("socketpair for the launcher of " + Describe(prepared.options), errno);
@@ -353,12 +356,20 @@ Result<std::unique_ptr<ParkedProcess>> PosixProcessSpawner::Park(const PreparedS
   Result<ChildProcess> child = SpawnWithPipes(prepared.options, launcher_.string(),
                                               MakeNullTerminated(arguments), launcher_end.get());
   if (!child) {
-    // A launcher that cannot start now (deleted, made non-executable) would
-    // fail every later slot the same way.
-    std::filesystem::path launcher = std::exchange(launcher_, {});
-    return IoError("cannot start the launcher " + launcher.string() + " for " +
-                   Describe(prepared.options) + ": " + child.error().message +
-                   "; from now on scheduled runs are spawned at their slot");
+    // A launcher file that cannot run (deleted, made non-executable) would
+    // fail every slot the same way, so parking pauses until a later check
+    // finds it executable. Other failures (EMFILE, EAGAIN) concern this
+    // spawn only.
+    if (access(launcher_.c_str(), X_OK) != 0) {
+      launcher_retry_at_ = now + kLauncherRetryInterval;
+      return IoError("cannot execute the launcher " + launcher_.string() + " (" +
+                     std::strerror(errno) + "); scheduled runs are spawned at their slot until " +
+                     "it is executable again, checked every " +
+                     std::to_string(kLauncherRetryInterval.count()) + " s");
+    }
+    return IoError("failed to start the process of " + Describe(prepared.options) +
+                   " ahead of its slot: " + child.error().message +
+                   "; the run is spawned at its slot");
   }
   FinishStart(*child);
   return std::make_unique<ParkedProcess>(std::move(child).value(), std::move(host_end), prepared);

@@ -15,6 +15,7 @@
 // ignored.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -88,6 +89,7 @@ class PosixProcessSpawner final : public ProcessSpawner {
   // Default size of each output pipe's kernel buffer. A large buffer lets
   // a chatty job write ahead while the event loop is busy.
   static constexpr int kDefaultPipeBytes = 1 << 20;
+  static constexpr std::chrono::seconds kLauncherRetryInterval{60};
 
   // `pipe_bytes` is requested with F_SETPIPE_SZ for both pipes, in
   // FinishStart(); 0 keeps the kernel default (64 KiB). A rejected request
@@ -102,8 +104,9 @@ class PosixProcessSpawner final : public ProcessSpawner {
   Result<ChildProcess> Start(PreparedSpawn prepared) override;
   void FinishStart(const ChildProcess& child) override;
   // Uses the launcher that EnableParking() named; kUnavailable without one.
-  // When the launcher itself fails to start, parking stays off from then
-  // on, and the kIo error reports it.
+  // When the launcher file cannot be executed, the kIo error says so, and
+  // Park() returns kUnavailable until a check kLauncherRetryInterval later
+  // finds it executable again.
   Result<std::unique_ptr<ParkedProcess>> Park(const PreparedSpawn& prepared) override;
 
   // Lets Park() hold processes with the webjobs-launcher at `launcher`
@@ -113,6 +116,7 @@ class PosixProcessSpawner final : public ProcessSpawner {
  private:
   int pipe_bytes_;
   std::filesystem::path launcher_;
+  std::chrono::steady_clock::time_point launcher_retry_at_{};
 };
 
 // Describes a failed exec of `program` (errno `error`) as Start() reports

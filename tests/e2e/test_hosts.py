@@ -1,6 +1,7 @@
 """Several hosts on one machine, and names at the length limit."""
 
 import pathlib
+import subprocess
 
 import webjobs_host
 from webjobs_host import wait_for
@@ -37,6 +38,21 @@ def test_two_hosts_with_one_instance_id_keep_jobs_apart(webjobs_bin, tmp_path):
     finally:
         for host in hosts:
             host.stop()
+
+
+def test_second_host_on_the_same_root_is_refused(host):
+    # A second host would run every slot again and abort the first host's
+    # runs at its start.
+    port = webjobs_host.free_port()
+    result = subprocess.run(
+        [str(host.binary), "serve", "--root", str(host.root), "--listen", f"127.0.0.1:{port}"],
+        env=host.env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 70, (
+        f"expected exit code 70 from a second host on {host.root}; got {result.returncode}, "
+        f"stderr:\n{result.stderr}")
+    assert f"pid {host.process.pid}" in result.stderr and "another --root" in result.stderr, (
+        f"expected the error to name the running host's pid and the fix; got:\n{result.stderr}")
+    assert host.get_json("/api/health"), "expected the first host to keep serving"
 
 
 def test_name_of_255_bytes_deploys_runs_and_deletes(host):

@@ -551,6 +551,39 @@ TEST_F(TriggeredJobScheduleTest, ParkedRunStartsAtItsSlot) {
   EXPECT_FALSE(parked_pids.empty()) << "no run was held by the launcher before its slot";
 }
 
+// A manual run that starts while a slot's process is held makes the slot
+// skip (overlap "skip"), and the held process goes with the slot.
+TEST_F(TriggeredJobScheduleTest, SkippedSlotKillsItsHeldProcess) {
+  clock_.FollowSystem(milliseconds(0));
+  config_.schedule_lead = milliseconds(500);
+  std::filesystem::path release = Probe("release");
+  std::string script = "while [ ! -e " + release.string() + " ]; do sleep 0.05; done\n";
+  TriggeredJob* job = nullptr;
+  ASSERT_NO_FATAL_FAILURE(job = &ScheduledJob("busy", "* * * * * *", "", std::nullopt, script));
+  testing::RunReplyCatcher manual;
+  bool shut_down = false;
+  size_t launchers_after_skip = 0;
+
+  LoopDriver driver(loop());
+  driver.Do([&] { job->Activate(); })
+      .WaitUntil("a held slot process", [&] { return !ParkedLaunchers(paths_).empty(); })
+      .Do([&] { job->StartRun("", "External - test", manual.Callback()); })
+      .WaitUntil("the skipped slot",
+                 [&] { return !SchedulerLines("busy", "is still active").empty(); })
+      .Do([&] {
+        launchers_after_skip = ParkedLaunchers(paths_).size();
+        std::ofstream(release) << "go\n";
+      })
+      .WaitUntil("the manual run's end",
+                 [&] { return manual.received() && RunFinished("busy", manual.run_id()); })
+      .Do([&] { job->Shutdown("test ends", [&] { shut_down = true; }); })
+      .WaitUntil("the shutdown", [&] { return shut_down; });
+  ASSERT_TRUE(driver.Run(seconds(30)));
+
+  ASSERT_TRUE(manual.reply().ok()) << manual.reply().error().message;
+  EXPECT_EQ(launchers_after_skip, 0u) << "the skipped slot left its held process running";
+}
+
 // When the launcher cannot execute the program at the slot, the run fails
 // to start with the error a direct spawn gives.
 TEST_F(TriggeredJobScheduleTest, ParkedExecFailureFailsStart) {

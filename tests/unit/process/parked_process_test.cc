@@ -141,19 +141,38 @@ TEST_F(ParkedProcessTest, SecondReleaseIsConflict) {
   EXPECT_EQ(job.WaitForExit().exit_code, 0);
 }
 
-TEST_F(ParkedProcessTest, MissingLauncherTurnsParkingOff) {
+TEST_F(ParkedProcessTest, MissingLauncherPausesParking) {
   ASSERT_TRUE(std::filesystem::remove(launcher_));
   Result<PreparedSpawn> prepared = spawner_.Prepare({{"/bin/true"}, {}, dir_.path()});
   ASSERT_TRUE(prepared.ok());
   Result<std::unique_ptr<ParkedProcess>> parked = spawner_.Park(*prepared);
   ASSERT_FALSE(parked.ok());
   EXPECT_EQ(parked.error().code, ErrorCode::kIo);
-  EXPECT_THAT(parked.error().message, HasSubstr(launcher_.string()));
+  EXPECT_THAT(parked.error().message,
+              HasSubstr("cannot execute the launcher " + launcher_.string()));
   EXPECT_THAT(parked.error().message, HasSubstr("spawned at their slot"));
-  // Later slots are not tried again with the missing file.
+  // Later slots do not try the missing file again until the next check.
   Result<std::unique_ptr<ParkedProcess>> again = spawner_.Park(*prepared);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kUnavailable);
+}
+
+TEST_F(ParkedProcessTest, FailureOfOneSpawnKeepsParking) {
+  // The working dir is gone, so this spawn fails, but the launcher is fine.
+  std::filesystem::path gone = dir_.path() / "gone";
+  std::filesystem::create_directory(gone);
+  Result<PreparedSpawn> prepared = spawner_.Prepare({{"/bin/true"}, {}, gone});
+  ASSERT_TRUE(prepared.ok());
+  std::filesystem::remove(gone);
+  Result<std::unique_ptr<ParkedProcess>> parked = spawner_.Park(*prepared);
+  ASSERT_FALSE(parked.ok());
+  EXPECT_EQ(parked.error().code, ErrorCode::kIo);
+  EXPECT_THAT(parked.error().message, HasSubstr("ahead of its slot"));
+  EXPECT_THAT(parked.error().message, HasSubstr("working directory not found"));
+
+  std::string marker = UniqueMarker("parked");
+  std::unique_ptr<ParkedProcess> next = Park({{"/bin/true"}, TestEnv(marker), dir_.path()});
+  ASSERT_TRUE(next);
 }
 
 TEST(ProcessSpawnerParkTest, SpawnerWithoutLauncherCannotPark) {
