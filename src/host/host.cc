@@ -167,13 +167,14 @@ int RunHost(const HostConfig& config) {
   }
   JobsConfig jobs_config = ToJobsConfig(config);
   PosixProcessSpawner spawner;
-  if (Result<std::filesystem::path> launcher = InstallLauncher(paths.LauncherDir()); launcher) {
-    spawner.EnableParking(launcher.value());
-  } else {
+  Result<UniqueFd> launcher = CreateLauncherImage();
+  Status parking =
+      launcher.ok() ? spawner.EnableParking(std::move(launcher).value()) : Status(launcher.error());
+  if (!parking.ok()) {
     spdlog::warn(
         "event=launcher_unavailable error={} effect=\"scheduled runs are spawned at their slot "
         "instead of ahead of it\"",
-        Quote(launcher.error().message));
+        Quote(parking.error().message));
   }
   SystemClock clock;
   WorkerPool store_worker(1);

@@ -2,8 +2,8 @@
 //
 // Two hosts on one root would each run every scheduled slot and mark the
 // other's runs as aborted at start. The host takes an exclusive flock(2) on
-// data/host.lock before it opens the store, and holds it until it exits;
-// the kernel releases it when the process dies, so a crash leaves no stale
+// data/host.lock before it opens the store, and holds it until it exits.
+// The kernel releases it when the process dies, so a crash leaves no stale
 // lock. The file carries the holder's pid for the error message.
 #pragma once
 

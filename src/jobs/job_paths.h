@@ -49,8 +49,6 @@ class JobPaths {
   }
   std::filesystem::path DatabaseFile() const { return DataRoot() / "webjobs.db"; }
   std::filesystem::path UploadDir() const { return DataRoot() / "uploads"; }
-  // Where the host writes webjobs-launcher (see process/launcher_image.h).
-  std::filesystem::path LauncherDir() const { return DataRoot() / "bin"; }
 
   std::filesystem::path TempRoot() const { return root_ / "temp"; }
   std::filesystem::path WorkingCopyRoot(JobType type, const std::string& name) const {

@@ -3,8 +3,8 @@
 // The host starts this program ahead of a slot, with the job's pipes,
 // working directory and environment already in place, so the only work
 // left at the slot is the exec of the job's program. The webjobs binary
-// embeds it (see src/process/launcher_image.h) and writes it into the
-// data folder at start.
+// embeds it (see src/process/launcher_image.h) and executes it from a
+// sealed memfd, passed as descriptor 4.
 //
 //   webjobs-launcher PROGRAM ARGV0 [ARG...]
 //
@@ -77,8 +77,9 @@ extern "C" [[noreturn]] void LauncherMain(long* stack) {
   if (got != 1 || byte != 'g') Exit(0);
 
   // The socket closes when the exec succeeds, and stays open to carry the
-  // error when it fails.
+  // error when it fails. The job must not inherit the launcher's image.
   Syscall(kSysFcntl, 3, kFSetFd, kFdCloexec);
+  Syscall(kSysFcntl, 4, kFSetFd, kFdCloexec);
   long result = Syscall(kSysExecve, reinterpret_cast<long>(argv[1]),
                         reinterpret_cast<long>(argv + 2), reinterpret_cast<long>(envp));
   int error = static_cast<int>(-result);
@@ -131,8 +132,9 @@ int main(int argc, char** argv) {
   if (got != 1 || byte != 'g') return 0;
 
   // The socket closes when the exec succeeds, and stays open to carry the
-  // error when it fails.
+  // error when it fails. The job must not inherit the launcher's image.
   (void)fcntl(3, F_SETFD, FD_CLOEXEC);
+  (void)fcntl(4, F_SETFD, FD_CLOEXEC);
   execv(argv[1], argv + 2);
   int error = errno;
   (void)write(3, &error, sizeof error);

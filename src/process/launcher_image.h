@@ -2,25 +2,24 @@
 //
 // PosixProcessSpawner::Park() starts it to hold a scheduled run until its
 // slot (src/launcher/launcher_main.cc describes the protocol). The host
-// writes it into its data folder at start, so the webjobs binary stays
-// the only file to install.
+// copies it into a sealed memfd at start and executes it from there, so
+// no file on disk can replace it and the webjobs binary stays the only
+// file to install.
 #pragma once
 
-#include <filesystem>
 #include <string_view>
 
 #include "core/result.h"
+#include "process/unique_fd.h"
 
 namespace webjobs {
 
 // The launcher's bytes: a static ELF executable for this machine.
 std::string_view LauncherImage();
 
-// Writes the launcher into `dir` as "webjobs-launcher" with mode 0755,
-// creating `dir` when needed, and returns its path. An identical file is
-// kept. Another is replaced by a rename, so a launcher that runs keeps its
-// own image. Errors name the path: kUnavailable when `dir` is on a file
-// system mounted noexec, kIo for other failures.
-Result<std::filesystem::path> InstallLauncher(const std::filesystem::path& dir);
+// Returns a close-on-exec memfd that contains LauncherImage(), sealed
+// against every change. kUnavailable when the kernel refuses an executable
+// memfd (vm.memfd_noexec = 2), kIo for other failures.
+Result<UniqueFd> CreateLauncherImage();
 
 }  // namespace webjobs

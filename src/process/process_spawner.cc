@@ -109,20 +109,31 @@ Result<Pipe> CreateOutputPipe() {
   return pipe;
 }
 
-// The launcher's end of its socket to the host (see launcher_main.cc).
+// The launcher's descriptors in the child: its socket to the host (see
+// launcher_main.cc) and its own image, which the child executes as
+// /proc/self/fd/4.
 constexpr int kLauncherSocketFd = 3;
+constexpr int kLauncherImageFd = 4;
+constexpr const char* kLauncherPath = "/proc/self/fd/4";
 
-// `launcher_fd` above 2 becomes descriptor 3 of the child; -1 for none.
+// Descriptors a parked spawn passes to the launcher; each must be above
+// kLauncherImageFd, so that no dup2() action overwrites it before its own.
+struct LauncherFds {
+  int socket = -1;
+  int image = -1;
+};
+
 Status PrepareFileActions(FileActions& actions, const SpawnOptions& options, int stdout_fd,
-                          int stderr_fd, int launcher_fd = -1) {
+                          int stderr_fd, const LauncherFds* launcher = nullptr) {
   posix_spawn_file_actions_t* raw = actions.get();
   int rc = posix_spawn_file_actions_addopen(raw, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   if (rc == 0) rc = posix_spawn_file_actions_adddup2(raw, stdout_fd, STDOUT_FILENO);
   if (rc == 0) rc = posix_spawn_file_actions_adddup2(raw, stderr_fd, STDERR_FILENO);
   int keep_below = STDERR_FILENO + 1;
-  if (rc == 0 && launcher_fd >= 0) {
-    rc = posix_spawn_file_actions_adddup2(raw, launcher_fd, kLauncherSocketFd);
-    keep_below = kLauncherSocketFd + 1;
+  if (rc == 0 && launcher != nullptr) {
+    rc = posix_spawn_file_actions_adddup2(raw, launcher->socket, kLauncherSocketFd);
+    if (rc == 0) rc = posix_spawn_file_actions_adddup2(raw, launcher->image, kLauncherImageFd);
+    keep_below = kLauncherImageFd + 1;
   }
   if (rc == 0) rc = posix_spawn_file_actions_addchdir_np(raw, options.working_dir.c_str());
   // Closes descriptors that a library opened without O_CLOEXEC.
@@ -210,10 +221,11 @@ void KillUntrackedChild(pid_t pid) {
 }
 
 // Spawns `program` with `argv` and the environment and working dir of
-// `options`; stdout and stderr go to new pipes. `launcher_fd` becomes the
-// child's descriptor 3 unless it is -1.
+// `options`; stdout and stderr go to new pipes. A parked spawn passes the
+// launcher's descriptors.
 Result<ChildProcess> SpawnWithPipes(const SpawnOptions& options, const std::string& program,
-                                    std::vector<char*> argv, int launcher_fd) {
+                                    std::vector<char*> argv,
+                                    const LauncherFds* launcher = nullptr) {
   Result<Pipe> out = CreateOutputPipe();
   if (!out) return out.error();
   Result<Pipe> err = CreateOutputPipe();
@@ -222,7 +234,7 @@ Result<ChildProcess> SpawnWithPipes(const SpawnOptions& options, const std::stri
   FileActions actions;
   SpawnAttributes attributes;
   if (Status status = PrepareFileActions(actions, options, out->write_end.get(),
-                                         err->write_end.get(), launcher_fd);
+                                         err->write_end.get(), launcher);
       !status) {
     return status.error();
   }
@@ -321,15 +333,24 @@ Result<PreparedSpawn> PosixProcessSpawner::Prepare(SpawnOptions options) {
 
 Result<ChildProcess> PosixProcessSpawner::Start(PreparedSpawn prepared) {
   return SpawnWithPipes(prepared.options, prepared.program,
-                        MakeNullTerminated(prepared.options.argv), -1);
+                        MakeNullTerminated(prepared.options.argv));
 }
 
 Result<std::unique_ptr<ParkedProcess>> ProcessSpawner::Park(const PreparedSpawn& prepared) {
   return Unavailable("this spawner cannot start " + prepared.program + " ahead of its instant");
 }
 
+Status PosixProcessSpawner::EnableParking(UniqueFd launcher_image) {
+  // Kept above the launcher's own descriptor numbers (see LauncherFds).
+  int moved = fcntl(launcher_image.get(), F_DUPFD_CLOEXEC, kLauncherImageFd + 1);
+  if (moved < 0) return ErrnoError("fcntl(F_DUPFD_CLOEXEC) for the launcher image", errno);
+  launcher_image_.Reset(moved);
+  launcher_retry_at_ = {};
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<ParkedProcess>> PosixProcessSpawner::Park(const PreparedSpawn& prepared) {
-  if (launcher_.empty()) return ProcessSpawner::Park(prepared);
+  if (!launcher_image_.valid()) return ProcessSpawner::Park(prepared);
   auto now = std::chrono::steady_clock::now();
   if (now < launcher_retry_at_) return ProcessSpawner::Park(prepared);
   int fds[2];
@@ -338,10 +359,8 @@ Result<std::unique_ptr<ParkedProcess>> PosixProcessSpawner::Park(const PreparedS
   }
   UniqueFd host_end(fds[0]);
   UniqueFd launcher_end(fds[1]);
-  // Descriptors up to 3 would be overwritten by the dup2() actions before
-  // their own dup2() runs.
-  if (launcher_end.get() <= kLauncherSocketFd) {
-    int moved = fcntl(launcher_end.get(), F_DUPFD_CLOEXEC, kLauncherSocketFd + 1);
+  if (launcher_end.get() <= kLauncherImageFd) {
+    int moved = fcntl(launcher_end.get(), F_DUPFD_CLOEXEC, kLauncherImageFd + 1);
     if (moved < 0) return ErrnoError("fcntl(F_DUPFD_CLOEXEC) for a launcher socket", errno);
     launcher_end.Reset(moved);
   }
@@ -350,21 +369,23 @@ Result<std::unique_ptr<ParkedProcess>> PosixProcessSpawner::Park(const PreparedS
   // program's argv.
   std::vector<std::string> arguments;
   arguments.reserve(prepared.options.argv.size() + 2);
-  arguments.push_back(launcher_.string());
+  arguments.push_back("webjobs-launcher");
   arguments.push_back(prepared.program);
   arguments.insert(arguments.end(), prepared.options.argv.begin(), prepared.options.argv.end());
-  Result<ChildProcess> child = SpawnWithPipes(prepared.options, launcher_.string(),
-                                              MakeNullTerminated(arguments), launcher_end.get());
+  LauncherFds launcher{launcher_end.get(), launcher_image_.get()};
+  Result<ChildProcess> child =
+      SpawnWithPipes(prepared.options, kLauncherPath, MakeNullTerminated(arguments), &launcher);
   if (!child) {
-    // A launcher file that cannot run (deleted, made non-executable) would
-    // fail every slot the same way, so parking pauses until a later check
-    // finds it executable. Other failures (EMFILE, EAGAIN) concern this
-    // spawn only.
-    if (access(launcher_.c_str(), X_OK) != 0) {
+    // A launcher image that cannot run would fail every slot the same way,
+    // so parking pauses until a later check finds it executable. Other
+    // failures (EMFILE, EAGAIN, a missing working dir) concern this spawn
+    // only.
+    std::string image = "/proc/self/fd/" + std::to_string(launcher_image_.get());
+    if (access(image.c_str(), X_OK) != 0) {
       launcher_retry_at_ = now + kLauncherRetryInterval;
-      return IoError("cannot execute the launcher " + launcher_.string() + " (" +
-                     std::strerror(errno) + "); scheduled runs are spawned at their slot until " +
-                     "it is executable again, checked every " +
+      return IoError("cannot execute webjobs-launcher (" + std::string(std::strerror(errno)) +
+                     "); scheduled runs are spawned at their slot until it is executable "
+                     "again, checked every " +
                      std::to_string(kLauncherRetryInterval.count()) + " s");
     }
     return IoError("failed to start the process of " + Describe(prepared.options) +

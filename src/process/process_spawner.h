@@ -23,6 +23,7 @@
 
 #include "core/result.h"
 #include "process/child_process.h"
+#include "process/unique_fd.h"
 
 namespace webjobs {
 
@@ -103,19 +104,21 @@ class PosixProcessSpawner final : public ProcessSpawner {
   Result<PreparedSpawn> Prepare(SpawnOptions options) override;
   Result<ChildProcess> Start(PreparedSpawn prepared) override;
   void FinishStart(const ChildProcess& child) override;
-  // Uses the launcher that EnableParking() named; kUnavailable without one.
-  // When the launcher file cannot be executed, the kIo error says so, and
-  // Park() returns kUnavailable until a check kLauncherRetryInterval later
-  // finds it executable again.
+  // Uses the launcher image that EnableParking() passed; kUnavailable
+  // without one. When the image cannot be executed, the kIo error says so,
+  // and Park() returns kUnavailable until a check kLauncherRetryInterval
+  // later finds it executable again.
   Result<std::unique_ptr<ParkedProcess>> Park(const PreparedSpawn& prepared) override;
 
-  // Lets Park() hold processes with the webjobs-launcher at `launcher`
-  // (see InstallLauncher()).
-  void EnableParking(std::filesystem::path launcher) { launcher_ = std::move(launcher); }
+  // Lets Park() hold processes with the webjobs-launcher in
+  // `launcher_image`, a descriptor of an executable file such as the memfd
+  // of CreateLauncherImage(). Errors only when the descriptor cannot be
+  // moved (EMFILE).
+  Status EnableParking(UniqueFd launcher_image);
 
  private:
   int pipe_bytes_;
-  std::filesystem::path launcher_;
+  UniqueFd launcher_image_;
   std::chrono::steady_clock::time_point launcher_retry_at_{};
 };
 

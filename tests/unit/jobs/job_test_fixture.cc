@@ -171,9 +171,11 @@ JobsTest::JobsTest() : root_(MakeTempRoot()), paths_(root_) {
                                             "WEBJOBS_NAME=stale-name", "WEBJOBS_RUN_ID=stale-run"};
   // Scheduled runs are held by the launcher ahead of their slot, as in the
   // host.
-  Result<std::filesystem::path> launcher = InstallLauncher(paths_.LauncherDir());
+  Result<UniqueFd> launcher = CreateLauncherImage();
   EXPECT_TRUE(launcher.ok()) << (launcher.ok() ? "" : launcher.error().message);
-  if (launcher.ok()) spawner_.EnableParking(launcher.value());
+  if (launcher.ok()) {
+    EXPECT_TRUE(spawner_.EnableParking(std::move(launcher).value()).ok());
+  }
   context_ = std::make_unique<JobContext>(JobContext{*loop_, *store_worker_, store_, spawner_,
                                                      clock_, paths_, config_, runners_,
                                                      std::move(base_environment)});

@@ -495,15 +495,13 @@ TEST_F(TriggeredJobScheduleTest, PreparedRunNeverStartsBeforeItsSlot) {
 
 // The children of this process that run webjobs-launcher, that is, runs
 // held before their slot.
-std::vector<pid_t> ParkedLaunchers(const JobPaths& paths) {
-  std::filesystem::path launcher = paths.LauncherDir() / "webjobs-launcher";
+std::vector<pid_t> ParkedLaunchers() {
   std::vector<pid_t> parked;
   for (pid_t pid : testing::ChildrenOfThisProcess()) {
     std::error_code ignored;
-    if (std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ignored) ==
-        launcher) {
-      parked.push_back(pid);
-    }
+    std::string exe =
+        std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ignored);
+    if (exe.find("memfd:webjobs-launcher") != std::string::npos) parked.push_back(pid);
   }
   return parked;
 }
@@ -519,7 +517,7 @@ TEST_F(TriggeredJobScheduleTest, ParkedRunStartsAtItsSlot) {
   bool shut_down = false;
   std::set<pid_t> parked_pids;
   auto note_parked = [&] {
-    for (pid_t pid : ParkedLaunchers(paths_)) parked_pids.insert(pid);
+    for (pid_t pid : ParkedLaunchers()) parked_pids.insert(pid);
     return false;
   };
 
@@ -533,7 +531,7 @@ TEST_F(TriggeredJobScheduleTest, ParkedRunStartsAtItsSlot) {
       .Do([&] { job->Shutdown("test ends", [&] { shut_down = true; }); })
       .WaitUntil("the shutdown", [&] { return shut_down; });
   ASSERT_TRUE(driver.Run(seconds(30)));
-  EXPECT_TRUE(ParkedLaunchers(paths_).empty()) << "the shutdown left a held run behind";
+  EXPECT_TRUE(ParkedLaunchers().empty()) << "the shutdown left a held run behind";
 
   Result<std::vector<RunRecord>> runs = store_.ListRuns("held", 100);
   ASSERT_TRUE(runs.ok());
@@ -566,12 +564,12 @@ TEST_F(TriggeredJobScheduleTest, SkippedSlotKillsItsHeldProcess) {
 
   LoopDriver driver(loop());
   driver.Do([&] { job->Activate(); })
-      .WaitUntil("a held slot process", [&] { return !ParkedLaunchers(paths_).empty(); })
+      .WaitUntil("a held slot process", [&] { return !ParkedLaunchers().empty(); })
       .Do([&] { job->StartRun("", "External - test", manual.Callback()); })
       .WaitUntil("the skipped slot",
                  [&] { return !SchedulerLines("busy", "is still active").empty(); })
       .Do([&] {
-        launchers_after_skip = ParkedLaunchers(paths_).size();
+        launchers_after_skip = ParkedLaunchers().size();
         std::ofstream(release) << "go\n";
       })
       .WaitUntil("the manual run's end",

@@ -1,5 +1,6 @@
 #include "process/parked_process.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -23,15 +24,14 @@ using testing::TempDir;
 using testing::TestEnv;
 using testing::UniqueMarker;
 
-// A spawner that parks with a launcher installed in a temporary folder.
+// A spawner that parks with the launcher image in a memfd.
 class ParkedProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(BecomeSubreaper().ok());
-    Result<std::filesystem::path> launcher = InstallLauncher(dir_.path() / "bin");
-    ASSERT_TRUE(launcher.ok()) << launcher.error().message;
-    launcher_ = *launcher;
-    spawner_.EnableParking(launcher_);
+    Result<UniqueFd> image = CreateLauncherImage();
+    ASSERT_TRUE(image.ok()) << image.error().message;
+    ASSERT_TRUE(spawner_.EnableParking(std::move(image).value()).ok());
   }
 
   std::unique_ptr<ParkedProcess> Park(const SpawnOptions& options) {
@@ -44,13 +44,12 @@ class ParkedProcessTest : public ::testing::Test {
   }
 
   // The program a process runs now, from /proc.
-  static std::filesystem::path ExeOf(pid_t pid) {
+  static std::string ExeOf(pid_t pid) {
     std::error_code ignored;
     return std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ignored);
   }
 
   TempDir dir_;
-  std::filesystem::path launcher_;
   PosixProcessSpawner spawner_;
 };
 
@@ -64,7 +63,7 @@ TEST_F(ParkedProcessTest, ProgramRunsOnlyAfterRelease) {
   ASSERT_TRUE(parked);
   // Held: the process runs the launcher, not the shell, and has written
   // nothing.
-  EXPECT_EQ(ExeOf(parked->pid()), launcher_);
+  EXPECT_THAT(ExeOf(parked->pid()), HasSubstr("memfd:webjobs-launcher"));
 
   Result<ChildProcess> child = parked->Release();
   ASSERT_TRUE(child.ok()) << child.error().message;
@@ -141,29 +140,49 @@ TEST_F(ParkedProcessTest, SecondReleaseIsConflict) {
   EXPECT_EQ(job.WaitForExit().exit_code, 0);
 }
 
-TEST_F(ParkedProcessTest, MissingLauncherPausesParking) {
-  ASSERT_TRUE(std::filesystem::remove(launcher_));
+TEST_F(ParkedProcessTest, UnexecutableLauncherPausesParking) {
+  // An image without the execute permission stands for one the kernel
+  // refuses to run.
+  std::filesystem::path copy = dir_.path() / "launcher-copy";
+  std::ofstream(copy, std::ios::binary) << LauncherImage();
+  ASSERT_EQ(chmod(copy.c_str(), 0644), 0);
+  ASSERT_TRUE(spawner_.EnableParking(UniqueFd(open(copy.c_str(), O_RDONLY | O_CLOEXEC))).ok());
   Result<PreparedSpawn> prepared = spawner_.Prepare({{"/bin/true"}, {}, dir_.path()});
   ASSERT_TRUE(prepared.ok());
   Result<std::unique_ptr<ParkedProcess>> parked = spawner_.Park(*prepared);
   ASSERT_FALSE(parked.ok());
   EXPECT_EQ(parked.error().code, ErrorCode::kIo);
-  EXPECT_THAT(parked.error().message,
-              HasSubstr("cannot execute the launcher " + launcher_.string()));
+  EXPECT_THAT(parked.error().message, HasSubstr("cannot execute webjobs-launcher"));
   EXPECT_THAT(parked.error().message, HasSubstr("spawned at their slot"));
-  // Later slots do not try the missing file again until the next check.
+  // Later slots do not try it again until the next check.
   Result<std::unique_ptr<ParkedProcess>> again = spawner_.Park(*prepared);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kUnavailable);
 }
 
+TEST_F(ParkedProcessTest, JobInheritsNoLauncherDescriptor) {
+  std::string marker = UniqueMarker("parked");
+  std::unique_ptr<ParkedProcess> parked =
+      Park({{"/bin/sh", "-c", "ls /proc/self/fd"}, TestEnv(marker), dir_.path()});
+  ASSERT_TRUE(parked);
+  Result<ChildProcess> child = parked->Release();
+  ASSERT_TRUE(child.ok()) << child.error().message;
+  JobGuard job(std::move(*child), marker);
+  std::string out;
+  std::string err;
+  job.ReadAll(out, err);
+  EXPECT_EQ(job.WaitForExit().exit_code, 0);
+  // stdin, stdout, stderr, and the descriptor ls opened for the listing.
+  EXPECT_EQ(out, "0\n1\n2\n3\n");
+}
+
 TEST_F(ParkedProcessTest, FailureOfOneSpawnKeepsParking) {
   // The working dir is gone, so this spawn fails, but the launcher is fine.
-  std::filesystem::path gone = dir_.path() / "gone";
-  std::filesystem::create_directory(gone);
-  Result<PreparedSpawn> prepared = spawner_.Prepare({{"/bin/true"}, {}, gone});
+  std::filesystem::path removed_dir = dir_.path() / "gone";
+  std::filesystem::create_directory(removed_dir);
+  Result<PreparedSpawn> prepared = spawner_.Prepare({{"/bin/true"}, {}, removed_dir});
   ASSERT_TRUE(prepared.ok());
-  std::filesystem::remove(gone);
+  std::filesystem::remove(removed_dir);
   Result<std::unique_ptr<ParkedProcess>> parked = spawner_.Park(*prepared);
   ASSERT_FALSE(parked.ok());
   EXPECT_EQ(parked.error().code, ErrorCode::kIo);
@@ -185,46 +204,21 @@ TEST(ProcessSpawnerParkTest, SpawnerWithoutLauncherCannotPark) {
   EXPECT_EQ(parked.error().code, ErrorCode::kUnavailable);
 }
 
-TEST(InstallLauncherTest, WritesAnExecutableCopyOfTheImage) {
-  TempDir dir;
-  Result<std::filesystem::path> path = InstallLauncher(dir.path() / "bin");
-  ASSERT_TRUE(path.ok()) << path.error().message;
-  EXPECT_EQ(*path, dir.path() / "bin" / "webjobs-launcher");
-  EXPECT_EQ(access(path->c_str(), X_OK), 0);
-  EXPECT_EQ(std::filesystem::file_size(*path), LauncherImage().size());
+TEST(CreateLauncherImageTest, HoldsTheImageSealed) {
+  Result<UniqueFd> image = CreateLauncherImage();
+  ASSERT_TRUE(image.ok()) << image.error().message;
+  struct stat info {};
+  ASSERT_EQ(fstat(image->get(), &info), 0);
+  EXPECT_EQ(static_cast<size_t>(info.st_size), LauncherImage().size());
   EXPECT_GT(LauncherImage().size(), 1000u);
   EXPECT_EQ(LauncherImage().substr(0, 4),
             "\x7f"
             "ELF");
-}
-
-TEST(InstallLauncherTest, KeepsAnIdenticalFileAndReplacesOthers) {
-  TempDir dir;
-  Result<std::filesystem::path> first = InstallLauncher(dir.path());
-  ASSERT_TRUE(first.ok());
-  struct stat before {};
-  ASSERT_EQ(stat(first->c_str(), &before), 0);
-  Result<std::filesystem::path> again = InstallLauncher(dir.path());
-  ASSERT_TRUE(again.ok());
-  struct stat after {};
-  ASSERT_EQ(stat(again->c_str(), &after), 0);
-  EXPECT_EQ(before.st_ino, after.st_ino);
-
-  std::ofstream(*first, std::ios::trunc) << "stale";
-  Result<std::filesystem::path> replaced = InstallLauncher(dir.path());
-  ASSERT_TRUE(replaced.ok());
-  EXPECT_EQ(std::filesystem::file_size(*replaced), LauncherImage().size());
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
-                          std::filesystem::directory_iterator()),
-            1);
-}
-
-TEST(InstallLauncherTest, NamesAFolderItCannotCreate) {
-  TempDir dir;
-  std::ofstream(dir.path() / "file") << "x";
-  Result<std::filesystem::path> path = InstallLauncher(dir.path() / "file" / "bin");
-  ASSERT_FALSE(path.ok());
-  EXPECT_THAT(path.error().message, HasSubstr((dir.path() / "file" / "bin").string()));
+  int seals = fcntl(image->get(), F_GET_SEALS);
+  EXPECT_NE(seals & F_SEAL_WRITE, 0);
+  EXPECT_NE(seals & F_SEAL_SEAL, 0);
+  EXPECT_EQ(write(image->get(), "x", 1), -1);
+  EXPECT_NE(fcntl(image->get(), F_GETFD) & FD_CLOEXEC, 0);
 }
 
 }  // namespace
