@@ -28,8 +28,8 @@
 // The host starts a scheduled run's process ahead of its slot in
 // webjobs-launcher, which executes the probe at the slot. The launcher's
 // CPU time counts as the child's, so the bench adds it to the host's share
-// before it checks the target: the CPU time of the host's reaped children
-// per run, minus that of the bare loop's probes per run.
+// before it checks the target. It takes that time as the CPU time of the
+// host's reaped children per run minus that of the bare probes per run.
 //
 // With the defaults each firing job has run fewer than 40 times when the
 // window ends, under the default WEBJOBS_HISTORY_SIZE of 50, so no run in

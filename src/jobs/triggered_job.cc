@@ -336,32 +336,34 @@ void TriggeredJob::LaunchRun(RunState& run, std::optional<LaunchPlan> plan) {
                                       run_id = record.run_id](const ProcessOutcome& outcome) {
     if (!alive.expired()) OnRunExit(run_id, outcome);
   };
-  std::optional<Result<std::unique_ptr<JobProcess>>> started;
-  if (plan->parked) {
-    Result<ChildProcess> released = plan->parked->Release();
-    if (released.ok()) {
-      started.emplace(JobProcess::Adopt(context_.loop, *run.log, std::move(plan->options),
-                                        std::move(released).value(), std::move(on_exit)));
-      run.launcher = std::move(plan->parked);
-    } else {
-      // The spawn prepared with it still serves.
-      spdlog::warn("event=parked_start_lost job={} run={} error={}", record.job_name, record.run_id,
-                   Quote(released.error().message));
-      plan->parked.reset();
-    }
-  }
-  if (!started) {
-    started.emplace(JobProcess::Start(context_.loop, context_.spawner, *run.log,
-                                      std::move(plan->options), std::move(plan->spawn),
-                                      std::move(on_exit)));
-  }
-  if (!started->ok()) return fail(started->error().message);
-  run.process = std::move(*started).value();
+  Result<std::unique_ptr<JobProcess>> started = StartProcess(run, *plan, std::move(on_exit));
+  if (!started.ok()) return fail(started.error().message);
+  run.process = std::move(started).value();
   record.status = run_status::kRunning;
   record.pid = run.process->pid();
   context_.loop.Defer([this, alive, run_id = record.run_id] {
     if (!alive.expired()) AfterSpawn(run_id);
   });
+}
+
+// Lets the process parked for the run execute its program, or spawns it
+// when there is none or the parked one is gone.
+Result<std::unique_ptr<JobProcess>> TriggeredJob::StartProcess(RunState& run, LaunchPlan& plan,
+                                                               JobProcess::ExitCallback on_exit) {
+  if (plan.parked) {
+    Result<ChildProcess> released = plan.parked->Release();
+    if (released.ok()) {
+      run.launcher = std::move(plan.parked);
+      return JobProcess::Adopt(context_.loop, *run.log, std::move(plan.options),
+                               std::move(released).value(), std::move(on_exit));
+    }
+    // The spawn prepared with it still serves.
+    spdlog::warn("event=parked_start_lost job={} run={} error={}", definition_.name, plan.run_id,
+                 Quote(released.error().message));
+    plan.parked.reset();
+  }
+  return JobProcess::Start(context_.loop, context_.spawner, *run.log, std::move(plan.options),
+                           std::move(plan.spawn), std::move(on_exit));
 }
 
 // The rest of a run start, done once every process of the loop event is

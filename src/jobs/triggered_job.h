@@ -161,6 +161,8 @@ class TriggeredJob {
   Result<LaunchPlan> PrepareLaunch(const std::string& run_id, const std::string& arguments,
                                    std::optional<TimePoint> slot);
   void LaunchRun(RunState& run, std::optional<LaunchPlan> plan);
+  Result<std::unique_ptr<JobProcess>> StartProcess(RunState& run, LaunchPlan& plan,
+                                                   JobProcess::ExitCallback on_exit);
   void OnRunExit(const std::string& run_id, const ProcessOutcome& outcome);
   void FinishRun(const std::string& run_id, const std::string& status, const std::string& error);
   void EndWaitingRun(const std::string& status, const std::string& error);

@@ -22,7 +22,7 @@ ParkedProcess::~ParkedProcess() {
   if (!child_) return;
   // Still parked: the launcher has executed nothing and started no other
   // process, so it alone is killed. The pidfd keeps a reused pid safe, and
-  // the launcher is reaped here because nobody else tracks it. SIGKILL
+  // the launcher is reaped here because no other code tracks it. SIGKILL
   // ends a process blocked in read() at once.
   int pidfd = child_->pidfd();
   (void)SendSignalToPidfd(pidfd, SIGKILL);

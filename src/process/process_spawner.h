@@ -105,7 +105,7 @@ class PosixProcessSpawner final : public ProcessSpawner {
   Result<ChildProcess> Start(PreparedSpawn prepared) override;
   void FinishStart(const ChildProcess& child) override;
   // Uses the launcher image that EnableParking() passed; kUnavailable
-  // without one. When the image cannot be executed, the kIo error says so,
+  // without one. When the image cannot be executed, the kIo error reports it,
   // and Park() returns kUnavailable until a check kLauncherRetryInterval
   // later finds it executable again.
   Result<std::unique_ptr<ParkedProcess>> Park(const PreparedSpawn& prepared) override;

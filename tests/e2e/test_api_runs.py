@@ -241,8 +241,8 @@ def test_patch_settings_merges_and_null_removes(host):
 
     bad = host.request("PATCH", "/api/triggeredwebjobs/J/settings",
                        json.dumps({"history_size": "ten"}), headers)
-    assert bad.status == 400 and "history_size" in bad.text, (
-        f"expected 400 naming history_size; got {bad.describe()}")
+    assert bad.status == 400, f"expected 400 for an invalid patch; got {bad.describe()}"
+    assert "history_size" in bad.text, f"expected the error to name history_size; got {bad.text}"
     assert host.get_json("/api/triggeredwebjobs/J/settings") == settings, (
         "expected a rejected patch to change nothing")
 

@@ -25,6 +25,21 @@ class ApiServerUploadTest : public ApiServerTest {
     return Client().Put(path, headers, body, content_type);
   }
 
+  // Sends `body` with chunked transfer encoding, `chunk` bytes at a time.
+  static httplib::Result PutChunked(httplib::Client& client, const std::string& path,
+                                    const httplib::Headers& headers, const std::string& body,
+                                    size_t chunk, const std::string& content_type) {
+    return client.Put(
+        path, headers,
+        [&body, chunk](size_t offset, httplib::DataSink& sink) {
+          size_t size = std::min(chunk, body.size() - offset);
+          sink.write(body.data() + offset, size);
+          if (offset + size == body.size()) sink.done();
+          return true;
+        },
+        content_type);
+  }
+
   DeployCall OnlyDeploy() {
     std::lock_guard lock(service_.mutex);
     EXPECT_EQ(service_.deploys.size(), 1u);
@@ -173,15 +188,9 @@ TEST_F(ApiServerUploadTest, OversizeBodyIsPayloadTooLarge) {
 TEST_F(ApiServerUploadTest, OversizeChunkedBodyIsPayloadTooLarge) {
   std::string body(kTestUploadLimit + 4096, 'x');
   httplib::Headers headers{{"Content-Disposition", "attachment; filename=J.zip"}};
-  httplib::Result response = Client().Put(
-      "/api/triggeredwebjobs/J", headers,
-      [&body](size_t offset, httplib::DataSink& sink) {
-        size_t size = std::min<size_t>(8192, body.size() - offset);
-        sink.write(body.data() + offset, size);
-        if (offset + size == body.size()) sink.done();
-        return true;
-      },
-      "application/zip");
+  httplib::Client client = Client();
+  httplib::Result response =
+      PutChunked(client, "/api/triggeredwebjobs/J", headers, body, 8192, "application/zip");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 413);
   EXPECT_THAT(service_.Calls(), IsEmpty());
@@ -194,15 +203,8 @@ TEST_F(ApiServerUploadTest, ConnectionServesNextRequestAfterOversizeChunkedBody)
   client.set_keep_alive(true);
   std::string body(kTestUploadLimit + 4096, 'x');
   httplib::Headers headers{{"Content-Disposition", "attachment; filename=J.zip"}};
-  httplib::Result upload = client.Put(
-      "/api/triggeredwebjobs/J", headers,
-      [&body](size_t offset, httplib::DataSink& sink) {
-        size_t size = std::min<size_t>(8192, body.size() - offset);
-        sink.write(body.data() + offset, size);
-        if (offset + size == body.size()) sink.done();
-        return true;
-      },
-      "application/zip");
+  httplib::Result upload =
+      PutChunked(client, "/api/triggeredwebjobs/J", headers, body, 8192, "application/zip");
   ASSERT_TRUE(upload);
   EXPECT_EQ(upload->status, 413);
   // Had the rest of the body stayed unread, the server would take it for
@@ -239,15 +241,9 @@ TEST_F(ApiServerUploadTest, BodyWithinLimitGetsContinue) {
 TEST_F(ApiServerUploadTest, ChunkedBodyWithinLimitIsStored) {
   std::string body(20000, 'z');
   httplib::Headers headers{{"Content-Disposition", "attachment; filename=run.sh"}};
-  httplib::Result response = Client().Put(
-      "/api/triggeredwebjobs/J", headers,
-      [&body](size_t offset, httplib::DataSink& sink) {
-        size_t size = std::min<size_t>(3000, body.size() - offset);
-        sink.write(body.data() + offset, size);
-        if (offset + size == body.size()) sink.done();
-        return true;
-      },
-      "text/plain");
+  httplib::Client client = Client();
+  httplib::Result response =
+      PutChunked(client, "/api/triggeredwebjobs/J", headers, body, 3000, "text/plain");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200) << response->body;
   EXPECT_EQ(OnlyDeploy().body, body);

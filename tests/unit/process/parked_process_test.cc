@@ -49,6 +49,26 @@ class ParkedProcessTest : public ::testing::Test {
     return std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/exe", ignored);
   }
 
+  struct Finished {
+    std::string out;
+    std::string err;
+    int exit_code = -1;
+  };
+
+  // Releases `parked`, then collects its output and exit code (-1 when the
+  // release failed, which fails the test).
+  static Finished ReleaseAndWait(ParkedProcess& parked, const std::string& marker) {
+    Finished finished;
+    Result<ChildProcess> child = parked.Release();
+    EXPECT_TRUE(child.ok()) << (child.ok() ? "" : child.error().message);
+    if (!child.ok()) return finished;
+    EXPECT_EQ(child->pid(), parked.pid());
+    JobGuard job(std::move(*child), marker);
+    job.ReadAll(finished.out, finished.err);
+    finished.exit_code = job.WaitForExit().exit_code;
+    return finished;
+  }
+
   TempDir dir_;
   PosixProcessSpawner spawner_;
 };
@@ -65,16 +85,10 @@ TEST_F(ParkedProcessTest, ProgramRunsOnlyAfterRelease) {
   // nothing.
   EXPECT_THAT(ExeOf(parked->pid()), HasSubstr("memfd:webjobs-launcher"));
 
-  Result<ChildProcess> child = parked->Release();
-  ASSERT_TRUE(child.ok()) << child.error().message;
-  EXPECT_EQ(child->pid(), parked->pid());
-  JobGuard job(std::move(*child), marker);
-  std::string out;
-  std::string err;
-  job.ReadAll(out, err);
-  EXPECT_EQ(job.WaitForExit().exit_code, 0);
-  EXPECT_EQ(out, "first second " + dir_.path().string() + " hello\n");
-  EXPECT_EQ(err, "");
+  Finished finished = ReleaseAndWait(*parked, marker);
+  EXPECT_EQ(finished.exit_code, 0);
+  EXPECT_EQ(finished.out, "first second " + dir_.path().string() + " hello\n");
+  EXPECT_EQ(finished.err, "");
   EXPECT_FALSE(parked->ExecFailure().has_value());
 }
 
@@ -115,18 +129,13 @@ TEST_F(ParkedProcessTest, ExecFailureMatchesDirectSpawn) {
   std::unique_ptr<ParkedProcess> parked = Park({{script.string()}, TestEnv(marker), dir_.path()});
   ASSERT_TRUE(parked);
 
-  Result<ChildProcess> child = parked->Release();
-  ASSERT_TRUE(child.ok()) << child.error().message;
-  JobGuard job(std::move(*child), marker);
-  std::string out;
-  std::string err;
-  job.ReadAll(out, err);
-  EXPECT_EQ(job.WaitForExit().exit_code, 127);
+  Finished finished = ReleaseAndWait(*parked, marker);
+  EXPECT_EQ(finished.exit_code, 127);
   std::optional<Error> failure = parked->ExecFailure();
   ASSERT_TRUE(failure.has_value());
   EXPECT_EQ(failure->code, ErrorCode::kNotFound);
   EXPECT_THAT(failure->message, HasSubstr("interpreter not found: /no/such/interpreter"));
-  EXPECT_THAT(err, HasSubstr("cannot execute " + script.string()));
+  EXPECT_THAT(finished.err, HasSubstr("cannot execute " + script.string()));
 }
 
 TEST_F(ParkedProcessTest, SecondReleaseIsConflict) {
@@ -165,15 +174,10 @@ TEST_F(ParkedProcessTest, JobInheritsNoLauncherDescriptor) {
   std::unique_ptr<ParkedProcess> parked =
       Park({{"/bin/sh", "-c", "ls /proc/self/fd"}, TestEnv(marker), dir_.path()});
   ASSERT_TRUE(parked);
-  Result<ChildProcess> child = parked->Release();
-  ASSERT_TRUE(child.ok()) << child.error().message;
-  JobGuard job(std::move(*child), marker);
-  std::string out;
-  std::string err;
-  job.ReadAll(out, err);
-  EXPECT_EQ(job.WaitForExit().exit_code, 0);
+  Finished finished = ReleaseAndWait(*parked, marker);
+  EXPECT_EQ(finished.exit_code, 0);
   // stdin, stdout, stderr, and the descriptor ls opened for the listing.
-  EXPECT_EQ(out, "0\n1\n2\n3\n");
+  EXPECT_EQ(finished.out, "0\n1\n2\n3\n");
 }
 
 TEST_F(ParkedProcessTest, FailureOfOneSpawnKeepsParking) {
