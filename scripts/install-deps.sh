@@ -30,7 +30,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # Libraries the product links.
   libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libzip-dev
-  libspdlog-dev libfmt-dev libcli11-dev libhowardhinnant-date-dev tzdata
+  libspdlog-dev libfmt-dev libcli11-dev libhowardhinnant-date-dev tzdata libsodium-dev
   # Unit tests.
   googletest libgtest-dev libgmock-dev
   # Tools used by the scripts and the black-box tests.

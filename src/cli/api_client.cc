@@ -60,6 +60,15 @@ Error ResponseError(const ApiResponse& response) {
   switch (response.status) {
     case 400:
       return InvalidArgument(std::move(message));
+    case 401:
+      return Unauthenticated(
+          std::move(message) +
+          " (give credentials with --user and WEBJOBS_PASSWORD, or an API token in "
+          "WEBJOBS_TOKEN; see `webjobs user --help`)");
+    case 403:
+      return PermissionDenied(std::move(message));
+    case 429:
+      return TooManyRequests(std::move(message));
     case 404:
       return NotFound(std::move(message));
     case 409:
@@ -115,6 +124,22 @@ Result<ApiResponse> ApiClient::Post(const std::string& path) { return Finish(cli
 
 Result<ApiResponse> ApiClient::Delete(const std::string& path) {
   return Finish(client_->Delete(path));
+}
+
+Result<ApiResponse> ApiClient::PostJson(const std::string& path, const std::string& body) {
+  return Finish(client_->Post(path, body, "application/json"));
+}
+
+Result<ApiResponse> ApiClient::PutJson(const std::string& path, const std::string& body) {
+  return Finish(client_->Put(path, body, "application/json"));
+}
+
+void ApiClient::SetCredentials(const ClientCredentials& credentials) {
+  if (!credentials.token.empty()) {
+    client_->set_bearer_token_auth(credentials.token);
+  } else if (!credentials.user.empty()) {
+    client_->set_basic_auth(credentials.user, credentials.password);
+  }
 }
 
 Result<ApiResponse> ApiClient::PutFile(const std::string& path, const std::filesystem::path& file,

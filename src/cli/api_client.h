@@ -27,9 +27,19 @@ struct ApiResponse {
 
 // Returns an Error carrying the response's plain-text message, or
 // "HTTP <status>" when the body is empty. The code follows the status
-// (400 kInvalidArgument, 404 kNotFound, 409 kConflict, 413 kTooLarge,
-// anything else kInternal), never kUnavailable.
+// (400 kInvalidArgument, 401 kUnauthenticated, 403 kPermissionDenied, 404
+// kNotFound, 409 kConflict, 413 kTooLarge, 429 kTooManyRequests, anything
+// else kInternal), never kUnavailable. A 401 message also says how to give
+// credentials.
 Error ResponseError(const ApiResponse& response);
+
+// How the client signs in: an API token, else a user and password, else
+// nothing (the host answers 401).
+struct ClientCredentials {
+  std::string user;
+  std::string password;
+  std::string token;
+};
 
 class ApiClient {
  public:
@@ -41,6 +51,12 @@ class ApiClient {
   Result<ApiResponse> Get(const std::string& path);
   Result<ApiResponse> Post(const std::string& path);
   Result<ApiResponse> Delete(const std::string& path);
+  // Sends `body` as application/json.
+  Result<ApiResponse> PostJson(const std::string& path, const std::string& body);
+  Result<ApiResponse> PutJson(const std::string& path, const std::string& body);
+
+  // Sends `credentials` with every later request.
+  void SetCredentials(const ClientCredentials& credentials);
   // Streams `file` as the request body. Returns kIo when the file cannot be
   // read.
   Result<ApiResponse> PutFile(const std::string& path, const std::filesystem::path& file,

@@ -1,5 +1,6 @@
 #include "cli/client_command.h"
 
+#include "cli/account_commands.h"
 #include "cli/client_support.h"
 #include "cli/exit_codes.h"
 #include "cli/job_commands.h"
@@ -30,6 +31,17 @@ Status Dispatch(const CommandLine& command, ApiClient& client, std::ostream& out
       return RunHistoryCommand(client, flags, out);
     case CommandKind::kLogs:
       return RunLogsCommand(client, flags, out);
+    case CommandKind::kUserList:
+    case CommandKind::kUserAdd:
+    case CommandKind::kUserRemove:
+    case CommandKind::kUserPasswd:
+      return RunUserCommand(client, command.kind, flags, out, err);
+    case CommandKind::kTokenList:
+    case CommandKind::kTokenCreate:
+    case CommandKind::kTokenRevoke:
+      return RunTokenCommand(client, command.kind, flags, out, err);
+    case CommandKind::kAudit:
+      return RunAuditCommand(client, flags, out);
     case CommandKind::kServe:
     case CommandKind::kCron:
       break;
@@ -37,14 +49,46 @@ Status Dispatch(const CommandLine& command, ApiClient& client, std::ostream& out
   return InternalError("`serve` and `cron` are not client commands");
 }
 
+
+bool IsUserCommand(CommandKind kind) {
+  return kind == CommandKind::kUserList || kind == CommandKind::kUserAdd ||
+         kind == CommandKind::kUserRemove || kind == CommandKind::kUserPasswd;
+}
+
+// The credentials to send: a token wins over a user; a user without a
+// password is asked for one on the terminal.
+Result<ClientCredentials> ResolveCredentials(const ClientFlags& flags) {
+  ClientCredentials credentials{flags.user, flags.password, flags.token};
+  if (credentials.token.empty() && !credentials.user.empty() && credentials.password.empty()) {
+    Result<std::string> typed = PromptPassword("Password for " + credentials.user + ": ");
+    if (!typed.ok()) {
+      return InvalidArgument("no password for user " + credentials.user +
+                             ": set WEBJOBS_PASSWORD, or run on a terminal to be asked");
+    }
+    credentials.password = std::move(typed).value();
+  }
+  return credentials;
+}
+
 }  // namespace
 
 int RunClientCommand(const CommandLine& command, std::ostream& out, std::ostream& err) {
+  if (IsUserCommand(command.kind) && command.client.local_root) {
+    Status done = RunLocalUserCommand(command.kind, command.client, out, err);
+    if (!done.ok()) return ReportFailure(done.error(), err);
+    return kExitSuccess;
+  }
   Result<ApiClient> client = ApiClient::Create(command.client.url);
   if (!client.ok()) {
     err << "webjobs: error: " << client.error().message << "\n";
     return kExitCliUsage;
   }
+  Result<ClientCredentials> credentials = ResolveCredentials(command.client);
+  if (!credentials.ok()) {
+    err << "webjobs: error: " << credentials.error().message << "\n";
+    return kExitCliUsage;
+  }
+  client->SetCredentials(*credentials);
   Status done = Dispatch(command, *client, out, err);
   if (!done.ok()) return ReportFailure(done.error(), err);
   return kExitSuccess;

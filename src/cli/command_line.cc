@@ -41,6 +41,15 @@ const CommandSyntax& Syntax() {
               {"delete", "webjobs [--url URL] delete NAME"},
               {"cron",
                "webjobs cron EXPR [--time-zone ZONE] [--from INSTANT] [--count N] [--json]"},
+              {"user", "webjobs [--url URL] user list|add|remove|passwd [NAME] [--role ROLE] "
+                       "[--root DIR]"},
+              {"add", "webjobs [--url URL] user add NAME [--role ROLE] [--root DIR]"},
+              {"remove", "webjobs [--url URL] user remove NAME [--root DIR]"},
+              {"passwd", "webjobs [--url URL] user passwd NAME [--role ROLE] [--root DIR]"},
+              {"token", "webjobs [--url URL] token list|create|revoke"},
+              {"create", "webjobs [--url URL] token create LABEL [--scope SCOPE]"},
+              {"revoke", "webjobs [--url URL] token revoke ID"},
+              {"audit", "webjobs [--url URL] audit [--limit N] [--json]"},
           },
       .argument_names = {{"expression", "EXPR"}},
   };
@@ -84,11 +93,20 @@ class Parser {
     AddValueOption(&app_, "--url", line_.client.url, "URL of the webjobs host")
         ->envname("WEBJOBS_URL")
         ->capture_default_str();
+    AddValueOption(&app_, "--user", line_.client.user, "User name to sign in with")
+        ->envname("WEBJOBS_USER");
+    AddValueOption(&app_, "--password", line_.client.password,
+                   "Password of --user (prefer WEBJOBS_PASSWORD: options show in `ps`)")
+        ->envname("WEBJOBS_PASSWORD");
+    AddValueOption(&app_, "--token", line_.client.token,
+                   "API token to sign in with, instead of a user and password")
+        ->envname("WEBJOBS_TOKEN");
     AddServe();
     AddListAndDeploy();
     AddRunCommands();
     AddNameCommands();
     AddCron();
+    AddAccountCommands();
   }
 
   ParsedCommandLine Parse(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
@@ -202,6 +220,73 @@ class Parser {
         AddCommand("delete", "Delete a job with its logs and history", CommandKind::kDelete));
   }
 
+  void AddAccountCommands() {
+    const std::vector<std::string> roles = {"read", "operate", "admin"};
+    CLI::App* user = app_.add_subcommand("user", "Manage the users who may sign in");
+    user->require_subcommand(1);
+    user->fallthrough();
+    auto add_root = [this](CLI::App* command) {
+      local_root_options_.push_back(AddValueOption(
+          command, "--root", local_root_,
+          "Change the store of the data root DIR directly, without a running host (for "
+          "recovery)"));
+    };
+    auto add_user_command = [&](const std::string& name, const std::string& description,
+                                CommandKind kind) {
+      CLI::App* command = user->add_subcommand(name, description);
+      command->fallthrough();
+      commands_.emplace_back(command, kind);
+      add_root(command);
+      return command;
+    };
+    CLI::App* list = add_user_command("list", "List users", CommandKind::kUserList);
+    AddFlag(list, "--json", line_.client.json, "Print the API's JSON");
+    CLI::App* add = add_user_command(
+        "add", "Add a user; reads the password from the terminal or one line of stdin",
+        CommandKind::kUserAdd);
+    AddNameArgument(add);
+    role_options_.push_back(
+        AddValueOption(add, "--role", role_, "read, operate or admin (default read)")
+            ->check(OneOf("--role", roles)));
+    AddNameArgument(add_user_command("remove", "Remove a user and its API tokens",
+                                     CommandKind::kUserRemove));
+    CLI::App* passwd = add_user_command(
+        "passwd", "Change a user's password (and role with --role)", CommandKind::kUserPasswd);
+    AddNameArgument(passwd);
+    role_options_.push_back(AddValueOption(passwd, "--role", role_, "read, operate or admin")
+                                ->check(OneOf("--role", roles)));
+
+    CLI::App* token = app_.add_subcommand("token", "Manage API tokens");
+    token->require_subcommand(1);
+    token->fallthrough();
+    auto add_token_command = [&](const std::string& name, const std::string& description,
+                                 CommandKind kind) {
+      CLI::App* command = token->add_subcommand(name, description);
+      command->fallthrough();
+      commands_.emplace_back(command, kind);
+      return command;
+    };
+    CLI::App* token_list =
+        add_token_command("list", "List API tokens (not their secrets)", CommandKind::kTokenList);
+    AddFlag(token_list, "--json", line_.client.json, "Print the API's JSON");
+    CLI::App* create = add_token_command(
+        "create", "Create an API token for the signed-in user and print it once",
+        CommandKind::kTokenCreate);
+    create->add_option("label", line_.client.label, "What the token is for")->required();
+    AddValueOption(create, "--scope", line_.client.scope, "read, operate or admin")
+        ->capture_default_str()
+        ->check(OneOf("--scope", roles));
+    add_token_command("revoke", "Revoke an API token", CommandKind::kTokenRevoke)
+        ->add_option("id", line_.client.token_id, "Token id, as `webjobs token list` shows")
+        ->required();
+
+    CLI::App* audit = AddCommand("audit", "Print the audit log, newest first", CommandKind::kAudit);
+    AddValueOption(audit, "--limit", line_.client.limit, "Number of entries, 1 to 1000")
+        ->capture_default_str()
+        ->check(WholeNumber("--limit", 1, 1000));
+    AddFlag(audit, "--json", line_.client.json, "Print the API's JSON");
+  }
+
   void AddCron() {
     CLI::App* cron = AddCommand(
         "cron",
@@ -234,7 +319,7 @@ class Parser {
   // from a given value.
   void Collect() {
     for (const auto& [command, kind] : commands_) {
-      if (app_.got_subcommand(command)) line_.kind = kind;
+      if (command->parsed()) line_.kind = kind;
     }
     ServeFlags& serve = line_.serve;
     if (serve_.root->count() > 0) serve.root = root_;
@@ -255,6 +340,12 @@ class Parser {
     if (schedule_option_->count() > 0) client.schedule = schedule_;
     if (singleton_option_->count() > 0) client.singleton = singleton_;
     if (arguments_option_->count() > 0) client.arguments = arguments_;
+    for (CLI::Option* option : role_options_) {
+      if (option->count() > 0) client.role = role_;
+    }
+    for (CLI::Option* option : local_root_options_) {
+      if (option->count() > 0) client.local_root = local_root_;
+    }
 
     CronFlags& cron = line_.cron;
     cron.expression = JoinWords(cron_words_);
@@ -267,7 +358,7 @@ class Parser {
   static bool IsServe(int argc, const char* const* argv) {
     for (int i = 1; i < argc; ++i) {
       std::string_view word = argv[i];
-      if (word == "--url") {
+      if (word == "--url" || word == "--user" || word == "--password" || word == "--token") {
         ++i;
         continue;
       }
@@ -310,6 +401,10 @@ class Parser {
   bool singleton_ = false;
   CLI::Option* arguments_option_ = nullptr;
   std::string arguments_;
+  std::vector<CLI::Option*> role_options_;
+  std::string role_;
+  std::vector<CLI::Option*> local_root_options_;
+  std::string local_root_;
 
   struct CronOptions {
     CLI::Option* time_zone = nullptr;

@@ -13,6 +13,13 @@
 //   webjobs [--url URL] history NAME [--json]
 //   webjobs [--url URL] logs NAME [RUN]
 //   webjobs cron EXPR [--time-zone ZONE] [--from INSTANT] [--count N] [--json]
+//   webjobs [--url URL] user list [--json] | add NAME [--role R] | remove NAME |
+//                      passwd NAME [--role R]   (also with --root DIR, no host)
+//   webjobs [--url URL] token list [--json] | create LABEL [--scope S] | revoke ID
+//   webjobs [--url URL] audit [--limit N] [--json]
+//
+// Client commands sign in with --token (WEBJOBS_TOKEN), or --user and
+// --password (WEBJOBS_USER, WEBJOBS_PASSWORD).
 //
 // --url and --version may also follow the command, and WEBJOBS_URL sets the
 // default of --url. `serve` and `cron` accept --url and ignore it.
@@ -42,7 +49,15 @@ enum class CommandKind {
   kHistory,
   kLogs,
   kDelete,
-  kCron
+  kCron,
+  kUserList,
+  kUserAdd,
+  kUserRemove,
+  kUserPasswd,
+  kTokenList,
+  kTokenCreate,
+  kTokenRevoke,
+  kAudit
 };
 
 // Flags of `webjobs serve`. A flag left out stays nullopt (or empty), so the
@@ -71,6 +86,19 @@ struct ClientFlags {
   std::optional<bool> singleton;         // deploy --singleton
   std::optional<std::string> arguments;  // run --args
   bool wait = false;                     // run --wait
+  // Credentials: --user/--password/--token, WEBJOBS_USER, WEBJOBS_PASSWORD,
+  // WEBJOBS_TOKEN.
+  std::string user;
+  std::string password;
+  std::string token;
+  // Accounts. The user commands take the user's name in `name`.
+  std::optional<std::string> role;       // user add|passwd --role
+  std::optional<std::string> new_password;  // user add|passwd: read from stdin when unset
+  std::string scope = "read";            // token create --scope
+  std::string label;                     // token create LABEL
+  std::string token_id;                  // token revoke ID
+  std::optional<std::string> local_root;  // user ... --root: change the store directly
+  size_t limit = 50;                     // audit --limit
 };
 
 struct CommandLine {
@@ -90,7 +118,8 @@ struct ParsedCommandLine {
 
 // Parses argv (argv[0] is the program name). Help and version text go to
 // `out`, and a usage error goes to `err` as one line "webjobs: error:
-// MESSAGE". Reads WEBJOBS_URL from the environment.
+// MESSAGE". Reads WEBJOBS_URL, WEBJOBS_USER, WEBJOBS_PASSWORD and
+// WEBJOBS_TOKEN from the environment.
 ParsedCommandLine ParseCommandLine(int argc, const char* const* argv, std::ostream& out,
                                    std::ostream& err);
 

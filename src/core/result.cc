@@ -12,6 +12,12 @@ const char* ErrorCodeName(ErrorCode code) {
       return "not_found";
     case ErrorCode::kConflict:
       return "conflict";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kPermissionDenied:
+      return "permission_denied";
+    case ErrorCode::kTooManyRequests:
+      return "too_many_requests";
     case ErrorCode::kTooLarge:
       return "too_large";
     case ErrorCode::kUnavailable:

@@ -18,6 +18,9 @@ enum class ErrorCode {
   kInvalidArgument,  // bad input from a user: HTTP 400
   kNotFound,         // HTTP 404
   kConflict,         // state does not allow the request now: HTTP 409
+  kUnauthenticated,  // no valid credentials: HTTP 401
+  kPermissionDenied, // valid credentials without the scope the request needs: HTTP 403
+  kTooManyRequests,  // too many failed sign-ins from one address: HTTP 429
   kTooLarge,         // input over a configured limit: HTTP 413 or 400
   kUnavailable,      // host shutting down or stopped: HTTP 503
   kIo,               // file system or OS call failed: HTTP 500
@@ -37,6 +40,15 @@ inline Error InvalidArgument(std::string message) {
 }
 inline Error NotFound(std::string message) { return {ErrorCode::kNotFound, std::move(message)}; }
 inline Error Conflict(std::string message) { return {ErrorCode::kConflict, std::move(message)}; }
+inline Error Unauthenticated(std::string message) {
+  return {ErrorCode::kUnauthenticated, std::move(message)};
+}
+inline Error PermissionDenied(std::string message) {
+  return {ErrorCode::kPermissionDenied, std::move(message)};
+}
+inline Error TooManyRequests(std::string message) {
+  return {ErrorCode::kTooManyRequests, std::move(message)};
+}
 inline Error TooLarge(std::string message) { return {ErrorCode::kTooLarge, std::move(message)}; }
 inline Error Unavailable(std::string message) {
   return {ErrorCode::kUnavailable, std::move(message)};

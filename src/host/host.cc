@@ -16,6 +16,7 @@
 #include <cstring>
 #include <thread>
 
+#include "auth/initial_admin.h"
 #include "core/event_loop.h"
 #include "core/log.h"
 #include "core/worker_pool.h"
@@ -34,6 +35,37 @@ extern char** environ;
 namespace webjobs {
 
 namespace {
+
+// Creates the first admin when the store has no user. Returns 0, or the
+// exit code of a failed start.
+int CreateInitialAdmin(Store& store, const Clock& clock, const HostConfig& config,
+                       const JobPaths& paths) {
+  std::filesystem::path password_file = paths.DataRoot() / "admin-password.txt";
+  Result<InitialAdmin> admin =
+      EnsureInitialAdmin(store, clock, config.admin_password, password_file);
+  if (!admin.ok()) {
+    spdlog::critical("event=start_failed error={}", Quote(admin.error().message));
+    return admin.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitStartFailed;
+  }
+  if (!admin->created) return 0;
+  if (!admin->password_file) {
+    spdlog::info("event=admin_created user={} password_source=WEBJOBS_ADMIN_PASSWORD",
+                 kInitialAdminName);
+    return 0;
+  }
+  spdlog::warn(
+      "event=admin_created user={} password_file={} hint=\"sign in with this password, then "
+      "change it with `webjobs user passwd {}` and delete the file\"",
+      kInitialAdminName, Quote(admin->password_file->string()), kInitialAdminName);
+  // The password goes to a terminal only, never into a log file.
+  if (isatty(STDERR_FILENO) == 1) {
+    std::fprintf(stderr, "\nwebjobs: created user \"%s\" with password %s\n"
+                 "webjobs: it is also in %s (readable only by you); it is not shown again.\n\n",
+                 kInitialAdminName, admin->generated_password.c_str(),
+                 admin->password_file->c_str());
+  }
+  return 0;
+}
 
 std::vector<std::string> CurrentEnvironment() {
   std::vector<std::string> entries;
@@ -177,6 +209,7 @@ int RunHost(const HostConfig& config) {
         Quote(parking.error().message));
   }
   SystemClock clock;
+  if (int code = CreateInitialAdmin(**store, clock, config, paths); code != 0) return code;
   WorkerPool store_worker(1);
   JobContext context{**loop,      store_worker,    **store,
                      spawner,     clock,           paths,
@@ -194,7 +227,7 @@ int RunHost(const HostConfig& config) {
   api_options.upload_dir = paths.UploadDir();
   api_options.instance_id = config.instance_id;
   api_options.default_time_zone = default_zone;
-  ApiServer api(service, api_options);
+  ApiServer api(service, **store, api_options);
   // Bind before any job starts, so a busy port fails fast and changes
   // nothing. Requests that arrive early wait until the loop runs.
   // Leftovers of uploads interrupted by a crash; removed before the API

@@ -102,6 +102,12 @@ void ApplyEnvironment(HostConfig& config) {
     config.instance_id = std::string(instance).substr(0, 6);
   }
   if (config.instance_id.empty()) config.instance_id = HostNamePrefix();
+  // Read once and removed, so the password does not stay in the host's
+  // environment (jobs never inherit WEBJOBS_* variables anyway).
+  if (const char* password = std::getenv("WEBJOBS_ADMIN_PASSWORD")) {
+    config.admin_password = password;
+    unsetenv("WEBJOBS_ADMIN_PASSWORD");
+  }
 }
 
 std::filesystem::path DefaultRoot() {

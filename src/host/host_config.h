@@ -38,6 +38,9 @@ struct HostConfig {
   std::string default_time_zone;                    // WEBSITE_TIME_ZONE, else the system zone
   uint64_t continuous_log_max_bytes = 10ull << 20;  // WEBJOBS_LOG_MAX_BYTES (ours)
   int continuous_log_files = 5;                     // WEBJOBS_LOG_FILES (ours)
+  // Password of the first admin when the store has no user yet
+  // (WEBJOBS_ADMIN_PASSWORD, ours). Never logged.
+  std::optional<std::string> admin_password;
 };
 
 }  // namespace webjobs
@@ -47,7 +50,8 @@ namespace webjobs {
 // Reads Kudu's app settings from the process environment into `config`
 // (WEBJOBS_RESTART_TIME, WEBJOBS_IDLE_TIMEOUT, WEBJOBS_HISTORY_SIZE,
 // WEBJOBS_STOPPED, WEBJOBS_DISABLE_SCHEDULE, WEBSITE_TIME_ZONE,
-// WEBSITE_INSTANCE_ID and ours). Values that do not parse fall back to the
+// WEBSITE_INSTANCE_ID and ours). WEBJOBS_ADMIN_PASSWORD is read and then
+// removed from the environment. Values that do not parse fall back to the
 // default as Kudu does, and each such fallback is logged with the value.
 void ApplyEnvironment(HostConfig& config);
 

@@ -15,7 +15,7 @@ using Segments = std::span<const std::string>;
 // The result of matching the start of a path: the kind of route, the job
 // type, and the segments after the type.
 struct Prefix {
-  enum class Kind { kHealth, kSchedulePreview, kListAll, kTyped, kDataFiles };
+  enum class Kind { kHealth, kSchedulePreview, kListAll, kTyped, kDataFiles, kAccounts };
   Kind kind = Kind::kListAll;
   std::optional<JobType> type;
   Segments rest;
@@ -72,6 +72,9 @@ std::optional<Prefix> MatchApiPrefix(Segments segments) {
   if (segments.size() == 2 && Is(segments[1], "health")) return Prefix{Kind::kHealth, {}, {}};
   if (segments.size() == 3 && Is(segments[1], "schedule") && Is(segments[2], "preview")) {
     return Prefix{Kind::kSchedulePreview, {}, {}};
+  }
+  for (std::string_view collection : {"me", "users", "tokens", "audit"}) {
+    if (Is(segments[1], collection)) return Prefix{Kind::kAccounts, {}, segments.subspan(1)};
   }
   if (segments.size() == 2 && (Is(segments[1], "webjobs") || Is(segments[1], "jobs"))) {
     return Prefix{Kind::kListAll, {}, {}};
@@ -136,7 +139,7 @@ Status CheckFileSegment(const std::string& segment) {
 Result<Route> MatchJobRoute(std::string_view method, JobType type, Segments rest,
                             std::string_view path) {
   if (rest.empty()) {
-    if (method == "GET") return Route{RouteKind::kListJobs, type, {}, {}, {}};
+    if (method == "GET") return Route{RouteKind::kListJobs, type, {}, {}, {}, {}};
     return NoRoute(method, path, "it accepts GET");
   }
   const std::string& name = rest[0];
@@ -145,8 +148,8 @@ Result<Route> MatchJobRoute(std::string_view method, JobType type, Segments rest
   Segments action = rest.subspan(1);
   if (action.size() == 2 && Is(action[0], "history") && type == JobType::kTriggered) {
     if (Status valid = CheckRunId(action[1], name); !valid.ok()) return valid.error();
-    if (method == "GET") return Route{RouteKind::kGetRun, type, name, action[1], {}};
-    if (method == "DELETE") return Route{RouteKind::kCancelOneRun, type, name, action[1], {}};
+    if (method == "GET") return Route{RouteKind::kGetRun, type, name, action[1], {}, {}};
+    if (method == "DELETE") return Route{RouteKind::kCancelOneRun, type, name, action[1], {}, {}};
     return NoRoute(method, path, "it accepts GET, DELETE");
   }
   if (action.size() > 1) return NoRoute(method, path);
@@ -155,7 +158,7 @@ Result<Route> MatchJobRoute(std::string_view method, JobType type, Segments rest
   for (const ActionRoute& route : kActionRoutes) {
     bool action_matches = action.empty() ? route.action.empty() : Is(action[0], route.action);
     if (!action_matches || (route.only_type && *route.only_type != type)) continue;
-    if (route.method == method) return Route{route.kind, type, name, {}, {}};
+    if (route.method == method) return Route{route.kind, type, name, {}, {}, {}};
     allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
   }
   if (allowed.empty()) return NoRoute(method, path);
@@ -171,12 +174,49 @@ Result<Route> MatchDataFileRoute(std::string_view method, Segments rest, std::st
     return NoRoute(method, path, "name a file as /vfs/data/jobs/{type}/{name}/{file}");
   }
   if (Status valid = ValidateJobName(rest[1]); !valid.ok()) return valid.error();
-  Route route{RouteKind::kDataFile, type, rest[1], {}, {}};
+  Route route{RouteKind::kDataFile, type, rest[1], {}, {}, {}};
   for (const std::string& segment : rest.subspan(2)) {
     if (Status valid = CheckFileSegment(segment); !valid.ok()) return valid.error();
     route.file_segments.push_back(segment);
   }
   return route;
+}
+
+// /api/me, /api/users[/{user}], /api/tokens[/{id}], /api/audit. `rest`
+// starts with the collection.
+Result<Route> MatchAccountRoute(std::string_view method, Segments rest, std::string_view path) {
+  struct AccountRoute {
+    std::string_view collection;
+    bool with_id;
+    std::string_view method;
+    RouteKind kind;
+  };
+  static constexpr AccountRoute kAccountRoutes[] = {
+      {"me", false, "GET", RouteKind::kWhoAmI},
+      {"users", false, "GET", RouteKind::kListUsers},
+      {"users", true, "GET", RouteKind::kGetUser},
+      {"users", true, "PUT", RouteKind::kPutUser},
+      {"users", true, "DELETE", RouteKind::kDeleteUser},
+      {"tokens", false, "GET", RouteKind::kListTokens},
+      {"tokens", false, "POST", RouteKind::kCreateToken},
+      {"tokens", true, "DELETE", RouteKind::kDeleteToken},
+      {"audit", false, "GET", RouteKind::kListAudit},
+  };
+  if (rest.size() > 2) return NoRoute(method, path);
+  bool with_id = rest.size() == 2;
+  std::string allowed;
+  for (const AccountRoute& route : kAccountRoutes) {
+    if (!Is(rest[0], route.collection) || route.with_id != with_id) continue;
+    if (route.method == method) {
+      Route matched;
+      matched.kind = route.kind;
+      if (with_id) matched.account = rest[1];
+      return matched;
+    }
+    allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
+  }
+  if (allowed.empty()) return NoRoute(method, path);
+  return NoRoute(method, path, "it accepts " + allowed);
 }
 
 }  // namespace
@@ -194,18 +234,20 @@ Result<Route> MatchRoute(std::string_view method, std::string_view target) {
 
   switch (prefix->kind) {
     case Prefix::Kind::kHealth:
-      if (method == "GET") return Route{RouteKind::kHealth, {}, {}, {}, {}};
+      if (method == "GET") return Route{RouteKind::kHealth, {}, {}, {}, {}, {}};
       return NoRoute(method, path, "it accepts GET");
     case Prefix::Kind::kSchedulePreview:
-      if (method == "GET") return Route{RouteKind::kSchedulePreview, {}, {}, {}, {}};
+      if (method == "GET") return Route{RouteKind::kSchedulePreview, {}, {}, {}, {}, {}};
       return NoRoute(method, path, "it accepts GET");
     case Prefix::Kind::kListAll:
-      if (method == "GET") return Route{RouteKind::kListJobs, {}, {}, {}, {}};
+      if (method == "GET") return Route{RouteKind::kListJobs, {}, {}, {}, {}, {}};
       return NoRoute(method, path, "it accepts GET");
     case Prefix::Kind::kTyped:
       return MatchJobRoute(method, *prefix->type, prefix->rest, path);
     case Prefix::Kind::kDataFiles:
       return MatchDataFileRoute(method, prefix->rest, path);
+    case Prefix::Kind::kAccounts:
+      return MatchAccountRoute(method, prefix->rest, path);
   }
   return NoRoute(method, path);
 }

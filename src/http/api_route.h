@@ -39,6 +39,16 @@ enum class RouteKind {
   kDataFile,       // GET /vfs/data/jobs/{type}/{name}/... and /api/vfs/data/jobs/...
   // GET /api/schedule/preview (ours)
   kSchedulePreview,
+  // Accounts and the audit log (ours).
+  kWhoAmI,       // GET /api/me
+  kListUsers,    // GET /api/users
+  kGetUser,      // GET /api/users/{user}
+  kPutUser,      // PUT /api/users/{user}
+  kDeleteUser,   // DELETE /api/users/{user}
+  kListTokens,   // GET /api/tokens
+  kCreateToken,  // POST /api/tokens
+  kDeleteToken,  // DELETE /api/tokens/{id}
+  kListAudit,    // GET /api/audit
 };
 
 struct Route {
@@ -50,6 +60,9 @@ struct Route {
   // kDataFile only: the decoded segments below data/jobs/{type}/{name}/.
   // None is empty, ".", ".." or contains '/', '\' or NUL.
   std::vector<std::string> file_segments;
+  // kGetUser, kPutUser, kDeleteUser: the user name; kDeleteToken: the token
+  // id. Checked by the account rules, not here.
+  std::string account;
 };
 
 // Matches `method` (HEAD counts as GET) and the raw request `target` (path

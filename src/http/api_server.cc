@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "http/bind_failure.h"
 #include "http/http_reply.h"
+#include "http/route_policy.h"
 #include "http/request_path.h"
 #include "http/version.h"
 #include "http/vfs_handler.h"
@@ -22,6 +23,10 @@ constexpr time_t kKeepAliveTimeoutSeconds = 2;
 // this many requests before httplib closes it.
 constexpr size_t kKeepAliveMaxRequests = 1000;
 constexpr auto kStartTimeout = std::chrono::seconds(5);
+constexpr const char* kBasicChallenge = "Basic realm=\"webjobs\", charset=\"UTF-8\"";
+constexpr std::string_view kNoCredentials =
+    "no credentials: send HTTP Basic with a user name and password, or an API token as "
+    "\"Authorization: Bearer <token>\"";
 
 // httplib 0.11 applies a request's Range header to every response body,
 // JSON and error text included. Only data files reply with a range (206),
@@ -74,9 +79,13 @@ void LogRequest(const httplib::Request& request, const httplib::Response& respon
 
 }  // namespace
 
-ApiServer::ApiServer(JobService& service, ApiServerOptions options)
+ApiServer::ApiServer(JobService& service, Store& store, ApiServerOptions options)
     : service_(service),
+      store_(store),
       options_(std::move(options)),
+      authenticator_(store),
+      accounts_(store, clock_),
+      account_handlers_(accounts_, store),
       job_handlers_(service, options_.upload_dir, options_.max_upload_bytes),
       run_handlers_(service),
       schedule_handlers_(options_.default_time_zone) {}
@@ -110,6 +119,13 @@ void ApiServer::Configure() {
   uint64_t max_upload_bytes = options_.max_upload_bytes;
   server_->set_expect_100_continue_handler([max_upload_bytes](const httplib::Request& request,
                                                               httplib::Response& response) {
+    // Without credentials the answer is 401 whatever the body holds. Wrong
+    // credentials are found only after the body, as the route needs it.
+    if (!request.has_header("Authorization")) {
+      response.set_header("WWW-Authenticate", kBasicChallenge);
+      ReplyText(response, 401, kNoCredentials);
+      return 401;
+    }
     std::string length = request.get_header_value("Content-Length");
     uint64_t bytes = 0;
     auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), bytes);
@@ -206,20 +222,61 @@ void ApiServer::Dispatch(const httplib::Request& request, httplib::Response& res
   auto started = std::chrono::steady_clock::now();
   RequestBody body(request, response, reader);
   try {
-    Result<Route> route = MatchRoute(request.method, request.target);
-    if (route.ok()) {
-      RequestContext context{request, body, RequestBaseUrl(request),
-                             std::chrono::system_clock::now()};
-      HandleRoute(*route, context, response);
-    } else {
-      ReplyError(response, route.error());
-    }
+    Serve(request, body, response);
   } catch (const std::exception& error) {
     ReplyText(response, 500, "internal error: " + DescribeLibraryError(error.what()));
   }
   body.Discard();
   ProtectBodyFromRanges(request, response);
   LogRequest(request, response, started);
+}
+
+void ApiServer::Serve(const httplib::Request& request, RequestBody& body,
+                      httplib::Response& response) {
+  const std::string& address = request.remote_addr;
+  Result<Principal> principal =
+      authenticator_.Authenticate(request.get_header_value("Authorization"), address);
+  if (!principal.ok()) return ReplyAuthFailure(principal.error(), address, response);
+
+  Result<Route> route = MatchRoute(request.method, request.target);
+  if (!route.ok()) return ReplyError(response, route.error());
+  Scope needed = RequiredScope(route->kind);
+  if (!ScopeAllows(principal->scope, needed)) {
+    return ReplyError(
+        response,
+        PermissionDenied(request.method + " " + QuoteForMessage(RequestTargetPath(request.target)) +
+                         " needs the " + std::string(ScopeName(needed)) + " scope, and " +
+                         principal->Describe() + " has " +
+                         std::string(ScopeName(principal->scope)) +
+                         "; use credentials with a wider scope"));
+  }
+  RequestContext context{request, body, RequestBaseUrl(request), std::chrono::system_clock::now(),
+                         *principal, address};
+  HandleRoute(*route, context, response);
+  Audit(*route, *principal, address, response.status);
+}
+
+void ApiServer::ReplyAuthFailure(const Error& error, const std::string& address,
+                                 httplib::Response& response) {
+  if (error.code == ErrorCode::kTooManyRequests) {
+    response.set_header("Retry-After",
+                        std::to_string(std::max(1, authenticator_.RetryAfterSeconds(address))));
+  } else if (error.code == ErrorCode::kUnauthenticated) {
+    response.set_header("WWW-Authenticate", kBasicChallenge);
+  }
+  ReplyError(response, error);
+}
+
+void ApiServer::Audit(const Route& route, const Principal& principal, const std::string& address,
+                      int status) {
+  std::string_view action = AuditAction(route.kind);
+  if (action.empty() || status >= 400) return;
+  AuditRecord record{0,      std::chrono::system_clock::now(), principal.Describe(), address,
+                     std::string(action), AuditTarget(route), status};
+  if (Status appended = store_.AppendAudit(record); !appended.ok()) {
+    spdlog::error("event=audit_failed action={} actor={} error={}", action,
+                  Quote(record.actor), Quote(appended.error().message));
+  }
 }
 
 void ApiServer::HandleRoute(const Route& route, RequestContext& context,
@@ -257,6 +314,24 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
       return run_handlers_.CancelOneRun(route, context, response);
     case RouteKind::kSchedulePreview:
       return schedule_handlers_.Preview(route, context, response);
+    case RouteKind::kWhoAmI:
+      return account_handlers_.WhoAmI(route, context, response);
+    case RouteKind::kListUsers:
+      return account_handlers_.ListUsers(route, context, response);
+    case RouteKind::kGetUser:
+      return account_handlers_.GetUser(route, context, response);
+    case RouteKind::kPutUser:
+      return account_handlers_.PutUser(route, context, response);
+    case RouteKind::kDeleteUser:
+      return account_handlers_.DeleteUser(route, context, response);
+    case RouteKind::kListTokens:
+      return account_handlers_.ListTokens(route, context, response);
+    case RouteKind::kCreateToken:
+      return account_handlers_.CreateToken(route, context, response);
+    case RouteKind::kDeleteToken:
+      return account_handlers_.DeleteToken(route, context, response);
+    case RouteKind::kListAudit:
+      return account_handlers_.ListAudit(route, context, response);
     case RouteKind::kDataFile: {
       Status served = ServeDataFile(service_.DataJobsRoot(), *route.type, route.job_name,
                                     route.file_segments, context.http, response);

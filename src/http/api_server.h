@@ -5,7 +5,10 @@
 // Routing happens on the raw request target (see api_route.h), so an
 // encoded '/' can never turn into a path separator. Handlers only call
 // JobService, or the cron library for the schedule preview, and there is
-// no job logic here. An error response is the
+// no job logic here. Every request must carry credentials of a user or an
+// API token (auth/authenticator.h); without them the answer is 401 before
+// any routing, with a scope too narrow for the route it is 403, and a
+// successful change is written to the store's audit log. An error response is the
 // error's message as plain text (text/plain, UTF-8) with the status of its
 // code (http_reply.h). Each request is logged at debug
 // level, and each 5xx response at error level as event=http_error. Bodies
@@ -20,7 +23,11 @@
 #include <string>
 #include <thread>
 
+#include "auth/account_service.h"
+#include "auth/authenticator.h"
+#include "core/clock.h"
 #include "core/result.h"
+#include "http/account_handlers.h"
 #include "http/job_handlers.h"
 #include "http/run_handlers.h"
 #include "http/schedule_handlers.h"
@@ -29,8 +36,7 @@
 namespace webjobs {
 
 struct ApiServerOptions {
-  // Host name or IP address to bind. Anything other than loopback exposes
-  // the unauthenticated API to the network.
+  // Host name or IP address to bind.
   std::string address = "127.0.0.1";
   int port = 8420;  // 0 binds a free port (tests)
   // Worker threads. httplib serves one connection per thread, and an idle
@@ -49,8 +55,9 @@ struct ApiServerOptions {
 
 class ApiServer {
  public:
-  // `service` must outlive the server.
-  ApiServer(JobService& service, ApiServerOptions options);
+  // `service` and `store` (users, tokens, audit log) must outlive the
+  // server.
+  ApiServer(JobService& service, Store& store, ApiServerOptions options);
   // Stops the server if it runs.
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
@@ -74,9 +81,20 @@ class ApiServer {
                 const httplib::ContentReader* reader);
   void HandleRoute(const Route& route, RequestContext& context, httplib::Response& response);
   void ReplyHealth(httplib::Response& response);
+  // Authenticates, routes, checks the scope and runs the route's handler.
+  void Serve(const httplib::Request& request, RequestBody& body, httplib::Response& response);
+  void ReplyAuthFailure(const Error& error, const std::string& address,
+                        httplib::Response& response);
+  void Audit(const Route& route, const Principal& principal, const std::string& address,
+             int status);
 
   JobService& service_;
+  Store& store_;
   ApiServerOptions options_;
+  SystemClock clock_;
+  Authenticator authenticator_;
+  AccountService accounts_;
+  AccountHandlers account_handlers_;
   JobHandlers job_handlers_;
   RunHandlers run_handlers_;
   ScheduleHandlers schedule_handlers_;

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "auth/principal.h"
 #include "http/request_body.h"
 #include "store/store.h"
 
@@ -17,6 +18,10 @@ struct RequestContext {
   std::string base_url;
   // One clock reading per request, for durations of runs in progress.
   TimePoint now;
+  // Who sent the request; every routed request is authenticated.
+  const Principal& principal;
+  // The client's IP address.
+  std::string address;
 };
 
 }  // namespace webjobs

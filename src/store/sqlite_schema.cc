@@ -37,6 +37,34 @@ CREATE TABLE job_state (
   PRIMARY KEY (job_name, key)
 );
 )sql",
+    // Version 2: users, API tokens and the audit log.
+    R"sql(
+CREATE TABLE users (
+  name TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  created_us INTEGER NOT NULL,
+  updated_us INTEGER NOT NULL
+);
+CREATE TABLE tokens (
+  id TEXT NOT NULL PRIMARY KEY,
+  user_name TEXT NOT NULL COLLATE NOCASE,
+  label TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  created_us INTEGER NOT NULL
+);
+CREATE INDEX tokens_by_user ON tokens (user_name);
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_us INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  address TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  status INTEGER NOT NULL
+);
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,36 @@ struct RunRecord {
   std::optional<int> exit_code;
   std::string error;       // why it failed, for example "killed by signal 9 (SIGKILL)"
   std::optional<int> pid;  // main process id while running
+};
+
+// A user of the REST API. Names are unique without regard to ASCII case.
+struct UserRecord {
+  std::string name;
+  std::string password_hash;  // argon2id, libsodium's string form
+  std::string role;           // the widest scope: "read", "operate" or "admin"
+  TimePoint created{};
+  TimePoint updated{};
+};
+
+// An API token. The secret itself is never stored, only its SHA-256.
+struct TokenRecord {
+  std::string id;     // 16 hex digits, shown in lists
+  std::string user;   // the owner; removing the user removes its tokens
+  std::string label;  // what the token is for, from its creator
+  std::string scope;  // "read", "operate" or "admin"
+  std::string secret_hash;
+  TimePoint created{};
+};
+
+// One change made through the API or the command line.
+struct AuditRecord {
+  int64_t id = 0;  // assigned by AppendAudit, increasing
+  TimePoint time{};
+  std::string actor;    // user name, with the token id when a token was used
+  std::string address;  // client IP address, or "local" for the command line
+  std::string action;   // what was done, such as "job.deploy" or "token.create"
+  std::string target;   // what it was done to, such as "triggered/nightly"
+  int status = 0;       // the HTTP status of the answer
 };
 
 class Store {
@@ -82,6 +113,29 @@ class Store {
   virtual Result<std::optional<std::string>> GetJobState(const std::string& job_name,
                                                          const std::string& key) = 0;
   virtual Status ClearJobState(const std::string& job_name, const std::string& key) = 0;
+
+  // Users. PutUser inserts the user or replaces the one with the same name.
+  // AddFirstUser inserts the user only when there is no user at all, in
+  // one statement, and returns whether it did. DeleteUser also deletes the
+  // user's tokens and returns whether the user existed.
+  virtual Status PutUser(const UserRecord& user) = 0;
+  virtual Result<bool> AddFirstUser(const UserRecord& user) = 0;
+  virtual Result<std::optional<UserRecord>> GetUser(const std::string& name) = 0;
+  virtual Result<std::vector<UserRecord>> ListUsers() = 0;
+  virtual Result<bool> DeleteUser(const std::string& name) = 0;
+
+  // API tokens, by id. DeleteToken returns whether the token existed.
+  virtual Status PutToken(const TokenRecord& token) = 0;
+  virtual Result<std::optional<TokenRecord>> GetToken(const std::string& id) = 0;
+  virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
+  virtual Result<bool> DeleteToken(const std::string& id) = 0;
+
+  // The audit log. AppendAudit assigns the id and may drop the oldest
+  // records beyond a retention limit. ListAudit returns the newest first,
+  // at most `limit`, only those with an id below `before_id` when given.
+  virtual Status AppendAudit(const AuditRecord& record) = 0;
+  virtual Result<std::vector<AuditRecord>> ListAudit(size_t limit,
+                                                     std::optional<int64_t> before_id) = 0;
 
   // One SetJobState call of a batch.
   struct JobStateEntry {

@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "store/sqlite_schema.h"
+#include "store/sqlite_values.h"
 
 namespace webjobs {
 namespace {
@@ -42,21 +43,14 @@ constexpr const char* kClearStateSql = "DELETE FROM job_state WHERE job_name = ?
 
 #undef WEBJOBS_RUN_COLUMNS
 
-int64_t ToMicros(TimePoint time) {
-  // floor, not duration_cast, so times before 1970 round down like later ones.
-  return std::chrono::floor<std::chrono::microseconds>(time).time_since_epoch().count();
-}
+}  // namespace
 
-TimePoint FromMicros(int64_t micros) {
-  return TimePoint(
-      std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(micros)));
-}
+// Statements of users, tokens and the audit log; store_sqlite_auth.cc runs them.
+extern const char* const kGetUserSql;
+extern const char* const kGetTokenSql;
+extern const char* const kAppendAuditSql;
 
-// SQLite takes LIMIT and OFFSET as signed 64-bit values.
-int64_t ClampToInt64(size_t value) {
-  constexpr auto kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  return static_cast<int64_t>(std::min<uint64_t>(value, kMax));
-}
+namespace {
 
 std::optional<int64_t> OptionalMicros(const std::optional<TimePoint>& time) {
   if (!time.has_value()) {
@@ -130,6 +124,8 @@ Status SqliteStore::PrepareStatements() {
       {&trim_runs_, kTrimRunsSql},       {&delete_runs_, kDeleteRunsSql},
       {&delete_state_, kDeleteStateSql}, {&set_state_, kSetStateSql},
       {&get_state_, kGetStateSql},       {&clear_state_, kClearStateSql},
+      {&get_user_, kGetUserSql},         {&get_token_, kGetTokenSql},
+      {&append_audit_, kAppendAuditSql},
   };
   for (const auto& [statement, sql] : statements) {
     int code = statement->Prepare(connection_.handle(), sql);

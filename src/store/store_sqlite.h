@@ -15,6 +15,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,12 +56,33 @@ class SqliteStore final : public Store {
   Status ClearJobState(const std::string& job_name, const std::string& key) override;
   std::vector<Status> SetJobStates(const std::vector<JobStateEntry>& entries) override;
 
+  // Users, tokens and the audit log (store_sqlite_auth.cc). The audit log
+  // keeps the newest kAuditRetention records.
+  static constexpr int64_t kAuditRetention = 100000;
+  Status PutUser(const UserRecord& user) override;
+  Result<bool> AddFirstUser(const UserRecord& user) override;
+  Result<std::optional<UserRecord>> GetUser(const std::string& name) override;
+  Result<std::vector<UserRecord>> ListUsers() override;
+  Result<bool> DeleteUser(const std::string& name) override;
+  Status PutToken(const TokenRecord& token) override;
+  Result<std::optional<TokenRecord>> GetToken(const std::string& id) override;
+  Result<std::vector<TokenRecord>> ListTokens() override;
+  Result<bool> DeleteToken(const std::string& id) override;
+  Status AppendAudit(const AuditRecord& record) override;
+  Result<std::vector<AuditRecord>> ListAudit(size_t limit,
+                                             std::optional<int64_t> before_id) override;
+
  private:
   explicit SqliteStore(SqliteConnection connection) : connection_(std::move(connection)) {}
 
   Status PrepareStatements();
   Status PutRunLocked(const RunRecord& run);  // the caller holds mutex_
   Result<std::vector<RunRecord>> CollectRuns(SqliteStatement& statement, const std::string& what);
+  // Prepares `sql`, lets `bind` bind it, and steps it to the end; `row` sees
+  // each row. For the statements of rare calls, which are not kept.
+  Status RunOnce(const char* sql, const std::string& what,
+                 const std::function<void(SqliteStatement&)>& bind,
+                 const std::function<void(const SqliteStatement&)>& row = nullptr);
 
   std::mutex mutex_;
   // Everything below is guarded by mutex_. The statements are declared after
@@ -76,6 +98,11 @@ class SqliteStore final : public Store {
   SqliteStatement set_state_;
   SqliteStatement get_state_;
   SqliteStatement clear_state_;
+  // Run on every authenticated request.
+  SqliteStatement get_user_;
+  SqliteStatement get_token_;
+  SqliteStatement append_audit_;
+  int64_t audit_appends_ = 0;
 };
 
 }  // namespace webjobs

@@ -75,7 +75,8 @@ def test_java_jar_runs_with_java(host, hello_jar):
 
 
 def test_deploy_script_deploys_all_examples(host, hello_jar):
-    env = dict(host.env, WEBJOBS_URL=host.url, WEBJOBS_BIN=str(host.binary), HELLO_JAR=str(hello_jar))
+    env = dict(host.env, WEBJOBS_URL=host.url, WEBJOBS_BIN=str(host.binary), HELLO_JAR=str(hello_jar),
+               WEBJOBS_USER=host.admin_user, WEBJOBS_PASSWORD=host.admin_password)
     result = subprocess.run([str(EXAMPLES / "deploy.sh")], env=env, capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, (

@@ -7,6 +7,7 @@ Job processes are found by scanning /proc/*/environ for the variables the
 host gives every job (WEBJOBS_DATA_PATH and the WEBJOBS_JOB_MARKER entry).
 """
 
+import base64
 import dataclasses
 import datetime
 import http.client
@@ -202,8 +203,25 @@ class HostStartError(AssertionError):
     pass
 
 
+# The first admin of every test host (WEBJOBS_ADMIN_PASSWORD).
+ADMIN_USER = "admin"
+ADMIN_PASSWORD = "e2e-admin-password-1"
+
+
+def basic_auth(user, password):
+    """The value of an Authorization header with HTTP Basic credentials."""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return f"Basic {token}"
+
+
 class Host:
-    """One `webjobs serve` process with its own data root and port."""
+    """One `webjobs serve` process with its own data root and port.
+
+    Requests carry the admin's credentials unless told otherwise.
+    """
+
+    admin_user = ADMIN_USER
+    admin_password = ADMIN_PASSWORD
 
     def __init__(self, binary, root, instance, env_overrides=None, log_path=None):
         self.binary = pathlib.Path(binary)
@@ -222,6 +240,7 @@ class Host:
             "LANG": "C.UTF-8",
             "WEBSITE_INSTANCE_ID": self.instance,
             "WEBJOBS_RESTART_TIME": "2",
+            "WEBJOBS_ADMIN_PASSWORD": ADMIN_PASSWORD,
         })
         for key, value in overrides.items():
             if value is None:
@@ -305,11 +324,19 @@ class Host:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def request(self, method, path, body=None, headers=None, timeout=30):
-        """Send one request with `path` exactly as given (no normalizing)."""
+    def request(self, method, path, body=None, headers=None, timeout=30, auth=True):
+        """Send one request with `path` exactly as given (no normalizing).
+
+        `auth` True sends the admin's credentials, a string sends it as the
+        Authorization header, and False or None sends none.
+        """
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             all_headers = {"User-Agent": USER_AGENT, "Connection": "close"}
+            if auth is True:
+                all_headers["Authorization"] = basic_auth(self.admin_user, self.admin_password)
+            elif auth:
+                all_headers["Authorization"] = auth
             all_headers.update(headers or {})
             if isinstance(body, str):
                 body = body.encode("utf-8")
@@ -441,7 +468,10 @@ class Host:
     def cli(self, *args, env=None, timeout=120):
         """Run the webjobs CLI against this host (through WEBJOBS_URL)."""
         cli_env = dict(self.env)
+        cli_env.pop("WEBJOBS_ADMIN_PASSWORD", None)
         cli_env["WEBJOBS_URL"] = self.url
+        cli_env["WEBJOBS_USER"] = self.admin_user
+        cli_env["WEBJOBS_PASSWORD"] = self.admin_password
         cli_env.update(env or {})
         return subprocess.run([str(self.binary), *args], env=cli_env, capture_output=True,
                               text=True, timeout=timeout)

@@ -24,6 +24,10 @@ class ClientCommandTest : public ApiServerTest {
     CommandLine command;
     command.kind = kind;
     if (flags.url == kDefaultHostUrl) flags.url = Base();
+    if (flags.user.empty() && flags.token.empty()) {
+      flags.user = kTestUser;
+      flags.password = kTestPassword;
+    }
     command.client = std::move(flags);
     out_.str("");
     err_.str("");

@@ -33,7 +33,7 @@ constexpr const char* kServeUsage =
     "[--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N] [--max-unpacked-bytes N] "
     "[--max-zip-entries N] [--max-compression-ratio N]";
 constexpr const char* kCommandList =
-    "serve, list, deploy, run, history, logs, start, stop, cancel, delete or cron";
+    "serve, list, deploy, run, history, logs, start, stop, cancel, delete, cron, user, token or audit";
 
 // A command line that must be rejected, and the message expected after
 // "webjobs: error: ".

@@ -17,6 +17,7 @@
 
 #include "http/api_server.h"
 #include "http/fake_job_service.h"
+#include "http/test_accounts.h"
 
 namespace webjobs::testing {
 
@@ -30,6 +31,8 @@ class ApiServerTest : public ::testing::Test {
     temp_dir_ = pattern;
     service_.data_jobs_root = temp_dir_ / "data" / "jobs";
     std::filesystem::create_directories(service_.data_jobs_root);
+    store_ = OpenTestStore(temp_dir_);
+    ASSERT_NE(store_, nullptr);
 
     ApiServerOptions options;
     options.address = "127.0.0.1";
@@ -38,7 +41,7 @@ class ApiServerTest : public ::testing::Test {
     options.max_upload_bytes = kTestUploadLimit;
     options.upload_dir = upload_dir();
     options.instance_id = "abc123";
-    server_ = std::make_unique<ApiServer>(service_, options);
+    server_ = std::make_unique<ApiServer>(service_, *store_, options);
     Result<int> port = server_->Start();
     ASSERT_TRUE(port.ok()) << port.error().message;
     port_ = *port;
@@ -54,6 +57,7 @@ class ApiServerTest : public ::testing::Test {
     httplib::Client client("127.0.0.1", port_);
     client.set_url_encode(false);
     client.set_read_timeout(10);
+    client.set_basic_auth(kTestUser, kTestPassword);
     return client;
   }
 
@@ -70,9 +74,15 @@ class ApiServerTest : public ::testing::Test {
     service_.jobs.push_back(job);
   }
 
-  // Sends `request` as raw bytes and returns everything the server sends
-  // back before it closes the connection or 3 seconds pass.
-  std::string SendRaw(const std::string& request) {
+  // Sends `request` as raw bytes, with the test user's Authorization header
+  // added after the request line unless `authorize` is false, and returns
+  // everything the server sends back before it closes the connection or 3
+  // seconds pass.
+  std::string SendRaw(std::string request, bool authorize = true) {
+    size_t line_end = request.find("\r\n");
+    if (authorize && line_end != std::string::npos) {
+      request.insert(line_end + 2, TestAuthorizationLine());
+    }
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -92,6 +102,7 @@ class ApiServerTest : public ::testing::Test {
   }
 
   FakeJobService service_;
+  std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<ApiServer> server_;
   std::filesystem::path temp_dir_;
   int port_ = 0;

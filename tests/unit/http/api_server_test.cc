@@ -514,16 +514,19 @@ TEST_F(ApiServerTest, LongPathsAreRejectedWithoutCrash) {
 
 TEST(ApiServerStartTest, ReportsAddressInUse) {
   FakeJobService service;
+  TempDir root;
+  std::unique_ptr<SqliteStore> store = OpenTestStore(root.path());
+  ASSERT_NE(store, nullptr);
   ApiServerOptions options;
   options.address = "127.0.0.1";
   options.port = 0;
   options.threads = 2;
-  ApiServer first(service, options);
+  ApiServer first(service, *store, options);
   Result<int> port = first.Start();
   ASSERT_TRUE(port.ok()) << port.error().message;
 
   options.port = *port;
-  ApiServer second(service, options);
+  ApiServer second(service, *store, options);
   Result<int> failed = second.Start();
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.error().code, ErrorCode::kUnavailable);
@@ -533,10 +536,13 @@ TEST(ApiServerStartTest, ReportsAddressInUse) {
 
 TEST(ApiServerStartTest, StopIsIdempotent) {
   FakeJobService service;
+  TempDir root;
+  std::unique_ptr<SqliteStore> store = OpenTestStore(root.path());
+  ASSERT_NE(store, nullptr);
   ApiServerOptions options;
   options.port = 0;
   options.threads = 2;
-  ApiServer server(service, options);
+  ApiServer server(service, *store, options);
   ASSERT_TRUE(server.Start().ok());
   server.Stop();
   server.Stop();

@@ -200,6 +200,7 @@ TEST_F(ApiServerUploadTest, OversizeChunkedBodyIsPayloadTooLarge) {
 TEST_F(ApiServerUploadTest, ConnectionServesNextRequestAfterOversizeChunkedBody) {
   AddJob("J", JobType::kTriggered);
   httplib::Client client(Base());
+  client.set_basic_auth(kTestUser, kTestPassword);
   client.set_keep_alive(true);
   std::string body(kTestUploadLimit + 4096, 'x');
   httplib::Headers headers{{"Content-Disposition", "attachment; filename=J.zip"}};

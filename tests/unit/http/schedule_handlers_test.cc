@@ -262,12 +262,16 @@ TEST(SchedulePreviewServerTest, UsesHostDefaultZone) {
   Result<const date::time_zone*> zone = LocateTimeZone("America/New_York");
   ASSERT_TRUE(zone.ok());
   options.default_time_zone = *zone;
-  ApiServer server(service, options);
+  TempDir root;
+  std::unique_ptr<SqliteStore> store = OpenTestStore(root.path());
+  ASSERT_NE(store, nullptr);
+  ApiServer server(service, *store, options);
   Result<int> port = server.Start();
   ASSERT_TRUE(port.ok()) << port.error().message;
 
   httplib::Client client("127.0.0.1", *port);
   client.set_url_encode(false);
+  client.set_basic_auth(kTestUser, kTestPassword);
   httplib::Result response = client.Get(
       "/api/schedule/preview?expression=0+30+1+*+*+*&count=1&from=2024-11-03T00:00:00-04:00");
   ASSERT_TRUE(response);

@@ -40,7 +40,23 @@ class FakeStore final : public Store {
                                                  const std::string& key) override;
   Status ClearJobState(const std::string& job_name, const std::string& key) override;
 
+  // The job layer never touches users, tokens or the audit log.
+  Status PutUser(const UserRecord&) override { return Unused(); }
+  Result<bool> AddFirstUser(const UserRecord&) override { return Unused(); }
+  Result<std::optional<UserRecord>> GetUser(const std::string&) override { return Unused(); }
+  Result<std::vector<UserRecord>> ListUsers() override { return Unused(); }
+  Result<bool> DeleteUser(const std::string&) override { return Unused(); }
+  Status PutToken(const TokenRecord&) override { return Unused(); }
+  Result<std::optional<TokenRecord>> GetToken(const std::string&) override { return Unused(); }
+  Result<std::vector<TokenRecord>> ListTokens() override { return Unused(); }
+  Result<bool> DeleteToken(const std::string&) override { return Unused(); }
+  Status AppendAudit(const AuditRecord&) override { return Unused(); }
+  Result<std::vector<AuditRecord>> ListAudit(size_t, std::optional<int64_t>) override {
+    return Unused();
+  }
+
  private:
+  static Error Unused() { return InternalError("FakeStore keeps no users, tokens or audit log"); }
   using RunKey = std::pair<std::string, std::string>;  // job name, run id
 
   mutable std::mutex mutex_;

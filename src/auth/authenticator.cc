@@ -1,0 +1,150 @@
+#include "auth/authenticator.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "auth/credentials.h"
+#include "auth/password_hash.h"
+#include "core/log.h"
+
+namespace webjobs {
+namespace {
+
+// Remembered passwords, at most, and for how long.
+constexpr size_t kMaxVerified = 4096;
+constexpr std::chrono::minutes kVerifiedLifetime{15};
+// The user name shown in logs is cut to this length.
+constexpr size_t kMaxLoggedName = 64;
+
+constexpr std::string_view kWrongCredentials = "wrong user name or password";
+
+ptrdiff_t VerificationSlots() {
+  unsigned cores = std::thread::hardware_concurrency();
+  return std::clamp<ptrdiff_t>(cores == 0 ? 1 : cores, 1, 256);
+}
+
+// A hash of a password nobody knows, so that a user name that does not
+// exist costs as much time as a wrong password.
+const std::string& DecoyHash() {
+  static const std::string hash = [] {
+    Result<std::string> made = HashPassword(RandomPassword());
+    return made.ok() ? made.value() : std::string();
+  }();
+  return hash;
+}
+
+}  // namespace
+
+Authenticator::Authenticator(Store& store)
+    : store_(store), verifications_(VerificationSlots()), cache_key_(RandomHex(32)) {}
+
+int Authenticator::RetryAfterSeconds(const std::string& address) {
+  return static_cast<int>(throttle_.WaitFor(address, LoginThrottle::Clock::now()).count());
+}
+
+Result<Principal> Authenticator::Authenticate(std::string_view authorization,
+                                              const std::string& address) {
+  if (authorization.empty()) {
+    return Unauthenticated(
+        "no credentials: send HTTP Basic with a user name and password, or an API token as "
+        "\"Authorization: Bearer <token>\"");
+  }
+  if (int wait = RetryAfterSeconds(address); wait > 0) {
+    spdlog::warn("event=auth_throttled address={} retry_after_s={}", Quote(address), wait);
+    return TooManyRequests("too many failed sign-ins from " + address + "; try again in " +
+                           std::to_string(wait) + " s");
+  }
+  Result<Credentials> credentials = ParseAuthorization(authorization);
+  if (!credentials.ok()) return Fail(address, "", credentials.error().message);
+
+  if (const auto* token = std::get_if<TokenCredentials>(&credentials.value())) {
+    Result<Principal> principal = CheckToken(token->id, token->secret);
+    if (!principal.ok() && principal.error().code == ErrorCode::kUnauthenticated) {
+      return Fail(address, "token " + token->id, principal.error().message);
+    }
+    return principal;
+  }
+  const auto& password = std::get<PasswordCredentials>(credentials.value());
+  Result<Principal> principal = CheckPassword(password.user, password.password);
+  if (!principal.ok() && principal.error().code == ErrorCode::kUnauthenticated) {
+    std::string shown = password.user.substr(0, kMaxLoggedName);
+    return Fail(address, "user " + Quote(shown), principal.error().message);
+  }
+  return principal;
+}
+
+Result<Principal> Authenticator::CheckPassword(const std::string& user,
+                                               const std::string& password) {
+  Result<std::optional<UserRecord>> record = store_.GetUser(user);
+  if (!record.ok()) return record.error();
+  if (!record->has_value()) {
+    UserRecord decoy{user, DecoyHash(), "read", {}, {}};
+    (void)VerifyWithCache(decoy, password);
+    return Unauthenticated(std::string(kWrongCredentials));
+  }
+  const UserRecord& found = **record;
+  if (!VerifyWithCache(found, password)) return Unauthenticated(std::string(kWrongCredentials));
+  Result<Scope> role = ParseScope(found.role);
+  if (!role.ok()) {
+    return InternalError("user " + Quote(found.name) + " has an unknown role " +
+                         Quote(found.role) + " in the store");
+  }
+  return Principal{found.name, *role, ""};
+}
+
+Result<Principal> Authenticator::CheckToken(const std::string& id, const std::string& secret) {
+  Result<std::optional<TokenRecord>> record = store_.GetToken(id);
+  if (!record.ok()) return record.error();
+  constexpr std::string_view kUnknownToken = "unknown or revoked API token";
+  if (!record->has_value()) return Unauthenticated(std::string(kUnknownToken));
+  const TokenRecord& token = **record;
+  if (!ConstantTimeEquals(Sha256Hex(secret), token.secret_hash)) {
+    return Unauthenticated(std::string(kUnknownToken));
+  }
+  Result<std::optional<UserRecord>> owner = store_.GetUser(token.user);
+  if (!owner.ok()) return owner.error();
+  if (!owner->has_value()) return Unauthenticated(std::string(kUnknownToken));
+  Result<Scope> scope = ParseScope(token.scope);
+  Result<Scope> role = ParseScope((*owner)->role);
+  if (!scope.ok() || !role.ok()) {
+    return InternalError("API token " + token.id + " or its user " + Quote(token.user) +
+                         " has an unknown scope in the store");
+  }
+  // A token never carries more than its user's current role.
+  Scope granted = ScopeAllows(*role, *scope) ? *scope : *role;
+  return Principal{(*owner)->name, granted, token.id};
+}
+
+bool Authenticator::VerifyWithCache(const UserRecord& user, const std::string& password) {
+  std::string digest = Sha256Hex(cache_key_ + '\0' + user.name + '\0' + user.password_hash +
+                                 '\0' + password);
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    auto found = verified_.find(digest);
+    if (found != verified_.end()) {
+      if (now - found->second < kVerifiedLifetime) return true;
+      verified_.erase(found);
+    }
+  }
+  verifications_.acquire();
+  bool matched = VerifyPassword(user.password_hash, password);
+  verifications_.release();
+  if (!matched) return false;
+  std::lock_guard lock(mutex_);
+  if (verified_.size() >= kMaxVerified) verified_.clear();
+  verified_[digest] = now;
+  return true;
+}
+
+Error Authenticator::Fail(const std::string& address, std::string_view who,
+                          std::string_view reason) {
+  int failures = throttle_.RecordFailure(address, LoginThrottle::Clock::now());
+  spdlog::warn("event=auth_failed address={} who={} failures={} reason={}", Quote(address),
+               Quote(who), failures, Quote(reason));
+  return Unauthenticated(std::string(reason));
+}
+
+}  // namespace webjobs

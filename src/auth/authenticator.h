@@ -1,0 +1,63 @@
+// Checks the credentials of a request against the store's users and API
+// tokens and returns who made it.
+//
+// Passwords are argon2id hashes, so checking one takes about 0.1 s and
+// 64 MiB. A password that matched is remembered (as a keyed digest of user,
+// stored hash and password, never the password) until the user's hash
+// changes, so a client that sends Basic credentials with every request pays
+// that cost once. At most one check per CPU runs at a time, which bounds
+// the memory guessing can take. Tokens are checked against the store on
+// every request, so a revoked token is refused at once.
+//
+// Failed attempts are counted per client address (LoginThrottle) and
+// logged as event=auth_failed with the address, the user name or token id
+// and the reason, never the password or token.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <semaphore>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "auth/login_throttle.h"
+#include "auth/principal.h"
+#include "core/result.h"
+#include "store/store.h"
+
+namespace webjobs {
+
+class Authenticator {
+ public:
+  explicit Authenticator(Store& store);
+
+  // Authenticates a request with `authorization` (the header's value, empty
+  // when the request has none) from `address`. Errors: kUnauthenticated
+  // for missing or wrong credentials (the message says which, but not
+  // whether a user exists), kTooManyRequests while the address is
+  // throttled (see RetryAfter), kIo when the store fails.
+  Result<Principal> Authenticate(std::string_view authorization, const std::string& address);
+
+  // Seconds `address` must wait before its next attempt; 0 when none.
+  int RetryAfterSeconds(const std::string& address);
+
+ private:
+  Result<Principal> CheckPassword(const std::string& user, const std::string& password);
+  Result<Principal> CheckToken(const std::string& id, const std::string& secret);
+  bool VerifyWithCache(const UserRecord& user, const std::string& password);
+  Error Fail(const std::string& address, std::string_view who, std::string_view reason);
+
+  Store& store_;
+  LoginThrottle throttle_;
+  std::counting_semaphore<256> verifications_;
+  // A random key for the digests in verified_, so they are useless outside
+  // this process.
+  std::string cache_key_;
+  std::mutex mutex_;
+  // Digest -> when it was verified; guarded by mutex_.
+  std::unordered_map<std::string, std::chrono::steady_clock::time_point> verified_;
+};
+
+}  // namespace webjobs

@@ -1,0 +1,49 @@
+#include "auth/login_throttle.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace webjobs {
+
+std::chrono::seconds LoginThrottle::DelayAfter(int failures) {
+  if (failures < kFreeFailures) return std::chrono::seconds(0);
+  int doublings = std::min(failures - kFreeFailures, 6);  // 2^6 s is past kMaxDelay
+  return std::min(std::chrono::seconds(1LL << doublings), kMaxDelay);
+}
+
+std::chrono::seconds LoginThrottle::WaitFor(const std::string& address, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  auto found = entries_.find(address);
+  if (found == entries_.end()) return std::chrono::seconds(0);
+  const Entry& entry = found->second;
+  if (now - entry.last_failure >= kWindow) return std::chrono::seconds(0);
+  auto allowed_at = entry.last_failure + DelayAfter(entry.failures);
+  if (now >= allowed_at) return std::chrono::seconds(0);
+  // Rounded up, so a client that waits the whole answer is let in.
+  return std::chrono::ceil<std::chrono::seconds>(allowed_at - now);
+}
+
+int LoginThrottle::RecordFailure(const std::string& address, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= kMaxAddresses && entries_.find(address) == entries_.end()) Prune(now);
+  Entry& entry = entries_[address];
+  if (entry.failures > 0 && now - entry.last_failure >= kWindow) entry.failures = 0;
+  ++entry.failures;
+  entry.last_failure = now;
+  return entry.failures;
+}
+
+void LoginThrottle::Prune(Clock::time_point now) {
+  std::erase_if(entries_, [&](const auto& item) { return now - item.second.last_failure >= kWindow; });
+  if (entries_.size() < kMaxAddresses) return;
+  // Still full: forget the half with the oldest failures.
+  std::vector<Clock::time_point> times;
+  times.reserve(entries_.size());
+  for (const auto& [address, entry] : entries_) times.push_back(entry.last_failure);
+  auto middle = times.begin() + static_cast<std::ptrdiff_t>(times.size() / 2);
+  std::nth_element(times.begin(), middle, times.end());
+  Clock::time_point cutoff = *middle;
+  std::erase_if(entries_, [&](const auto& item) { return item.second.last_failure <= cutoff; });
+}
+
+}  // namespace webjobs

@@ -1,0 +1,1 @@
+while true; do echo tick; sleep 0.2; done
