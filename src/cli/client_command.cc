@@ -4,6 +4,7 @@
 #include "cli/exit_codes.h"
 #include "cli/job_commands.h"
 #include "cli/run_commands.h"
+#include "package/ascii_case.h"
 
 namespace webjobs {
 namespace {
@@ -40,10 +41,16 @@ Status Dispatch(const CommandLine& command, ApiClient& client, std::ostream& out
 }  // namespace
 
 int RunClientCommand(const CommandLine& command, std::ostream& out, std::ostream& err) {
-  Result<ApiClient> client = ApiClient::Create(command.client.url);
+  const ClientFlags& flags = command.client;
+  Result<ApiClient> client =
+      ApiClient::Create(flags.url, ClientTlsOptions{flags.ca_certificate_file, flags.insecure});
   if (!client.ok()) {
     err << "webjobs: error: " << client.error().message << "\n";
     return kExitCliUsage;
+  }
+  if (flags.insecure && ToLowerAscii(flags.url).rfind("https://", 0) == 0) {
+    err << "webjobs: warning: --insecure: the certificate of " << client->base_url()
+        << " is not verified, so a machine on the network path could pose as the host\n";
   }
   Status done = Dispatch(command, *client, out, err);
   if (!done.ok()) return ReportFailure(done.error(), err);

@@ -102,6 +102,10 @@ void ApplyEnvironment(HostConfig& config) {
     config.instance_id = std::string(instance).substr(0, 6);
   }
   if (config.instance_id.empty()) config.instance_id = HostNamePrefix();
+  if (const char* certificate = GetEnv("WEBJOBS_TLS_CERT")) {
+    config.tls_certificate_file = certificate;
+  }
+  if (const char* key = GetEnv("WEBJOBS_TLS_KEY")) config.tls_key_file = key;
 }
 
 std::filesystem::path DefaultRoot() {
