@@ -138,7 +138,7 @@ void ApiServer::Configure() {
 bool ApiServer::SetUpTlsContext(SSL_CTX& context) {
   SSL_CTX_set_options(&context, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
   if (SSL_CTX_set_min_proto_version(&context, TLS1_2_VERSION) != 1) return false;
-  // OpenSSL asks for the certificate in each handshake.
+  // OpenSSL calls SelectCertificate in each handshake.
   // TODO: reload the files on SIGHUP by swapping the credentials here.
   SSL_CTX_set_cert_cb(&context, &ApiServer::SelectCertificate, this);
   return true;
@@ -153,8 +153,8 @@ int ApiServer::SelectCertificate(SSL* ssl, void* server) {
 }
 
 void ApiServer::InstallHeaderLimit() {
-  // httplib limits each header line but not their number; this runs once
-  // all of them are read, before any body.
+  // httplib limits each header line but not their number. This handler
+  // runs once all of them are read, before any body.
   server_->set_pre_routing_handler([](const httplib::Request& request,
                                       httplib::Response& response) {
     size_t header_bytes = RequestHeaderBytes(request);
