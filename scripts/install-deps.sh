@@ -29,7 +29,7 @@ packages=(
   # Compilers and build tools; clang and its runtime build the fuzz targets.
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # Libraries the product links.
-  libcpp-httplib-dev nlohmann-json3-dev libsqlite3-dev libzip-dev
+  libcpp-httplib-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libzip-dev
   libspdlog-dev libfmt-dev libcli11-dev libhowardhinnant-date-dev tzdata libsodium-dev
   # Unit tests.
   googletest libgtest-dev libgmock-dev

@@ -1,5 +1,7 @@
 #include "cli/api_client.h"
 
+#include <openssl/x509.h>
+
 #include <fstream>
 
 #include "http/version.h"
@@ -23,10 +25,6 @@ std::string DescribeTransportError(httplib::Error error) {
       return "connection timed out";
     case httplib::Error::Write:
       return "sending the request failed";
-    case httplib::Error::SSLConnection:
-    case httplib::Error::SSLLoadingCerts:
-    case httplib::Error::SSLServerVerification:
-      return "TLS handshake failed";
     default:
       return "request failed (" + httplib::to_string(error) + ")";
   }
@@ -80,34 +78,81 @@ Error ResponseError(const ApiResponse& response) {
   }
 }
 
-Result<ApiClient> ApiClient::Create(const std::string& base_url) {
+Result<ApiClient> ApiClient::Create(const std::string& base_url, const ClientTlsOptions& tls) {
   if (!IsValidBaseUrl(base_url)) {
     return InvalidArgument("invalid host URL " + QuoteForMessage(base_url) +
-                           ": expected http://HOST:PORT such as http://127.0.0.1:8420");
+                           ": expected http://HOST:PORT or https://HOST:PORT such as http://127.0.0.1:8420");
   }
   std::string trimmed = base_url.back() == '/' ? base_url.substr(0, base_url.size() - 1) : base_url;
   auto client = std::make_unique<httplib::Client>(trimmed);
   if (!client->is_valid()) {
     return InvalidArgument("invalid host URL " + QuoteForMessage(base_url) +
-                           ": expected http://HOST:PORT such as http://127.0.0.1:8420");
+                           ": expected http://HOST:PORT or https://HOST:PORT such as http://127.0.0.1:8420");
   }
   client->set_url_encode(false);
+  bool https = ToLowerAscii(trimmed).rfind("https://", 0) == 0;
+  std::string ca_certificate_file;
+  if (https && !tls.insecure && !tls.ca_certificate_file.empty()) {
+    ca_certificate_file = tls.ca_certificate_file;
+    std::error_code error;
+    auto status = std::filesystem::status(ca_certificate_file, error);
+    if (!std::filesystem::is_regular_file(status)) {
+      return InvalidArgument("CA certificate file " + QuoteForMessage(ca_certificate_file) +
+                             (status.type() == std::filesystem::file_type::not_found
+                                  ? " does not exist"
+                                  : " is not a regular file") +
+                             "; give --ca-cert (or WEBJOBS_CA_CERT) the PEM file of the CA that "
+                             "signed the host's certificate");
+    }
+    client->set_ca_cert_path(ca_certificate_file);
+  }
+  if (https) client->enable_server_certificate_verification(!tls.insecure);
   // The host records "External - <User-Agent>" as the trigger of a run.
   client->set_default_headers({{"User-Agent", "webjobs-cli/" + std::string(kWebjobsVersion)}});
   client->set_connection_timeout(kConnectTimeoutSeconds);
   client->set_read_timeout(kReadTimeoutSeconds);
   client->set_write_timeout(kReadTimeoutSeconds);
-  return ApiClient(trimmed, std::move(client));
+  return ApiClient(trimmed, std::move(ca_certificate_file), std::move(client));
 }
 
-ApiClient::ApiClient(std::string base_url, std::unique_ptr<httplib::Client> client)
-    : base_url_(std::move(base_url)), client_(std::move(client)) {}
+ApiClient::ApiClient(std::string base_url, std::string ca_certificate_file,
+                     std::unique_ptr<httplib::Client> client)
+    : base_url_(std::move(base_url)),
+      ca_certificate_file_(std::move(ca_certificate_file)),
+      client_(std::move(client)) {}
+
+std::string ApiClient::DescribeTlsFailure(httplib::Error error) const {
+  switch (error) {
+    case httplib::Error::SSLLoadingCerts:
+      return "failed to load CA certificates from " +
+             (ca_certificate_file_.empty() ? std::string("the system's CA store")
+                                           : QuoteForMessage(ca_certificate_file_)) +
+             "; give --ca-cert a PEM file of CA certificates";
+    case httplib::Error::SSLServerVerification: {
+      long result = client_->get_openssl_verify_result();
+      std::string reason = result == X509_V_OK
+                               ? "the certificate does not name the host of the URL"
+                               : X509_verify_cert_error_string(result);
+      return "the host's TLS certificate was not accepted (" + reason +
+             "); give --ca-cert FILE with the CA that signed it, or --insecure to skip "
+             "verification";
+    }
+    default:
+      return "TLS handshake failed (is the host serving plain HTTP? then use an http:// URL)";
+  }
+}
 
 Result<ApiResponse> ApiClient::Finish(const httplib::Result& result) {
   if (!result && result.error() == httplib::Error::Read) {
     return Unavailable("no response from the webjobs host at " + base_url_ + " within " +
                        std::to_string(kReadTimeoutSeconds) +
                        " seconds, or it closed the connection; check the host's log");
+  }
+  if (!result && (result.error() == httplib::Error::SSLConnection ||
+                  result.error() == httplib::Error::SSLLoadingCerts ||
+                  result.error() == httplib::Error::SSLServerVerification)) {
+    return Unavailable("cannot talk to the webjobs host at " + base_url_ + ": " +
+                       DescribeTlsFailure(result.error()));
   }
   if (!result) {
     return Unavailable("cannot reach the webjobs host at " + base_url_ + ": " +

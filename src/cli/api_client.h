@@ -41,11 +41,23 @@ struct ClientCredentials {
   std::string token;
 };
 
+// Certificate checks of an https host. Both fields are ignored for http.
+struct ClientTlsOptions {
+  // PEM file of the CA certificates to trust in place of the system's;
+  // empty uses the system's CAs.
+  std::string ca_certificate_file;
+  // Accept any certificate and host name. The caller warns the user.
+  bool insecure = false;
+};
+
 class ApiClient {
  public:
   // Checks `base_url` ("http://host:port" or "https://host:port", no path)
-  // without connecting. Returns kInvalidArgument for another form.
-  static Result<ApiClient> Create(const std::string& base_url);
+  // and the CA file of an https URL, without connecting. Returns
+  // kInvalidArgument for another URL form or a CA file that is missing or
+  // not a regular file.
+  static Result<ApiClient> Create(const std::string& base_url,
+                                  const ClientTlsOptions& tls = ClientTlsOptions());
 
   // `path` is the encoded path and query, starting with '/'.
   Result<ApiResponse> Get(const std::string& path);
@@ -65,10 +77,13 @@ class ApiClient {
   const std::string& base_url() const { return base_url_; }
 
  private:
-  ApiClient(std::string base_url, std::unique_ptr<httplib::Client> client);
+  ApiClient(std::string base_url, std::string ca_certificate_file,
+            std::unique_ptr<httplib::Client> client);
   Result<ApiResponse> Finish(const httplib::Result& result);
+  std::string DescribeTlsFailure(httplib::Error error) const;
 
   std::string base_url_;
+  std::string ca_certificate_file_;
   std::unique_ptr<httplib::Client> client_;
 };
 

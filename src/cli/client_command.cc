@@ -5,6 +5,7 @@
 #include "cli/exit_codes.h"
 #include "cli/job_commands.h"
 #include "cli/run_commands.h"
+#include "package/ascii_case.h"
 
 namespace webjobs {
 namespace {
@@ -73,12 +74,14 @@ Result<ClientCredentials> ResolveCredentials(const ClientFlags& flags) {
 }  // namespace
 
 int RunClientCommand(const CommandLine& command, std::ostream& out, std::ostream& err) {
-  if (IsUserCommand(command.kind) && command.client.local_root) {
-    Status done = RunLocalUserCommand(command.kind, command.client, out, err);
+  const ClientFlags& flags = command.client;
+  if (IsUserCommand(command.kind) && flags.local_root) {
+    Status done = RunLocalUserCommand(command.kind, flags, out, err);
     if (!done.ok()) return ReportFailure(done.error(), err);
     return kExitSuccess;
   }
-  Result<ApiClient> client = ApiClient::Create(command.client.url);
+  Result<ApiClient> client =
+      ApiClient::Create(flags.url, ClientTlsOptions{flags.ca_certificate_file, flags.insecure});
   if (!client.ok()) {
     err << "webjobs: error: " << client.error().message << "\n";
     return kExitCliUsage;
@@ -89,6 +92,10 @@ int RunClientCommand(const CommandLine& command, std::ostream& out, std::ostream
     return kExitCliUsage;
   }
   client->SetCredentials(*credentials);
+  if (flags.insecure && ToLowerAscii(flags.url).rfind("https://", 0) == 0) {
+    err << "webjobs: warning: --insecure: the certificate of " << client->base_url()
+        << " is not verified, so a machine on the network path could pose as the host\n";
+  }
   Status done = Dispatch(command, *client, out, err);
   if (!done.ok()) return ReportFailure(done.error(), err);
   return kExitSuccess;

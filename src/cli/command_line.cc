@@ -17,17 +17,20 @@ namespace {
 const std::vector<std::string> kJobTypes = {"continuous", "triggered"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error"};
 constexpr uint64_t kMaxUint64 = std::numeric_limits<uint64_t>::max();
+constexpr uint64_t kMaxTimeoutSeconds = 3600;
 
 // Usage lines that error messages show, as in the header comment.
 const CommandSyntax& Syntax() {
   static const CommandSyntax syntax = {
       .usage =
           {
-              {"", "webjobs [--url URL] COMMAND [arguments]"},
+              {"", "webjobs [--url URL] [--ca-cert FILE] [--insecure] COMMAND [arguments]"},
               {"serve",
                "webjobs serve [--root DIR] [--listen ADDR:PORT] [--runner EXT=COMMAND]... "
                "[--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N] "
-               "[--max-unpacked-bytes N] [--max-zip-entries N] [--max-compression-ratio N]"},
+               "[--max-unpacked-bytes N] [--max-zip-entries N] [--max-compression-ratio N] "
+               "[--tls-cert FILE --tls-key FILE] [--trusted-network] [--read-timeout SECONDS] "
+               "[--write-timeout SECONDS]"},
               {"list", "webjobs [--url URL] list [--type TYPE] [--json]"},
               {"deploy",
                "webjobs [--url URL] deploy FILE --name NAME --type TYPE [--schedule CRON] "
@@ -90,7 +93,8 @@ class Parser {
     app_.footer(
         "webjobs cron EXPR [--time-zone ZONE] [--from INSTANT] [--count N] [--json] prints the "
         "next times of a schedule without a host; see webjobs cron --help");
-    AddValueOption(&app_, "--url", line_.client.url, "URL of the webjobs host")
+    AddValueOption(&app_, "--url", line_.client.url,
+                   "URL of the webjobs host, http://HOST:PORT or https://HOST:PORT")
         ->envname("WEBJOBS_URL")
         ->capture_default_str();
     AddValueOption(&app_, "--user", line_.client.user, "User name to sign in with")
@@ -101,6 +105,12 @@ class Parser {
     AddValueOption(&app_, "--token", line_.client.token,
                    "API token to sign in with, instead of a user and password")
         ->envname("WEBJOBS_TOKEN");
+    AddValueOption(&app_, "--ca-cert", line_.client.ca_certificate_file,
+                   "PEM file of the CA certificates that an https host's certificate must chain "
+                   "to, in place of the system's CAs")
+        ->envname("WEBJOBS_CA_CERT");
+    AddFlag(&app_, "--insecure", line_.client.insecure,
+            "Do not verify the https host's certificate (prints a warning)");
     AddServe();
     AddListAndDeploy();
     AddRunCommands();
@@ -146,8 +156,9 @@ class Parser {
                                  "/var/lib/webjobs as root, else "
                                  "~/.local/share/webjobs)");
     serve_.listen = AddValueOption(serve, "--listen", listen_,
-                                   "Address and port of the REST API (default 127.0.0.1:8420); "
-                                   "other than loopback exposes the unauthenticated API");
+                                   "Address and port of the REST API (default 127.0.0.1:8420). "
+                                   "An address other than loopback needs --tls-cert and "
+                                   "--tls-key, or --trusted-network");
     AddValueOption(serve, "--runner", line_.serve.runners,
                    "Script runner for an extension, EXT=COMMAND such as .rb=ruby; repeatable");
     serve_.instance_id = AddValueOption(serve, "--instance-id", instance_id_,
@@ -166,6 +177,27 @@ class Parser {
     serve_.max_compression_ratio =
         AddPositiveNumber(serve, "--max-compression-ratio", max_compression_ratio_,
                           "Largest unpacked-to-packed size ratio of a zip entry (default 200)");
+    AddTransportOptions(serve);
+  }
+
+  void AddTransportOptions(CLI::App* serve) {
+    serve_.tls_certificate_file =
+        AddValueOption(serve, "--tls-cert", tls_certificate_file_,
+                       "PEM file with the API's TLS certificate, followed by any intermediate "
+                       "CA certificates; serves HTTPS (default: $WEBJOBS_TLS_CERT)");
+    serve_.tls_key_file = AddValueOption(
+        serve, "--tls-key", tls_key_file_,
+        "PEM file with the unencrypted private key of --tls-cert (default: $WEBJOBS_TLS_KEY)");
+    AddFlag(serve, "--trusted-network", line_.serve.trusted_network,
+            "Allow plain HTTP on an address other than loopback");
+    serve_.read_timeout = AddValueOption(serve, "--read-timeout", read_timeout_,
+                                         "Seconds a client may send nothing in the middle of a "
+                                         "request before it is disconnected (default 10)")
+                              ->check(WholeNumber("--read-timeout", 1, kMaxTimeoutSeconds));
+    serve_.write_timeout = AddValueOption(serve, "--write-timeout", write_timeout_,
+                                          "Seconds a client may accept no bytes of a response "
+                                          "before it is disconnected (default 10)")
+                               ->check(WholeNumber("--write-timeout", 1, kMaxTimeoutSeconds));
   }
 
   void AddListAndDeploy() {
@@ -332,6 +364,12 @@ class Parser {
     if (serve_.max_compression_ratio->count() > 0) {
       serve.max_compression_ratio = max_compression_ratio_;
     }
+    if (serve_.tls_certificate_file->count() > 0) {
+      serve.tls_certificate_file = tls_certificate_file_;
+    }
+    if (serve_.tls_key_file->count() > 0) serve.tls_key_file = tls_key_file_;
+    if (serve_.read_timeout->count() > 0) serve.read_timeout_seconds = read_timeout_;
+    if (serve_.write_timeout->count() > 0) serve.write_timeout_seconds = write_timeout_;
 
     ClientFlags& client = line_.client;
     for (CLI::Option* option : type_options_) {
@@ -353,12 +391,14 @@ class Parser {
     if (cron_.from->count() > 0) cron.from = from_;
   }
 
-  // The first word that is not an option (or the value of --url) names the
-  // command, even when parsing failed before CLI11 reached it.
+  // The first word that is not an option (or the value of --url or
+  // --ca-cert) names the command, even when parsing failed before CLI11
+  // reached it.
   static bool IsServe(int argc, const char* const* argv) {
     for (int i = 1; i < argc; ++i) {
       std::string_view word = argv[i];
-      if (word == "--url" || word == "--user" || word == "--password" || word == "--token") {
+      if (word == "--url" || word == "--ca-cert" || word == "--user" || word == "--password" ||
+          word == "--token") {
         ++i;
         continue;
       }
@@ -377,6 +417,10 @@ class Parser {
     CLI::Option* max_unpacked_bytes = nullptr;
     CLI::Option* max_zip_entries = nullptr;
     CLI::Option* max_compression_ratio = nullptr;
+    CLI::Option* tls_certificate_file = nullptr;
+    CLI::Option* tls_key_file = nullptr;
+    CLI::Option* read_timeout = nullptr;
+    CLI::Option* write_timeout = nullptr;
   };
 
   CLI::App app_;
@@ -392,6 +436,10 @@ class Parser {
   uint64_t max_unpacked_bytes_ = 0;
   uint64_t max_zip_entries_ = 0;
   uint64_t max_compression_ratio_ = 0;
+  std::string tls_certificate_file_;
+  std::string tls_key_file_;
+  uint64_t read_timeout_ = 0;
+  uint64_t write_timeout_ = 0;
 
   std::vector<CLI::Option*> type_options_;
   std::string type_;

@@ -5,7 +5,9 @@
 //   webjobs serve [--root DIR] [--listen ADDR:PORT] [--runner EXT=COMMAND]...
 //                 [--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N]
 //                 [--max-unpacked-bytes N] [--max-zip-entries N]
-//                 [--max-compression-ratio N]
+//                 [--max-compression-ratio N] [--tls-cert FILE --tls-key FILE]
+//                 [--trusted-network] [--read-timeout SECONDS]
+//                 [--write-timeout SECONDS]
 //   webjobs [--url URL] list [--type T] [--json]
 //   webjobs [--url URL] deploy FILE --name N --type T [--schedule CRON] [--singleton] [--json]
 //   webjobs [--url URL] run NAME [--args TEXT] [--wait]
@@ -21,8 +23,9 @@
 // Client commands sign in with --token (WEBJOBS_TOKEN), or --user and
 // --password (WEBJOBS_USER, WEBJOBS_PASSWORD).
 //
-// --url and --version may also follow the command, and WEBJOBS_URL sets the
-// default of --url. `serve` and `cron` accept --url and ignore it.
+// --url, --ca-cert, --insecure and --version may also follow the command.
+// WEBJOBS_URL sets the default of --url and WEBJOBS_CA_CERT that of
+// --ca-cert. `serve` and `cron` accept the client options and ignore them.
 #pragma once
 
 #include <cstdint>
@@ -72,11 +75,18 @@ struct ServeFlags {
   std::optional<uint64_t> max_unpacked_bytes;
   std::optional<uint64_t> max_zip_entries;
   std::optional<uint64_t> max_compression_ratio;
+  std::optional<std::string> tls_certificate_file;
+  std::optional<std::string> tls_key_file;
+  bool trusted_network = false;
+  std::optional<uint64_t> read_timeout_seconds;
+  std::optional<uint64_t> write_timeout_seconds;
 };
 
 // Arguments of the client commands. Each command uses the fields it names.
 struct ClientFlags {
   std::string url = std::string(kDefaultHostUrl);
+  std::string ca_certificate_file;  // --ca-cert: PEM file of CAs to trust for https
+  bool insecure = false;            // --insecure: skip certificate verification
   bool json = false;                     // list, deploy, history
   std::optional<JobType> type;           // list (filter), deploy (required)
   std::string name;                      // job name: NAME, or deploy --name

@@ -17,8 +17,11 @@ struct ListenAddress {
 // Returns kInvalidArgument quoting the value and showing the expected form.
 Result<ListenAddress> ParseListenAddress(std::string_view text);
 
-// True for "localhost", 127.0.0.0/8 written as dotted quad, and "::1".
-// Any other address exposes the unauthenticated API beyond this machine.
+// True for an IP address in 127.0.0.0/8, for ::1 and ::ffff:127.x.x.x,
+// and for a host name whose addresses (from getaddrinfo) are all loopback.
+// False for any other address, and for a name that does not resolve. A
+// server bound to a host that is not loopback is reachable from other
+// machines.
 bool IsLoopbackHost(std::string_view host);
 
 }  // namespace webjobs

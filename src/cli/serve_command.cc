@@ -12,9 +12,10 @@ int RunServeCommand(const ServeFlags& flags, std::ostream& err) {
     err << "webjobs: error: " << config.error().message << "\n";
     return kExitUsage;
   }
-  if (!IsLoopbackHost(config->listen_address)) {
-    err << "webjobs: warning: listening on " << config->listen_address
-        << " exposes the REST API, which has no authentication, to other machines\n";
+  if (config->tls_certificate_file.empty() && !IsLoopbackHost(config->listen_address)) {
+    err << "webjobs: warning: serving plain HTTP on " << config->listen_address
+        << " (--trusted-network): any machine on that network can read and change the API's "
+           "traffic\n";
   }
   return RunHost(*config);
 }

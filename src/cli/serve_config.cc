@@ -11,6 +11,39 @@ Error InvalidRunner(std::string_view text, std::string_view problem) {
                          std::string(problem) + "; expected EXT=COMMAND such as .rb=ruby");
 }
 
+// Applies the TLS and timeout flags, then checks that TLS has both files
+// and that plain HTTP stays on loopback unless the network is trusted.
+Status ApplyTransport(const ServeFlags& flags, HostConfig& config) {
+  if (flags.tls_certificate_file) config.tls_certificate_file = *flags.tls_certificate_file;
+  if (flags.tls_key_file) config.tls_key_file = *flags.tls_key_file;
+  if (flags.trusted_network) config.trusted_network = true;
+  if (flags.read_timeout_seconds) {
+    config.read_timeout = std::chrono::seconds(*flags.read_timeout_seconds);
+  }
+  if (flags.write_timeout_seconds) {
+    config.write_timeout = std::chrono::seconds(*flags.write_timeout_seconds);
+  }
+
+  if (config.tls_certificate_file.empty() && !config.tls_key_file.empty()) {
+    return InvalidArgument("a TLS key file (--tls-key or WEBJOBS_TLS_KEY) was given without a "
+                           "certificate; add --tls-cert FILE");
+  }
+  if (!config.tls_certificate_file.empty() && config.tls_key_file.empty()) {
+    return InvalidArgument("a TLS certificate file (--tls-cert or WEBJOBS_TLS_CERT) was given "
+                           "without its key; add --tls-key FILE");
+  }
+  bool tls = !config.tls_certificate_file.empty();
+  if (!tls && !config.trusted_network && !IsLoopbackHost(config.listen_address)) {
+    return InvalidArgument(
+        "not listening on " + QuoteForMessage(config.listen_address) +
+        " with plain HTTP: it is not a loopback address (or a name that resolves only to "
+        "loopback), so other machines could read and change the API's traffic; serve HTTPS with "
+        "--tls-cert FILE --tls-key FILE, or pass --trusted-network if every machine that can "
+        "reach this address may use the API");
+  }
+  return Status::Ok();
+}
+
 void ApplyLimits(const ServeFlags& flags, HostConfig& config) {
   if (flags.max_upload_bytes) config.max_upload_bytes = *flags.max_upload_bytes;
   if (flags.max_unpacked_bytes) config.max_unpacked_bytes = *flags.max_unpacked_bytes;
@@ -63,6 +96,7 @@ Result<HostConfig> BuildHostConfig(const ServeFlags& flags) {
   }
   if (flags.log_level) config.log_level = *flags.log_level;
   ApplyLimits(flags, config);
+  if (Status transport = ApplyTransport(flags, config); !transport.ok()) return transport.error();
   return config;
 }
 

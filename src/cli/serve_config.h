@@ -14,7 +14,9 @@ namespace webjobs {
 // Builds the configuration: HostConfig defaults with the data root from
 // DefaultRoot(), then ApplyEnvironment(), then each flag that was given.
 // Returns kInvalidArgument naming the flag and value for an invalid
-// --listen, --runner or --instance-id.
+// --listen, --runner or --instance-id, for a TLS certificate without a key
+// or a key without a certificate, and for plain HTTP on an address other
+// than loopback without --trusted-network.
 Result<HostConfig> BuildHostConfig(const ServeFlags& flags);
 
 // Parses a --runner value "EXT=COMMAND" such as ".rb=ruby" or "rb=ruby -w"

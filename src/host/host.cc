@@ -168,6 +168,16 @@ int RunHost(const HostConfig& config) {
     spdlog::critical("event=start_failed error={}", Quote(runners.error().message));
     return kExitUsage;
   }
+  std::shared_ptr<const TlsCredentials> tls;
+  if (!config.tls_certificate_file.empty()) {
+    Result<std::shared_ptr<const TlsCredentials>> loaded =
+        TlsCredentials::Load(config.tls_certificate_file, config.tls_key_file);
+    if (!loaded.ok()) {
+      spdlog::critical("event=start_failed error={}", Quote(loaded.error().message));
+      return kExitUsage;
+    }
+    tls = std::move(loaded).value();
+  }
   JobPaths paths(config.root);
   std::error_code error;
   std::filesystem::create_directories(paths.DataRoot(), error);
@@ -227,6 +237,9 @@ int RunHost(const HostConfig& config) {
   api_options.upload_dir = paths.UploadDir();
   api_options.instance_id = config.instance_id;
   api_options.default_time_zone = default_zone;
+  api_options.tls = tls;
+  api_options.read_timeout = config.read_timeout;
+  api_options.write_timeout = config.write_timeout;
   ApiServer api(service, **store, api_options);
   // Bind before any job starts, so a busy port fails fast and changes
   // nothing. Requests that arrive early wait until the loop runs.
@@ -284,8 +297,8 @@ int RunHost(const HostConfig& config) {
     });
   });
 
-  spdlog::info("event=host_started url=http://{}:{} root={} instance={} pid={}",
-               config.listen_address, port.value(), Quote(config.root.string()), config.instance_id,
+  spdlog::info("event=host_started url={}://{}:{} root={} instance={} pid={}",
+               tls ? "https" : "http", config.listen_address, port.value(), Quote(config.root.string()), config.instance_id,
                getpid());
   event_loop.Run();
   if (api_stopper.joinable()) api_stopper.join();

@@ -108,6 +108,10 @@ void ApplyEnvironment(HostConfig& config) {
     config.admin_password = password;
     unsetenv("WEBJOBS_ADMIN_PASSWORD");
   }
+  if (const char* certificate = GetEnv("WEBJOBS_TLS_CERT")) {
+    config.tls_certificate_file = certificate;
+  }
+  if (const char* key = GetEnv("WEBJOBS_TLS_KEY")) config.tls_key_file = key;
 }
 
 std::filesystem::path DefaultRoot() {

@@ -17,6 +17,17 @@ struct HostConfig {
   std::filesystem::path root;
   std::string listen_address = "127.0.0.1";
   int listen_port = 8420;
+  // PEM files of the API's TLS certificate chain and private key
+  // (WEBJOBS_TLS_CERT and WEBJOBS_TLS_KEY, ours). Both empty serves plain
+  // HTTP.
+  std::filesystem::path tls_certificate_file;
+  std::filesystem::path tls_key_file;
+  // Allows plain HTTP on an address other than loopback.
+  bool trusted_network = false;
+  // Longest wait for more bytes of a request, and for a client to accept
+  // more bytes of a response.
+  std::chrono::seconds read_timeout{10};
+  std::chrono::seconds write_timeout{10};
   // Short instance id shown in log lines and detailed_status; from
   // WEBSITE_INSTANCE_ID, else the host name (first 6 characters).
   std::string instance_id;
@@ -50,8 +61,9 @@ namespace webjobs {
 // Reads Kudu's app settings from the process environment into `config`
 // (WEBJOBS_RESTART_TIME, WEBJOBS_IDLE_TIMEOUT, WEBJOBS_HISTORY_SIZE,
 // WEBJOBS_STOPPED, WEBJOBS_DISABLE_SCHEDULE, WEBSITE_TIME_ZONE,
-// WEBSITE_INSTANCE_ID and ours). WEBJOBS_ADMIN_PASSWORD is read and then
-// removed from the environment. Values that do not parse fall back to the
+// WEBSITE_INSTANCE_ID and ours, WEBJOBS_TLS_CERT and WEBJOBS_TLS_KEY
+// among them). WEBJOBS_ADMIN_PASSWORD is read and then removed from the
+// environment. Values that do not parse fall back to the
 // default as Kudu does, and each such fallback is logged with the value.
 void ApplyEnvironment(HostConfig& config);
 

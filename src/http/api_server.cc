@@ -10,6 +10,7 @@
 #include "http/bind_failure.h"
 #include "http/http_reply.h"
 #include "http/route_policy.h"
+#include "http/request_limits.h"
 #include "http/request_path.h"
 #include "http/version.h"
 #include "http/vfs_handler.h"
@@ -56,7 +57,8 @@ std::string DescribeHttplibError(int status, uint64_t max_upload_bytes) {
              std::to_string(max_upload_bytes) +
              " bytes; raise --max-upload-bytes of `webjobs serve` or send a smaller body";
     case 414:
-      return "the request URI is too long";
+      return "the request line is longer than " + std::to_string(kMaxRequestLineBytes) +
+             " bytes; shorten the URL";
     case 415:
       return "unsupported Content-Encoding of the request body";
     default:
@@ -93,7 +95,12 @@ ApiServer::ApiServer(JobService& service, Store& store, ApiServerOptions options
 ApiServer::~ApiServer() { Stop(); }
 
 void ApiServer::Configure() {
-  server_ = std::make_unique<httplib::Server>();
+  if (options_.tls) {
+    server_ = std::make_unique<httplib::SSLServer>(
+        [this](SSL_CTX& context) { return SetUpTlsContext(context); });
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
   size_t threads = options_.threads;
   // httplib takes ownership of the pool it gets from this factory.
   // NOTE: httplib gives each connection a thread, so about `threads` clients
@@ -109,6 +116,8 @@ void ApiServer::Configure() {
   });
   server_->set_keep_alive_timeout(kKeepAliveTimeoutSeconds);
   server_->set_keep_alive_max_count(kKeepAliveMaxRequests);
+  server_->set_read_timeout(options_.read_timeout.count());
+  server_->set_write_timeout(options_.write_timeout.count());
   // httplib sends headers and body in separate writes; with Nagle's
   // algorithm on, the body then waits for the client's delayed ACK (about
   // 40 ms on Linux) on every response.
@@ -138,7 +147,41 @@ void ApiServer::Configure() {
   });
 
   RegisterRoutes();
+  InstallHeaderLimit();
   InstallErrorHandler();
+}
+
+bool ApiServer::SetUpTlsContext(SSL_CTX& context) {
+  SSL_CTX_set_options(&context, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+  if (SSL_CTX_set_min_proto_version(&context, TLS1_2_VERSION) != 1) return false;
+  // OpenSSL calls SelectCertificate in each handshake.
+  // TODO: reload the files on SIGHUP by swapping the credentials here.
+  SSL_CTX_set_cert_cb(&context, &ApiServer::SelectCertificate, this);
+  return true;
+}
+
+int ApiServer::SelectCertificate(SSL* ssl, void* server) {
+  auto* self = static_cast<ApiServer*>(server);
+  const std::shared_ptr<const TlsCredentials>& credentials = self->options_.tls;
+  if (credentials && credentials->ApplyTo(ssl)) return 1;
+  spdlog::error("event=tls_handshake_failed error=\"the certificate and key were not accepted\"");
+  return 0;
+}
+
+void ApiServer::InstallHeaderLimit() {
+  // httplib limits each header line but not their number. This handler
+  // runs once all of them are read, before any body.
+  server_->set_pre_routing_handler([](const httplib::Request& request,
+                                      httplib::Response& response) {
+    size_t header_bytes = RequestHeaderBytes(request);
+    if (header_bytes <= kMaxRequestHeaderBytes) return httplib::Server::HandlerResponse::Unhandled;
+    spdlog::debug("event=http_rejected status=431 header_bytes={}", header_bytes);
+    ReplyTextAndClose(response, 431,
+                      "the request headers total " + std::to_string(header_bytes) +
+                          " bytes, more than the limit of " +
+                          std::to_string(kMaxRequestHeaderBytes) + "; send fewer or shorter headers");
+    return httplib::Server::HandlerResponse::Handled;
+  });
 }
 
 void ApiServer::RegisterRoutes() {
@@ -165,14 +208,30 @@ void ApiServer::RegisterRoutes() {
 
 void ApiServer::InstallErrorHandler() {
   uint64_t max_upload_bytes = options_.max_upload_bytes;
-  httplib::Server::HandlerWithResponse error_handler = [max_upload_bytes](
+  long long read_timeout = options_.read_timeout.count();
+  httplib::Server::HandlerWithResponse error_handler = [max_upload_bytes, read_timeout](
                                                            const httplib::Request& request,
                                                            httplib::Response& response) {
     // Only errors httplib raised itself arrive here without a body.
-    if (!response.body.empty() || !request.ranges.empty() || response.status == 416) {
+    if (!response.body.empty() || response.content_provider_ || !request.ranges.empty() ||
+        response.status == 416) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
-    ReplyText(response, response.status, DescribeHttplibError(response.status, max_upload_bytes));
+    int status = response.status;
+    if (status == 400 && HeaderReadFailed(request)) {
+      // NOTE: httplib 0.11.4 reports both causes with the same 400.
+      spdlog::debug("event=http_rejected status=400 reason=\"header line too long or timed out\"");
+      ReplyTextAndClose(response, 400,
+                        "the request headers could not be read: a header line is longer than " +
+                            std::to_string(kMaxHeaderLineBytes) +
+                            " bytes, or the client paused for longer than the read timeout (" +
+                            std::to_string(read_timeout) + " s)");
+    } else if (status == 400 || status == 414) {
+      spdlog::debug("event=http_rejected status={}", status);
+      ReplyTextAndClose(response, status, DescribeHttplibError(status, max_upload_bytes));
+    } else {
+      ReplyText(response, status, DescribeHttplibError(status, max_upload_bytes));
+    }
     return httplib::Server::HandlerResponse::Handled;
   };
   server_->set_error_handler(std::move(error_handler));
@@ -184,6 +243,10 @@ Result<int> ApiServer::Start() {
   Configure();
 
   std::string endpoint = options_.address + ":" + std::to_string(options_.port);
+  if (!server_->is_valid()) {
+    return InvalidArgument("failed to set up TLS on " + endpoint +
+                           ": OpenSSL rejected the server settings");
+  }
   int port = options_.port;
   if (port == 0) {
     port = server_->bind_to_any_port(options_.address);
@@ -205,7 +268,9 @@ Result<int> ApiServer::Start() {
     return Unavailable("failed to listen on " + endpoint + ": the server did not start within " +
                        std::to_string(kStartTimeout.count()) + " seconds");
   }
-  spdlog::info("event=api_listen address={} port={}", options_.address, port);
+  spdlog::info("event=api_listen address={} port={} scheme={}", options_.address, port,
+               options_.tls ? "https" : "http");
+  if (options_.tls) spdlog::info("event=tls_certificate {}", options_.tls->Describe());
   return port;
 }
 
@@ -250,8 +315,12 @@ void ApiServer::Serve(const httplib::Request& request, RequestBody& body,
                          std::string(ScopeName(principal->scope)) +
                          "; use credentials with a wider scope"));
   }
-  RequestContext context{request, body, RequestBaseUrl(request), std::chrono::system_clock::now(),
-                         *principal, address};
+  RequestContext context{request,
+                         body,
+                         RequestBaseUrl(request, options_.tls != nullptr),
+                         std::chrono::system_clock::now(),
+                         *principal,
+                         address};
   HandleRoute(*route, context, response);
   Audit(*route, *principal, address, response.status);
 }

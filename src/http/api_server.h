@@ -13,12 +13,18 @@
 // code (http_reply.h). Each request is logged at debug
 // level, and each 5xx response at error level as event=http_error. Bodies
 // and query strings are never logged.
+//
+// With TLS credentials in the options it serves HTTPS (TLS 1.2 or later)
+// instead of plain HTTP. Request lines, header lines and the total size of
+// the headers are limited (request_limits.h), and a client that sends or
+// reads nothing for the read or write timeout is disconnected.
 #pragma once
 
 #include <httplib.h>
 
 #include <cstdint>
 #include <filesystem>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -31,12 +37,14 @@
 #include "http/job_handlers.h"
 #include "http/run_handlers.h"
 #include "http/schedule_handlers.h"
+#include "http/tls_credentials.h"
 #include "jobs/job_service.h"
 
 namespace webjobs {
 
 struct ApiServerOptions {
-  // Host name or IP address to bind.
+  // Host name or IP address to bind. Anything other than loopback makes the
+  // API reachable from other machines.
   std::string address = "127.0.0.1";
   int port = 8420;  // 0 binds a free port (tests)
   // Worker threads. httplib serves one connection per thread, and an idle
@@ -51,6 +59,14 @@ struct ApiServerOptions {
   // Zone of GET /api/schedule/preview when the request names none. The
   // host passes its default zone for schedules, and nullptr means UTC.
   const date::time_zone* default_time_zone = nullptr;
+  // Certificate chain and key of the listener; nullptr serves plain HTTP.
+  std::shared_ptr<const TlsCredentials> tls;
+  // Longest wait for the next bytes of a request (TLS handshake, request
+  // line, headers, body). httplib applies it to each read, so a client that
+  // keeps sending a byte now and then is not cut off by it.
+  std::chrono::seconds read_timeout{10};
+  // Longest wait for the client to accept more bytes of a response.
+  std::chrono::seconds write_timeout{10};
 };
 
 class ApiServer {
@@ -75,6 +91,9 @@ class ApiServer {
 
  private:
   void Configure();
+  bool SetUpTlsContext(SSL_CTX& context);
+  static int SelectCertificate(SSL* ssl, void* server);
+  void InstallHeaderLimit();
   void RegisterRoutes();
   void InstallErrorHandler();
   void Dispatch(const httplib::Request& request, httplib::Response& response,

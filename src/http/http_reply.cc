@@ -67,14 +67,14 @@ bool ReplyNotModifiedIfMatches(const httplib::Request& request, httplib::Respons
   return true;
 }
 
-std::string RequestBaseUrl(const httplib::Request& request) {
+std::string RequestBaseUrl(const httplib::Request& request, bool tls) {
   std::string host = request.get_header_value("Host");
   if (host.empty()) {
     bool ipv6 = request.local_addr.find(':') != std::string::npos;
     host = ipv6 ? "[" + request.local_addr + "]" : request.local_addr;
     host += ":" + std::to_string(request.local_port);
   }
-  return "http://" + host;
+  return (tls ? "https://" : "http://") + host;
 }
 
 }  // namespace webjobs

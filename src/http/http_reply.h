@@ -40,8 +40,9 @@ void ReplyEmpty(httplib::Response& response, int status = 200);
 bool ReplyNotModifiedIfMatches(const httplib::Request& request, httplib::Response& response,
                                const std::string& entity_tag);
 
-// Returns "http://" followed by the request's Host header, or by the local
-// address and port when the request has none (HTTP/1.0).
-std::string RequestBaseUrl(const httplib::Request& request);
+// Returns "http://" ("https://" when `tls`) followed by the request's Host
+// header, or by the local address and port when the request has none
+// (HTTP/1.0).
+std::string RequestBaseUrl(const httplib::Request& request, bool tls = false);
 
 }  // namespace webjobs

@@ -31,7 +31,10 @@ def webjobs_bin():
 
 @pytest.fixture
 def start_host(webjobs_bin, tmp_path):
-    """Return a function that starts a host: start_host(env=None, root=None).
+    """Return a function that starts a host:
+    start_host(env=None, root=None, tls=None, extra_args=()).
+
+    `tls` and `extra_args` are passed to webjobs_host.Host.
 
     Hosts started on the same root share one instance id, as restarts of
     one machine do.
@@ -39,12 +42,13 @@ def start_host(webjobs_bin, tmp_path):
     hosts = []
     instances = {}
 
-    def start(env=None, root=None):
+    def start(env=None, root=None, tls=None, extra_args=()):
         root = pathlib.Path(root or tmp_path / "root")
         if root not in instances:
             instances[root] = f"{_session_tag}{next(_host_numbers):04d}"
         host = webjobs_host.Host(webjobs_bin, root, instances[root], env,
-                                 log_path=tmp_path / f"host-{len(hosts) + 1}.log")
+                                 log_path=tmp_path / f"host-{len(hosts) + 1}.log", tls=tls,
+                                 extra_args=extra_args)
         hosts.append(host)
         return host.start()
 

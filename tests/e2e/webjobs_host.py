@@ -17,6 +17,7 @@ import pathlib
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.parse
@@ -223,8 +224,14 @@ class Host:
     admin_user = ADMIN_USER
     admin_password = ADMIN_PASSWORD
 
-    def __init__(self, binary, root, instance, env_overrides=None, log_path=None):
+    def __init__(self, binary, root, instance, env_overrides=None, log_path=None, tls=None,
+                 extra_args=()):
+        """`tls` is an optional (certificate file, key file) pair: the host then
+        serves HTTPS and requests trust that certificate. `extra_args` go to
+        `webjobs serve` after the defaults."""
         self.binary = pathlib.Path(binary)
+        self.tls = tls
+        self.extra_args = list(extra_args)
         self.root = pathlib.Path(root)
         self.instance = instance
         self.log_path = pathlib.Path(log_path or self.root.parent / f"host-{instance}.log")
@@ -258,9 +265,11 @@ class Host:
             self.port = free_port()
             with open(self.log_path, "ab") as log:
                 log.write(f"--- starting on port {self.port}\n".encode())
+                tls_args = ["--tls-cert", str(self.tls[0]), "--tls-key", str(self.tls[1])] \
+                    if self.tls else []
                 self.process = subprocess.Popen(
                     [str(self.binary), "serve", "--root", str(self.root),
-                     "--listen", f"127.0.0.1:{self.port}"],
+                     "--listen", f"127.0.0.1:{self.port}", *tls_args, *self.extra_args],
                     env=self.env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
             if self._wait_healthy(startup_timeout):
                 return self
@@ -322,7 +331,12 @@ class Host:
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.port}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
+
+    def ssl_context(self):
+        """A client context that trusts only this host's certificate."""
+        return ssl.create_default_context(cafile=str(self.tls[0]))
 
     def request(self, method, path, body=None, headers=None, timeout=30, auth=True):
         """Send one request with `path` exactly as given (no normalizing).
@@ -330,7 +344,11 @@ class Host:
         `auth` True sends the admin's credentials, a string sends it as the
         Authorization header, and False or None sends none.
         """
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        if self.tls:
+            connection = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout,
+                                                     context=self.ssl_context())
+        else:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             all_headers = {"User-Agent": USER_AGENT, "Connection": "close"}
             if auth is True:

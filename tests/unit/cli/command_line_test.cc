@@ -31,7 +31,8 @@ constexpr const char* kCronUsage =
 constexpr const char* kServeUsage =
     "webjobs serve [--root DIR] [--listen ADDR:PORT] [--runner EXT=COMMAND]... "
     "[--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N] [--max-unpacked-bytes N] "
-    "[--max-zip-entries N] [--max-compression-ratio N]";
+    "[--max-zip-entries N] [--max-compression-ratio N] [--tls-cert FILE --tls-key FILE] "
+    "[--trusted-network] [--read-timeout SECONDS] [--write-timeout SECONDS]";
 constexpr const char* kCommandList =
     "serve, list, deploy, run, history, logs, start, stop, cancel, delete, cron, user, token or audit";
 
@@ -133,6 +134,42 @@ TEST_F(CommandLineTest, ParsesServeFlags) {
   EXPECT_EQ(serve.max_unpacked_bytes, 2000u);
   EXPECT_EQ(serve.max_zip_entries, 30u);
   EXPECT_EQ(serve.max_compression_ratio, 40u);
+}
+
+TEST_F(CommandLineTest, ParsesTransportFlags) {
+  ParsedCommandLine parsed =
+      Parse({"serve", "--tls-cert", "cert.pem", "--tls-key", "key.pem", "--trusted-network",
+             "--read-timeout", "5", "--write-timeout", "6"});
+  ASSERT_TRUE(parsed.command) << err_.str();
+  const ServeFlags& serve = parsed.command->serve;
+  EXPECT_EQ(serve.tls_certificate_file, "cert.pem");
+  EXPECT_EQ(serve.tls_key_file, "key.pem");
+  EXPECT_TRUE(serve.trusted_network);
+  EXPECT_EQ(serve.read_timeout_seconds, 5u);
+  EXPECT_EQ(serve.write_timeout_seconds, 6u);
+}
+
+TEST_F(CommandLineTest, ReadTimeoutOfZeroIsUsageError) {
+  ParsedCommandLine parsed = Parse({"serve", "--read-timeout", "0"});
+  EXPECT_FALSE(parsed.command);
+  EXPECT_EQ(parsed.exit_code, 64);
+  EXPECT_THAT(err_.str(), HasSubstr("--read-timeout"));
+}
+
+TEST_F(CommandLineTest, ParsesClientTlsOptions) {
+  ParsedCommandLine parsed =
+      Parse({"--ca-cert", "ca.pem", "list", "--insecure", "--url", "https://h:1"});
+  ASSERT_TRUE(parsed.command) << err_.str();
+  EXPECT_EQ(parsed.command->kind, CommandKind::kList);
+  EXPECT_EQ(parsed.command->client.ca_certificate_file, "ca.pem");
+  EXPECT_TRUE(parsed.command->client.insecure);
+  EXPECT_EQ(parsed.command->client.url, "https://h:1");
+}
+
+TEST_F(CommandLineTest, CaCertValueIsNotTakenForCommand) {
+  ParsedCommandLine parsed = Parse({"--ca-cert", "serve", "serve", "--bogus"});
+  EXPECT_FALSE(parsed.command);
+  EXPECT_EQ(parsed.exit_code, 64);
 }
 
 TEST_F(CommandLineTest, LeavesServeFlagsUnsetWhenAbsent) {
@@ -268,7 +305,7 @@ TEST_F(CommandLineTest, RejectsUnknownOptions) {
       // An option before the command is checked as well.
       {{"--bogus", "cron", "0 0 * * * *"},
        std::string("unknown option --bogus; usage: ") + kCronUsage},
-      {{"--bogus"}, "unknown option --bogus; usage: webjobs [--url URL] COMMAND [arguments]"},
+      {{"--bogus"}, "unknown option --bogus; usage: webjobs [--url URL] [--ca-cert FILE] [--insecure] COMMAND [arguments]"},
       // An option of another command.
       {{"list", "--wait"}, std::string("unknown option --wait; usage: ") + kListUsage},
       {{"serve", "--bogus"}, std::string("unknown option --bogus; usage: ") + kServeUsage},
@@ -285,7 +322,7 @@ TEST_F(CommandLineTest, RejectsMissingValues) {
       {{"cron", "0 0 * * * *", "--url"},
        std::string("missing value for --url; usage: ") + kCronUsage},
       {{"serve", "--root"}, std::string("missing value for --root; usage: ") + kServeUsage},
-      {{"--url"}, "missing value for --url; usage: webjobs [--url URL] COMMAND [arguments]"},
+      {{"--url"}, "missing value for --url; usage: webjobs [--url URL] [--ca-cert FILE] [--insecure] COMMAND [arguments]"},
       // Another option where the value belongs.
       {{"deploy", "/etc/hostname", "--name", "--type", "triggered"},
        "missing value for --name: the word after it, --type, is an option"},

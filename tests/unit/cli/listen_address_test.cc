@@ -51,5 +51,13 @@ TEST(IsLoopbackHostTest, TellsLoopbackFromOthers) {
   EXPECT_FALSE(IsLoopbackHost("192.168.1.10"));
 }
 
+TEST(IsLoopbackHostTest, ChecksAddressLiterals) {
+  EXPECT_TRUE(IsLoopbackHost("127.255.255.254"));
+  EXPECT_TRUE(IsLoopbackHost("::ffff:127.0.0.1"));
+  EXPECT_FALSE(IsLoopbackHost("10.0.0.1"));
+  EXPECT_FALSE(IsLoopbackHost("::ffff:10.0.0.1"));
+  EXPECT_FALSE(IsLoopbackHost("fe80::1"));
+}
+
 }  // namespace
 }  // namespace webjobs

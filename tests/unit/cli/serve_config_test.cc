@@ -108,5 +108,86 @@ TEST(ParseRunnerFlagTest, RejectsMalformedValues) {
   }
 }
 
+TEST_F(ServeConfigTest, PlainHttpOnAllAddressesIsRejected) {
+  ServeFlags flags;
+  flags.listen = "0.0.0.0:9000";
+  Result<HostConfig> config = BuildHostConfig(flags);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_THAT(config.error().message, HasSubstr("\"0.0.0.0\""));
+  EXPECT_THAT(config.error().message, HasSubstr("--tls-cert FILE --tls-key FILE"));
+  EXPECT_THAT(config.error().message, HasSubstr("--trusted-network"));
+}
+
+TEST_F(ServeConfigTest, PlainHttpOnLanAddressIsRejected) {
+  for (const char* listen : {"[::]:9000", "192.168.1.10:9000", "10.0.0.1:9000"}) {
+    ServeFlags flags;
+    flags.listen = listen;
+    EXPECT_FALSE(BuildHostConfig(flags).ok()) << listen;
+  }
+}
+
+TEST_F(ServeConfigTest, TrustedNetworkAllowsPlainHttp) {
+  ServeFlags flags;
+  flags.listen = "0.0.0.0:9000";
+  flags.trusted_network = true;
+  Result<HostConfig> config = BuildHostConfig(flags);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_TRUE(config->trusted_network);
+}
+
+TEST_F(ServeConfigTest, TlsAllowsAnyAddress) {
+  ServeFlags flags;
+  flags.listen = "0.0.0.0:9000";
+  flags.tls_certificate_file = "/etc/webjobs/cert.pem";
+  flags.tls_key_file = "/etc/webjobs/key.pem";
+  Result<HostConfig> config = BuildHostConfig(flags);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->tls_certificate_file, "/etc/webjobs/cert.pem");
+  EXPECT_EQ(config->tls_key_file, "/etc/webjobs/key.pem");
+}
+
+TEST_F(ServeConfigTest, TlsFilesComeFromEnvironment) {
+  SetEnv("WEBJOBS_TLS_CERT", "/env/cert.pem");
+  SetEnv("WEBJOBS_TLS_KEY", "/env/key.pem");
+  ServeFlags flags;
+  flags.tls_key_file = "/flag/key.pem";
+  Result<HostConfig> config = BuildHostConfig(flags);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->tls_certificate_file, "/env/cert.pem");
+  EXPECT_EQ(config->tls_key_file, "/flag/key.pem");
+}
+
+TEST_F(ServeConfigTest, CertificateWithoutKeyIsRejected) {
+  ServeFlags flags;
+  flags.tls_certificate_file = "/etc/webjobs/cert.pem";
+  Result<HostConfig> config = BuildHostConfig(flags);
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.error().message, HasSubstr("--tls-key"));
+}
+
+TEST_F(ServeConfigTest, KeyWithoutCertificateIsRejected) {
+  ServeFlags flags;
+  flags.tls_key_file = "/etc/webjobs/key.pem";
+  Result<HostConfig> config = BuildHostConfig(flags);
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.error().message, HasSubstr("--tls-cert"));
+}
+
+TEST_F(ServeConfigTest, TimeoutsDefaultAndOverride) {
+  Result<HostConfig> defaults = BuildHostConfig(ServeFlags{});
+  ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+  EXPECT_EQ(defaults->read_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(defaults->write_timeout, std::chrono::seconds(10));
+
+  ServeFlags flags;
+  flags.read_timeout_seconds = 3;
+  flags.write_timeout_seconds = 4;
+  Result<HostConfig> config = BuildHostConfig(flags);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->read_timeout, std::chrono::seconds(3));
+  EXPECT_EQ(config->write_timeout, std::chrono::seconds(4));
+}
+
 }  // namespace
 }  // namespace webjobs
