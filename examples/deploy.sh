@@ -9,6 +9,8 @@
 # Usage: examples/deploy.sh
 # Environment:
 #   WEBJOBS_URL  the host (default http://127.0.0.1:8420)
+#   WEBJOBS_USER and WEBJOBS_PASSWORD, or WEBJOBS_TOKEN
+#                credentials of a user or API token with the admin scope
 #   WEBJOBS_BIN  the webjobs binary (default build/webjobs in the repository)
 #   HELLO_JAR    a prebuilt hello.jar (default: build it with java-hello/build.sh)
 set -euo pipefail

@@ -8,6 +8,10 @@
 # Environment:
 #   WEBJOBS_ROOT    data root of the demo host (default $HOME/webjobs-demo)
 #   WEBJOBS_LISTEN  address and port to listen on (default 127.0.0.1:8420)
+#   WEBJOBS_USER, WEBJOBS_PASSWORD or WEBJOBS_TOKEN
+#                   credentials for deploying the examples; by default the
+#                   admin password the host wrote to $WEBJOBS_ROOT/data/admin-password.txt
+#                   on its first start
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -20,8 +24,27 @@ pid_file="$root/webjobs.pid"
 host_log="$root/webjobs.log"
 export PATH="$WEBJOBS_SYSTEM_PATH"
 
+password_file="$root/data/admin-password.txt"
+
+# True when a webjobs host answers at $url. Every route needs credentials,
+# so a 401 counts as an answer too.
 health_ok() {
-  curl -fsS --max-time 2 "$url/api/health" >/dev/null 2>&1
+  local code
+  code="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 2 "$url/api/health" 2>/dev/null || true)"
+  [[ "$code" == 200 || "$code" == 401 ]]
+}
+
+# Exports the credentials the CLI signs in with: the caller's, else the
+# first admin's password file.
+use_credentials() {
+  if [[ -n "${WEBJOBS_TOKEN:-}" || (-n "${WEBJOBS_USER:-}" && -n "${WEBJOBS_PASSWORD:-}") ]]; then
+    return 0
+  fi
+  [[ -r "$password_file" ]] || die "no credentials: $password_file is gone (deleted after the \
+admin password was changed?); set WEBJOBS_USER and WEBJOBS_PASSWORD and run this script again"
+  export WEBJOBS_USER=admin
+  WEBJOBS_PASSWORD="$(head -n 1 "$password_file")"
+  export WEBJOBS_PASSWORD
 }
 
 # Prints the pid from the pid file when that process is still a
@@ -85,7 +108,11 @@ mkdir -p "$WEBJOBS_REPO/build/examples"
 "$WEBJOBS_REPO/examples/java-hello/build.sh" "$WEBJOBS_REPO/build/examples/hello.jar"
 
 stop_previous_host
+new_password=0
+[[ -e "$password_file" ]] || new_password=1
 start_host
+[[ -e "$password_file" ]] || new_password=0
+use_credentials
 
 export WEBJOBS_URL="$url"
 log "deploying the example jobs"
@@ -106,13 +133,23 @@ webjobs is running at $url (pid $(cat "$pid_file")).
   Output of a job:        $webjobs logs python-worker
                           $webjobs logs bash-report
   Run a triggered job:    $webjobs run bash-report --args "a b" --wait
-  REST API:               curl $url/api/webjobs
+  REST API:               curl -u admin:PASSWORD $url/api/webjobs
   Host log:               $host_log
   Job files:              $root/site/wwwroot/App_Data/jobs/
   Job logs and run data:  $root/data/jobs/
   Stop the host:          kill \$(cat $pid_file)
 
-The CLI finds the host through --url or WEBJOBS_URL; for this host:
-  export WEBJOBS_URL=$url
+Every request needs credentials. The host created the user "admin" on its
+first start; its password is in $password_file (readable only by its owner).
+Change it with \`webjobs user passwd admin\`, then delete that file.
+
+The CLI finds the host through --url or WEBJOBS_URL and signs in with
+WEBJOBS_USER and WEBJOBS_PASSWORD (or an API token in WEBJOBS_TOKEN):
+  export WEBJOBS_URL=$url WEBJOBS_USER=admin
+  read -rs WEBJOBS_PASSWORD && export WEBJOBS_PASSWORD
 node-schedule runs every 15 seconds; python-worker prints a heartbeat every 5.
 SUMMARY
+if [[ "$new_password" -eq 1 ]]; then
+  # Shown this once, as the host shows it only on a terminal.
+  printf '\nThe password of admin is: %s\n' "$WEBJOBS_PASSWORD"
+fi
