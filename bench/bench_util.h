@@ -287,6 +287,11 @@ inline std::string ReadFileTail(const std::filesystem::path& path, size_t max_by
 // ---------------------------------------------------------------------------
 // The host under test
 
+// The first admin of every benchmark host (WEBJOBS_ADMIN_PASSWORD), whose
+// credentials the clients send.
+inline constexpr const char* kBenchUser = "admin";
+inline constexpr const char* kBenchPassword = "bench-admin-password";
+
 // A `webjobs serve` child on 127.0.0.1 with its own data root. The
 // destructor stops it like Stop().
 class HostProcess {
@@ -302,6 +307,7 @@ class HostProcess {
     Result<int> port = FindFreeLoopbackPort();
     if (!port.ok()) return port.error();
     std::string listen = "127.0.0.1:" + std::to_string(*port);
+    setenv("WEBJOBS_ADMIN_PASSWORD", kBenchPassword, 1);
     Result<pid_t> pid = Spawn({webjobs_path, "serve", "--root", root.string(), "--listen", listen},
                               SpawnSetup{{}, log_path});
     if (!pid.ok()) return pid.error();
@@ -351,6 +357,7 @@ class HostProcess {
     client->set_tcp_nodelay(true);
     client->set_connection_timeout(5);
     client->set_read_timeout(60);
+    client->set_basic_auth(kBenchUser, kBenchPassword);
     return client;
   }
 
@@ -361,6 +368,7 @@ class HostProcess {
   Status WaitUntilHealthy(std::chrono::seconds timeout) {
     httplib::Client client("127.0.0.1", port_);
     client.set_connection_timeout(1);
+    client.set_basic_auth(kBenchUser, kBenchPassword);
     Clock::time_point start = Clock::now();
     while (SecondsSince(start) < static_cast<double>(timeout.count())) {
       int status = 0;
