@@ -27,14 +27,15 @@ const CommandSyntax& Syntax() {
               {"serve",
                "webjobs serve [--root DIR] [--listen ADDR:PORT] [--runner EXT=COMMAND]... "
                "[--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N] "
-               "[--max-unpacked-bytes N] [--max-zip-entries N] [--max-compression-ratio N]"},
+               "[--max-unpacked-bytes N] [--max-zip-entries N] [--max-compression-ratio N] "
+               "[--max-event-streams N]"},
               {"list", "webjobs [--url URL] list [--type TYPE] [--json]"},
               {"deploy",
                "webjobs [--url URL] deploy FILE --name NAME --type TYPE [--schedule CRON] "
                "[--singleton] [--json]"},
               {"run", "webjobs [--url URL] run NAME [--args TEXT] [--wait]"},
               {"history", "webjobs [--url URL] history NAME [--json]"},
-              {"logs", "webjobs [--url URL] logs NAME [RUN]"},
+              {"logs", "webjobs [--url URL] logs NAME [RUN] [-f|--follow]"},
               {"start", "webjobs [--url URL] start NAME"},
               {"stop", "webjobs [--url URL] stop NAME"},
               {"cancel", "webjobs [--url URL] cancel NAME"},
@@ -148,6 +149,13 @@ class Parser {
     serve_.max_compression_ratio =
         AddPositiveNumber(serve, "--max-compression-ratio", max_compression_ratio_,
                           "Largest unpacked-to-packed size ratio of a zip entry (default 200)");
+    // Each stream holds an HTTP thread, so the limit also sizes the pool.
+    serve_.max_event_streams =
+        AddValueOption(serve, "--max-event-streams", max_event_streams_,
+                       "Most live-output event streams served at once, 1 to " +
+                           std::to_string(kMaxEventStreamsLimit) +
+                           "; more get 503 (default 100, or $WEBJOBS_MAX_EVENT_STREAMS)")
+            ->check(WholeNumber("--max-event-streams", 1, kMaxEventStreamsLimit));
   }
 
   void AddListAndDeploy() {
@@ -191,6 +199,9 @@ class Parser {
         AddCommand("logs", "Print a run's output, or a continuous job's log", CommandKind::kLogs);
     AddNameArgument(logs);
     logs->add_option("run", line_.client.run_id, "Run id (default: the latest run)");
+    AddFlag(logs, "-f,--follow", line_.client.follow,
+            "Keep printing output as it arrives; for a run, exit when it ends (0 only on "
+            "Success)");
   }
 
   void AddNameCommands() {
@@ -247,6 +258,7 @@ class Parser {
     if (serve_.max_compression_ratio->count() > 0) {
       serve.max_compression_ratio = max_compression_ratio_;
     }
+    if (serve_.max_event_streams->count() > 0) serve.max_event_streams = max_event_streams_;
 
     ClientFlags& client = line_.client;
     for (CLI::Option* option : type_options_) {
@@ -286,6 +298,7 @@ class Parser {
     CLI::Option* max_unpacked_bytes = nullptr;
     CLI::Option* max_zip_entries = nullptr;
     CLI::Option* max_compression_ratio = nullptr;
+    CLI::Option* max_event_streams = nullptr;
   };
 
   CLI::App app_;
@@ -301,6 +314,7 @@ class Parser {
   uint64_t max_unpacked_bytes_ = 0;
   uint64_t max_zip_entries_ = 0;
   uint64_t max_compression_ratio_ = 0;
+  uint64_t max_event_streams_ = 0;
 
   std::vector<CLI::Option*> type_options_;
   std::string type_;

@@ -5,13 +5,13 @@
 //   webjobs serve [--root DIR] [--listen ADDR:PORT] [--runner EXT=COMMAND]...
 //                 [--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N]
 //                 [--max-unpacked-bytes N] [--max-zip-entries N]
-//                 [--max-compression-ratio N]
+//                 [--max-compression-ratio N] [--max-event-streams N]
 //   webjobs [--url URL] list [--type T] [--json]
 //   webjobs [--url URL] deploy FILE --name N --type T [--schedule CRON] [--singleton] [--json]
 //   webjobs [--url URL] run NAME [--args TEXT] [--wait]
 //   webjobs [--url URL] start|stop|cancel|delete NAME
 //   webjobs [--url URL] history NAME [--json]
-//   webjobs [--url URL] logs NAME [RUN]
+//   webjobs [--url URL] logs NAME [RUN] [-f|--follow]
 //   webjobs cron EXPR [--time-zone ZONE] [--from INSTANT] [--count N] [--json]
 //
 // --url and --version may also follow the command, and WEBJOBS_URL sets the
@@ -57,6 +57,7 @@ struct ServeFlags {
   std::optional<uint64_t> max_unpacked_bytes;
   std::optional<uint64_t> max_zip_entries;
   std::optional<uint64_t> max_compression_ratio;
+  std::optional<uint64_t> max_event_streams;
 };
 
 // Arguments of the client commands. Each command uses the fields it names.
@@ -71,6 +72,7 @@ struct ClientFlags {
   std::optional<bool> singleton;         // deploy --singleton
   std::optional<std::string> arguments;  // run --args
   bool wait = false;                     // run --wait
+  bool follow = false;                   // logs -f/--follow
 };
 
 struct CommandLine {

@@ -178,15 +178,17 @@ int RunHost(const HostConfig& config) {
   }
   SystemClock clock;
   WorkerPool store_worker(1);
+  LogFeedRegistry log_feeds;
   JobContext context{**loop,      store_worker,    **store,
                      spawner,     clock,           paths,
-                     jobs_config, runners.value(), CurrentEnvironment()};
+                     jobs_config, runners.value(), CurrentEnvironment(),
+                     &log_feeds};
   JobManager manager(context, DefinitionContext{&runners.value(), default_zone});
   PackageLimits limits{config.max_unpacked_bytes, config.max_zip_entries,
                        config.max_compression_ratio};
   JobServiceImpl service(**loop, manager, **store, paths,
                          DefinitionContext{&runners.value(), default_zone}, limits,
-                         std::max<size_t>(config.history_size, 1000));
+                         std::max<size_t>(config.history_size, 1000), log_feeds, jobs_config);
   ApiServerOptions api_options;
   api_options.address = config.listen_address;
   api_options.port = config.listen_port;
@@ -194,6 +196,7 @@ int RunHost(const HostConfig& config) {
   api_options.upload_dir = paths.UploadDir();
   api_options.instance_id = config.instance_id;
   api_options.default_time_zone = default_zone;
+  api_options.max_event_streams = config.max_event_streams;
   ApiServer api(service, api_options);
   // Bind before any job starts, so a busy port fails fast and changes
   // nothing. Requests that arrive early wait until the loop runs.

@@ -79,13 +79,15 @@ ApiServer::ApiServer(JobService& service, ApiServerOptions options)
       options_(std::move(options)),
       job_handlers_(service, options_.upload_dir, options_.max_upload_bytes),
       run_handlers_(service),
-      schedule_handlers_(options_.default_time_zone) {}
+      schedule_handlers_(options_.default_time_zone),
+      event_streams_(service, options_.max_event_streams) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
 void ApiServer::Configure() {
   server_ = std::make_unique<httplib::Server>();
-  size_t threads = options_.threads;
+  // Streams at their limit leave `threads` workers for other requests.
+  size_t threads = options_.threads + options_.max_event_streams;
   // httplib takes ownership of the pool it gets from this factory.
   // NOTE: httplib gives each connection a thread, so about `threads` clients
   // that send their headers slowly can hold every worker; the API listens
@@ -194,6 +196,8 @@ Result<int> ApiServer::Start() {
 }
 
 void ApiServer::Stop() {
+  // Streams end at their next wait, so the workers become free to join.
+  event_streams_.Stop();
   if (server_) server_->stop();
   if (listener_.joinable()) {
     listener_.join();
@@ -257,6 +261,10 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
       return run_handlers_.CancelOneRun(route, context, response);
     case RouteKind::kSchedulePreview:
       return schedule_handlers_.Preview(route, context, response);
+    case RouteKind::kFollowRunOutput:
+      return event_streams_.FollowRunOutput(route, context, response);
+    case RouteKind::kFollowJobLog:
+      return event_streams_.FollowJobLog(route, context, response);
     case RouteKind::kDataFile: {
       Status served = ServeDataFile(service_.DataJobsRoot(), *route.type, route.job_name,
                                     route.file_segments, context.http, response);

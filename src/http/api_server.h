@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "core/result.h"
+#include "http/event_stream_handler.h"
 #include "http/job_handlers.h"
 #include "http/run_handlers.h"
 #include "http/schedule_handlers.h"
@@ -38,6 +39,9 @@ struct ApiServerOptions {
   size_t threads = 64;
   // Largest request body; a larger Content-Length gets 413.
   uint64_t max_upload_bytes = 256ull << 20;
+  // Live-output event streams served at once. Each holds a worker thread,
+  // so the pool gets this many threads on top of `threads`.
+  size_t max_event_streams = 100;
   // Temporary files for PUT bodies, on the file system of the data root so
   // the JobService can rename them.
   std::filesystem::path upload_dir;
@@ -80,6 +84,7 @@ class ApiServer {
   JobHandlers job_handlers_;
   RunHandlers run_handlers_;
   ScheduleHandlers schedule_handlers_;
+  EventStreamHandler event_streams_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   bool started_ = false;
