@@ -41,12 +41,12 @@ LogFollower::LogFollower(std::shared_ptr<LogFeed> feed, std::filesystem::path pa
       rotation_(std::move(rotation)),
       position_(start) {
   feed_->AddFollower();
+  ResolveStart();
 }
 
 LogFollower::~LogFollower() { feed_->RemoveFollower(); }
 
 void LogFollower::ResolveStart() {
-  resolved_ = true;
   if (rotated() && position_.file_key != 0) return;  // ReadRotatedDisk() checks it
   UniqueFd fd = OpenForRead(path_);
   if (!fd.valid()) return;
@@ -55,7 +55,6 @@ void LogFollower::ResolveStart() {
 }
 
 LogFollower::Chunk LogFollower::Next(std::chrono::milliseconds wait) {
-  if (!resolved_) ResolveStart();
   auto deadline = std::chrono::steady_clock::now() + wait;
   while (true) {
     uint64_t seen = feed_->version();

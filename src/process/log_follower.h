@@ -68,6 +68,8 @@ class LogFollower {
     std::string bytes;
     bool complete_file = false;  // the bytes end a file that no longer grows
   };
+  // Names the current file in a start of file key 0 of a rotated log, and
+  // moves a start past the end of its file to that end.
   void ResolveStart();
   DiskRead ReadDisk();
   DiskRead ReadRotatedDisk();
@@ -80,7 +82,6 @@ class LogFollower {
   std::filesystem::path path_;
   LogRotation rotation_;
   LogPosition position_;
-  bool resolved_ = false;
   bool finished_ = false;
 };
 
