@@ -1,7 +1,7 @@
-// Reads one log from a position onward, in whole lines, as it grows: from
-// the shared LogFeed while the position is in its buffer, from the files
-// on disk otherwise (a late join, a resumed position, a follower that fell
-// behind the buffer).
+// Reads one log from a position onward, in whole lines, as it grows. The
+// bytes come from the shared LogFeed while the position is in its buffer.
+// Otherwise (a late join, a resumed position, a follower that fell behind
+// the buffer) they come from the files on disk.
 //
 // For a rotated log (rotation.max_bytes > 0) positions carry the key of
 // their file. The file with that key is looked up among the generations
@@ -31,7 +31,7 @@ class LogFollower {
   // at most 64 KiB plus the prefix) is delivered in pieces.
   static constexpr size_t kMaxReadBytes = 256 * 1024;
 
-  // Follows the log written at `path` (rotated as `rotation` says) from
+  // Follows the log written at `path` (rotated as `rotation` describes) from
   // `start`. A start of file key 0 in a rotated log means an offset in the
   // current file. A start past the end of its file counts as its end.
   LogFollower(std::shared_ptr<LogFeed> feed, std::filesystem::path path, LogRotation rotation,
@@ -41,7 +41,7 @@ class LogFollower {
   LogFollower& operator=(const LogFollower&) = delete;
 
   enum class Status {
-    kData,  // `bytes` holds whole lines
+    kData,  // `bytes` contains whole lines
     kIdle,  // nothing new within the wait
     kEnd,   // the log is finished (see Finish()) and everything was read
   };
