@@ -35,8 +35,11 @@ std::string FormatLogPosition(const LogPosition& position);
 std::optional<LogPosition> ParseLogPosition(std::string_view text);
 
 // Returns the key of the open file `fd` (device, inode and birth time
-// mixed into 64 bits, never 0), or 0 when fstat fails. The birth time is
+// mixed into 64 bits, never 0), or 0 when statx fails. The birth time is
 // left out where the file system does not record it.
+// NOTE: without a birth time, a new job_log.txt that reuses the inode of
+// a deleted generation gets that generation's key, and a client resuming
+// from the deleted file would continue in the new one at the old offset.
 uint64_t LogFileKey(int fd);
 
 }  // namespace webjobs

@@ -1,12 +1,15 @@
 """A minimal client for the host's server-sent event streams, for tests.
 
 EventStream opens GET `path` on a host and parses text/event-stream as it
-arrives, one event at a time. Reads block with a socket timeout, so a test
-that waits for an event that never comes fails instead of hanging.
+arrives, one event at a time. The host's heartbeat comments keep
+a socket timeout from firing, so every read of an event also has a
+deadline, and a test that waits for an event that never comes fails
+instead of hanging.
 """
 
 import dataclasses
 import http.client
+import time
 
 from webjobs_host import USER_AGENT
 
@@ -19,7 +22,7 @@ class Event:
 
 
 class EventStream:
-    def __init__(self, host, path, headers=None, timeout=60):
+    def __init__(self, host, path, headers=None, timeout=60, event_deadline=120):
         self.connection = http.client.HTTPConnection("127.0.0.1", host.port, timeout=timeout)
         all_headers = {"User-Agent": USER_AGENT}
         all_headers.update(headers or {})
@@ -30,6 +33,7 @@ class EventStream:
         self.last_id = None
         self.comments = 0
         self.ended = False
+        self.event_deadline = event_deadline
 
     def body(self):
         """The whole body of a response that is not an event stream."""
@@ -38,7 +42,10 @@ class EventStream:
     def next_event(self):
         """Return the next event, or None when the stream has ended."""
         event_type, data, event_id = "message", [], None
+        deadline = time.monotonic() + self.event_deadline
         while True:
+            assert time.monotonic() < deadline, (
+                f"no event within {self.event_deadline} s (heartbeats only)")
             raw = self.response.readline()
             if not raw:
                 self.ended = True

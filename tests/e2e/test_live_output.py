@@ -144,12 +144,16 @@ def test_followers_receive_identical_bytes(host):
 
 def test_continuous_log_follows_rotation_and_resumes(start_host):
     host = start_host({"WEBJOBS_LOG_MAX_BYTES": "4096", "WEBJOBS_LOG_FILES": "10"})
+    # Each burst waits for its file, so the first stream connects before
+    # anything rotates, and the resumed one before the second burst.
     script = ('n=0\n'
               'burst() { for i in $(seq 1 "$1"); do n=$((n+1)); echo "tick $n padding to make lines long"; done; }\n'
+              'while [ ! -e "$WEBJOBS_DATA_PATH/start" ]; do sleep 0.1; done\n'
               'burst 150\n'
               'while [ ! -e "$WEBJOBS_DATA_PATH/go" ]; do sleep 0.1; done\n'
               'burst 150\n' + WAIT_FOR_SHUTDOWN)
     host.deploy_zip("C", "continuous", {"run.sh": script})
+    host.wait_for_status("C", "Running")
 
     def ticks(text):
         return [int(line.split()[1]) for line in stdout_lines(text) if line.startswith("tick ")]
@@ -157,6 +161,7 @@ def test_continuous_log_follows_rotation_and_resumes(start_host):
     first = EventStream(host, "/api/continuouswebjobs/C/log/stream")
     try:
         assert first.status == 200
+        release(host, "continuous", "C", "start")
         early = first.read_output_until(lambda text: 10 in ticks(text))
         resume_id = first.last_id
         seen = early + first.read_output_until(lambda text: 150 in ticks(early + text))
