@@ -30,14 +30,14 @@ const CommandSyntax& Syntax() {
                "[--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N] "
                "[--max-unpacked-bytes N] [--max-zip-entries N] [--max-compression-ratio N] "
                "[--tls-cert FILE --tls-key FILE] [--trusted-network] [--read-timeout SECONDS] "
-               "[--write-timeout SECONDS]"},
+               "[--write-timeout SECONDS] [--max-event-streams N]"},
               {"list", "webjobs [--url URL] list [--type TYPE] [--json]"},
               {"deploy",
                "webjobs [--url URL] deploy FILE --name NAME --type TYPE [--schedule CRON] "
                "[--singleton] [--json]"},
               {"run", "webjobs [--url URL] run NAME [--args TEXT] [--wait]"},
               {"history", "webjobs [--url URL] history NAME [--json]"},
-              {"logs", "webjobs [--url URL] logs NAME [RUN]"},
+              {"logs", "webjobs [--url URL] logs NAME [RUN] [-f|--follow]"},
               {"start", "webjobs [--url URL] start NAME"},
               {"stop", "webjobs [--url URL] stop NAME"},
               {"cancel", "webjobs [--url URL] cancel NAME"},
@@ -198,6 +198,13 @@ class Parser {
                                           "Seconds a client may accept no bytes of a response "
                                           "before it is disconnected (default 10)")
                                ->check(WholeNumber("--write-timeout", 1, kMaxTimeoutSeconds));
+    // Each stream holds an HTTP thread, so the limit also sizes the pool.
+    serve_.max_event_streams =
+        AddValueOption(serve, "--max-event-streams", max_event_streams_,
+                       "Most live-output event streams served at once, 1 to " +
+                           std::to_string(kMaxEventStreamsLimit) +
+                           "; more get 503 (default 100, or $WEBJOBS_MAX_EVENT_STREAMS)")
+            ->check(WholeNumber("--max-event-streams", 1, kMaxEventStreamsLimit));
   }
 
   void AddListAndDeploy() {
@@ -241,6 +248,9 @@ class Parser {
         AddCommand("logs", "Print a run's output, or a continuous job's log", CommandKind::kLogs);
     AddNameArgument(logs);
     logs->add_option("run", line_.client.run_id, "Run id (default: the latest run)");
+    AddFlag(logs, "-f,--follow", line_.client.follow,
+            "Keep printing output as it arrives; for a run, exit when it ends (0 only on "
+            "Success)");
   }
 
   void AddNameCommands() {
@@ -370,6 +380,7 @@ class Parser {
     if (serve_.tls_key_file->count() > 0) serve.tls_key_file = tls_key_file_;
     if (serve_.read_timeout->count() > 0) serve.read_timeout_seconds = read_timeout_;
     if (serve_.write_timeout->count() > 0) serve.write_timeout_seconds = write_timeout_;
+    if (serve_.max_event_streams->count() > 0) serve.max_event_streams = max_event_streams_;
 
     ClientFlags& client = line_.client;
     for (CLI::Option* option : type_options_) {
@@ -421,6 +432,7 @@ class Parser {
     CLI::Option* tls_key_file = nullptr;
     CLI::Option* read_timeout = nullptr;
     CLI::Option* write_timeout = nullptr;
+    CLI::Option* max_event_streams = nullptr;
   };
 
   CLI::App app_;
@@ -440,6 +452,7 @@ class Parser {
   std::string tls_key_file_;
   uint64_t read_timeout_ = 0;
   uint64_t write_timeout_ = 0;
+  uint64_t max_event_streams_ = 0;
 
   std::vector<CLI::Option*> type_options_;
   std::string type_;

@@ -152,6 +152,17 @@ Result<Route> MatchJobRoute(std::string_view method, JobType type, Segments rest
     if (method == "DELETE") return Route{RouteKind::kCancelOneRun, type, name, action[1], {}, {}};
     return NoRoute(method, path, "it accepts GET, DELETE");
   }
+  if (action.size() == 3 && Is(action[0], "history") && Is(action[2], "stream") &&
+      type == JobType::kTriggered) {
+    if (Status valid = CheckRunId(action[1], name); !valid.ok()) return valid.error();
+    if (method == "GET") return Route{RouteKind::kFollowRunOutput, type, name, action[1], {}, {}};
+    return NoRoute(method, path, "it accepts GET");
+  }
+  if (action.size() == 2 && Is(action[0], "log") && Is(action[1], "stream") &&
+      type == JobType::kContinuous) {
+    if (method == "GET") return Route{RouteKind::kFollowJobLog, type, name, {}, {}, {}};
+    return NoRoute(method, path, "it accepts GET");
+  }
   if (action.size() > 1) return NoRoute(method, path);
 
   std::string allowed;

@@ -37,6 +37,10 @@ enum class RouteKind {
   kStartJob,       // POST /api/continuouswebjobs/{name}/start
   kStopJob,        // POST /api/continuouswebjobs/{name}/stop
   kDataFile,       // GET /vfs/data/jobs/{type}/{name}/... and /api/vfs/data/jobs/...
+  // GET /api/triggeredwebjobs/{name}/history/{id}/stream (ours): live output
+  kFollowRunOutput,
+  // GET /api/continuouswebjobs/{name}/log/stream (ours): live job_log.txt
+  kFollowJobLog,
   // GET /api/schedule/preview (ours)
   kSchedulePreview,
   // Accounts and the audit log (ours).
@@ -56,7 +60,7 @@ struct Route {
   // nullopt for the list of all jobs, kHealth and kSchedulePreview.
   std::optional<JobType> type;
   std::string job_name;
-  std::string run_id;  // kGetRun and kCancelOneRun only
+  std::string run_id;  // kGetRun, kCancelOneRun and kFollowRunOutput only
   // kDataFile only: the decoded segments below data/jobs/{type}/{name}/.
   // None is empty, ".", ".." or contains '/', '\' or NUL.
   std::vector<std::string> file_segments;

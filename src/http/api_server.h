@@ -34,6 +34,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "http/account_handlers.h"
+#include "http/event_stream_handler.h"
 #include "http/job_handlers.h"
 #include "http/run_handlers.h"
 #include "http/schedule_handlers.h"
@@ -52,6 +53,9 @@ struct ApiServerOptions {
   size_t threads = 64;
   // Largest request body; a larger Content-Length gets 413.
   uint64_t max_upload_bytes = 256ull << 20;
+  // Live-output event streams served at once. Each holds a worker thread,
+  // so the pool gets this many threads on top of `threads`.
+  size_t max_event_streams = 100;
   // Temporary files for PUT bodies, on the file system of the data root so
   // the JobService can rename them.
   std::filesystem::path upload_dir;
@@ -117,6 +121,7 @@ class ApiServer {
   JobHandlers job_handlers_;
   RunHandlers run_handlers_;
   ScheduleHandlers schedule_handlers_;
+  EventStreamHandler event_streams_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   bool started_ = false;

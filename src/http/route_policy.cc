@@ -12,6 +12,8 @@ Scope RequiredScope(RouteKind kind) {
     case RouteKind::kGetSettings:
     case RouteKind::kDataFile:
     case RouteKind::kSchedulePreview:
+    case RouteKind::kFollowRunOutput:
+    case RouteKind::kFollowJobLog:
     case RouteKind::kWhoAmI:
     case RouteKind::kListUsers:
     case RouteKind::kGetUser:
@@ -73,6 +75,8 @@ std::string_view AuditAction(RouteKind kind) {
     case RouteKind::kGetSettings:
     case RouteKind::kDataFile:
     case RouteKind::kSchedulePreview:
+    case RouteKind::kFollowRunOutput:
+    case RouteKind::kFollowJobLog:
     case RouteKind::kWhoAmI:
     case RouteKind::kListUsers:
     case RouteKind::kGetUser:
