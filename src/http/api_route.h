@@ -22,6 +22,7 @@ namespace webjobs {
 
 enum class RouteKind {
   kHealth,         // GET /api/health (ours)
+  kOpenApi,        // GET /api/openapi.yaml (ours)
   kListJobs,       // GET /api/webjobs, /api/{type}webjobs
   kGetJob,         // GET /api/{type}webjobs/{name}
   kPutJob,         // PUT /api/{type}webjobs/{name}
@@ -57,7 +58,8 @@ enum class RouteKind {
 
 struct Route {
   RouteKind kind = RouteKind::kHealth;
-  // nullopt for the list of all jobs, kHealth and kSchedulePreview.
+  // nullopt for the list of all jobs, kHealth, kOpenApi, kSchedulePreview
+  // and the account routes.
   std::optional<JobType> type;
   std::string job_name;
   std::string run_id;  // kGetRun, kCancelOneRun and kFollowRunOutput only

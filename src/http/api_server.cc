@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "http/bind_failure.h"
 #include "http/http_reply.h"
+#include "http/openapi_document.h"
 #include "http/route_policy.h"
 #include "http/request_limits.h"
 #include "http/request_path.h"
@@ -357,6 +358,12 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
   switch (route.kind) {
     case RouteKind::kHealth:
       return ReplyHealth(response);
+    case RouteKind::kOpenApi: {
+      std::string_view document = OpenApiDocument();
+      response.status = 200;
+      response.set_content(document.data(), document.size(), "application/yaml; charset=utf-8");
+      return;
+    }
     case RouteKind::kListJobs:
       return job_handlers_.ListJobs(route, context, response);
     case RouteKind::kGetJob:

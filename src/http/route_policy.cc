@@ -5,6 +5,7 @@ namespace webjobs {
 Scope RequiredScope(RouteKind kind) {
   switch (kind) {
     case RouteKind::kHealth:
+    case RouteKind::kOpenApi:
     case RouteKind::kListJobs:
     case RouteKind::kGetJob:
     case RouteKind::kListRuns:
@@ -68,6 +69,7 @@ std::string_view AuditAction(RouteKind kind) {
     case RouteKind::kDeleteToken:
       return "token.revoke";
     case RouteKind::kHealth:
+    case RouteKind::kOpenApi:
     case RouteKind::kListJobs:
     case RouteKind::kGetJob:
     case RouteKind::kListRuns:
