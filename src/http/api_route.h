@@ -39,17 +39,31 @@ enum class RouteKind {
   kDataFile,       // GET /vfs/data/jobs/{type}/{name}/... and /api/vfs/data/jobs/...
   // GET /api/schedule/preview (ours)
   kSchedulePreview,
+  // GET /api/triggeredwebjobsswagger: a Swagger 2.0 document of the
+  // triggered jobs. It has no deprecated alias.
+  kTriggeredSwagger,
+  // GET, HEAD, PUT, POST, DELETE, PATCH
+  // /api/continuouswebjobs/{name}/passthrough/{*path}: a proxy to the
+  // job's own HTTP server on WEBJOBS_PORT.
+  kPassthrough,
+  // GET /azurejobs and /azurejobs/: the page behind extra_info_url (ours;
+  // Kudu serves the WebJobs SDK dashboard there).
+  kDashboard,
 };
 
 struct Route {
   RouteKind kind = RouteKind::kHealth;
-  // nullopt for the list of all jobs, kHealth and kSchedulePreview.
+  // nullopt for the list of all jobs and for routes outside a job type.
   std::optional<JobType> type;
   std::string job_name;
   std::string run_id;  // kGetRun and kCancelOneRun only
   // kDataFile only: the decoded segments below data/jobs/{type}/{name}/.
   // None is empty, ".", ".." or contains '/', '\' or NUL.
   std::vector<std::string> file_segments;
+  // kPassthrough only: the request target for the job, "/" followed by the
+  // path below .../passthrough/ exactly as sent (still percent-encoded, a
+  // trailing '/' kept) and the query, if any.
+  std::string forward_target;
 };
 
 // Matches `method` (HEAD counts as GET) and the raw request `target` (path

@@ -8,8 +8,10 @@
 
 #include "core/log.h"
 #include "http/bind_failure.h"
+#include "http/dashboard_page.h"
 #include "http/http_reply.h"
 #include "http/request_path.h"
+#include "http/swagger_json.h"
 #include "http/version.h"
 #include "http/vfs_handler.h"
 #include "package/message_value.h"
@@ -79,7 +81,8 @@ ApiServer::ApiServer(JobService& service, ApiServerOptions options)
       options_(std::move(options)),
       job_handlers_(service, options_.upload_dir, options_.max_upload_bytes),
       run_handlers_(service),
-      schedule_handlers_(options_.default_time_zone) {}
+      schedule_handlers_(options_.default_time_zone),
+      passthrough_handler_(service) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -257,6 +260,16 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
       return run_handlers_.CancelOneRun(route, context, response);
     case RouteKind::kSchedulePreview:
       return schedule_handlers_.Preview(route, context, response);
+    case RouteKind::kTriggeredSwagger:
+      return ReplyTriggeredSwagger(response);
+    case RouteKind::kPassthrough:
+      return passthrough_handler_.Forward(route, context, response);
+    case RouteKind::kDashboard: {
+      std::string_view page = DashboardPage();
+      response.status = 200;
+      response.set_content(page.data(), page.size(), "text/html; charset=utf-8");
+      return;
+    }
     case RouteKind::kDataFile: {
       Status served = ServeDataFile(service_.DataJobsRoot(), *route.type, route.job_name,
                                     route.file_segments, context.http, response);
@@ -264,6 +277,12 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
       return;
     }
   }
+}
+
+void ApiServer::ReplyTriggeredSwagger(httplib::Response& response) {
+  Result<std::vector<JobView>> jobs = service_.ListJobs(JobType::kTriggered);
+  if (!jobs.ok()) return ReplyError(response, jobs.error());
+  ReplyJson(response, 200, TriggeredJobsSwagger(*jobs));
 }
 
 void ApiServer::ReplyHealth(httplib::Response& response) {

@@ -22,6 +22,7 @@
 
 #include "core/result.h"
 #include "http/job_handlers.h"
+#include "http/passthrough_handler.h"
 #include "http/run_handlers.h"
 #include "http/schedule_handlers.h"
 #include "jobs/job_service.h"
@@ -74,12 +75,14 @@ class ApiServer {
                 const httplib::ContentReader* reader);
   void HandleRoute(const Route& route, RequestContext& context, httplib::Response& response);
   void ReplyHealth(httplib::Response& response);
+  void ReplyTriggeredSwagger(httplib::Response& response);
 
   JobService& service_;
   ApiServerOptions options_;
   JobHandlers job_handlers_;
   RunHandlers run_handlers_;
   ScheduleHandlers schedule_handlers_;
+  PassthroughHandler passthrough_handler_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   bool started_ = false;

@@ -37,6 +37,11 @@ CREATE TABLE job_state (
   PRIMARY KEY (job_name, key)
 );
 )sql",
+    // Version 2: history queries filtered by start time (since, until)
+    // read one job's range of start times instead of scanning its runs.
+    R"sql(
+CREATE INDEX runs_by_job_start ON runs (job_name, start_time_us);
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
