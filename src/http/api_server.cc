@@ -82,7 +82,7 @@ ApiServer::ApiServer(JobService& service, ApiServerOptions options)
       job_handlers_(service, options_.upload_dir, options_.max_upload_bytes),
       run_handlers_(service),
       schedule_handlers_(options_.default_time_zone),
-      passthrough_handler_(service) {}
+      passthrough_handler_(service, options_.max_upload_bytes) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -155,8 +155,10 @@ void ApiServer::InstallErrorHandler() {
   httplib::Server::HandlerWithResponse error_handler = [max_upload_bytes](
                                                            const httplib::Request& request,
                                                            httplib::Response& response) {
-    // Only errors httplib raised itself arrive here without a body.
-    if (!response.body.empty() || !request.ranges.empty() || response.status == 416) {
+    // Only errors httplib raised itself arrive here with neither a body
+    // nor a content provider (a passthrough response streams through one).
+    if (!response.body.empty() || response.content_provider_ || !request.ranges.empty() ||
+        response.status == 416) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
     ReplyText(response, response.status, DescribeHttplibError(response.status, max_upload_bytes));

@@ -37,7 +37,7 @@ bool IsAnyOf(const std::string& name, std::initializer_list<std::string_view> na
 }
 
 bool IsDroppedRequestHeader(const std::string& name) {
-  // httplib's client sends its own Host. Expect is answered by our server,
+  // httplib's client sends its own Host. Our server handles Expect itself,
   // so the job must not send a second 100 Continue.
   return IsAnyOf(name, {"Host", "Authorization", "Proxy-Authorization", "Connection", "Keep-Alive",
                         "Proxy-Connection", "TE", "Upgrade", "Expect", "REMOTE_ADDR", "REMOTE_PORT",
@@ -71,7 +71,9 @@ struct Exchange {
   std::deque<std::string> chunks;
   size_t buffered = 0;
   httplib::Error error = httplib::Error::Success;
-  Status body_status;  // of reading the client's request body
+  // Of reading the client's request body: kIo when the job stopped taking
+  // it, another code when the client's body was invalid.
+  Status body_status;
 };
 
 // Sends `request` to the job and feeds `exchange`. Runs on its own thread.
@@ -79,7 +81,7 @@ struct Exchange {
 // job's response headers arrive, so the request thread is still waiting
 // then and the body outlives its use.
 void ExchangeWithJob(std::shared_ptr<Exchange> exchange, int port, httplib::Request request,
-                     RequestBody* body) {
+                     RequestBody* body, uint64_t max_body_bytes) {
   httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(kConnectTimeout);
   client.set_read_timeout(kIoTimeout);
@@ -89,8 +91,19 @@ void ExchangeWithJob(std::shared_ptr<Exchange> exchange, int port, httplib::Requ
 
   if (body != nullptr) {
     bool chunked = request.is_chunked_content_provider_;
-    request.content_provider_ = [exchange, body, chunked](size_t, size_t, httplib::DataSink& sink) {
-      Status read = body->Read([&sink](std::string_view chunk) -> Status {
+    request.content_provider_ = [exchange, body, chunked, max_body_bytes](size_t, size_t,
+                                                                          httplib::DataSink& sink) {
+      // httplib checks Content-Length against the server's limit, but not
+      // the length of a chunked body.
+      uint64_t received = 0;
+      Status read = body->Read([&](std::string_view chunk) -> Status {
+        received += chunk.size();
+        if (received > max_body_bytes) {
+          return TooLarge("the request body is larger than the limit of " +
+                          std::to_string(max_body_bytes) +
+                          " bytes; raise --max-upload-bytes of `webjobs serve` or send a "
+                          "smaller body");
+        }
         if (!sink.write(chunk.data(), chunk.size())) {
           return IoError("the job closed the connection while it received the request body");
         }
@@ -141,8 +154,8 @@ void ExchangeWithJob(std::shared_ptr<Exchange> exchange, int port, httplib::Requ
 }
 
 // Takes the next chunk of the job's response body. Returns nullopt when
-// the body has ended (`complete` tells whether it ended normally) or the
-// client has disconnected.
+// the body has ended or the client has disconnected, and then sets
+// `complete` to true only for a body that ended normally.
 std::optional<std::string> NextChunk(Exchange& exchange, httplib::DataSink& sink, bool& complete) {
   std::unique_lock lock(exchange.mutex);
   while (exchange.chunks.empty() && !exchange.finished) {
@@ -180,6 +193,98 @@ httplib::Request BuildJobRequest(const Route& route, const httplib::Request& htt
   return request;
 }
 
+// Replies to an exchange that ended before the job's response headers.
+void ReplyExchangeFailure(const Route& route, int port, const std::string& method,
+                          const Exchange& exchange, httplib::Response& response) {
+  // kIo is the job's side failing while it received the body; any other
+  // error is the client's body (too large, cut off, multipart).
+  const Status& body_status = exchange.body_status;
+  if (!body_status.ok() && body_status.error().code != ErrorCode::kIo) {
+    return ReplyBodyReadError(response, body_status.error());
+  }
+  std::string reason =
+      body_status.ok() ? httplib::to_string(exchange.error) : body_status.error().message;
+  spdlog::warn("event=passthrough_failed job={} port={} method={} error={}", route.job_name, port,
+               method, Quote(reason));
+  ReplyText(response, 404,
+            "cannot forward the request to continuous job " + QuoteForMessage(route.job_name) +
+                " at 127.0.0.1:" + std::to_string(port) + ": " + reason +
+                "; the job must serve HTTP on the port in its WEBJOBS_PORT variable");
+}
+
+// Copies the job's status and headers into `response` and sets a content
+// provider that streams the job's body. The provider's releaser, or this
+// function when there is no body, ends the exchange and joins `worker`.
+void SendJobResponse(const httplib::Request& http, std::shared_ptr<Exchange> exchange,
+                     std::shared_ptr<std::thread> worker, httplib::Response& response) {
+  response.status = exchange->status;
+  std::string content_type = "application/octet-stream";
+  std::optional<size_t> length;
+  for (const auto& [name, value] : exchange->headers) {
+    if (EqualsIgnoringAsciiCase(name, "Content-Type")) content_type = value;
+    if (EqualsIgnoringAsciiCase(name, "Content-Length")) length = ParseContentLength(value);
+    if (!IsDroppedResponseHeader(name)) response.headers.emplace(name, value);
+  }
+
+  auto release = [exchange, worker](bool) {
+    {
+      std::lock_guard lock(exchange->mutex);
+      exchange->cancelled = true;
+    }
+    exchange->changed.notify_all();
+    if (worker->joinable()) worker->join();
+  };
+  if (http.method == "HEAD" && length.value_or(0) > 0) {
+    // httplib writes the provider's length as Content-Length and never
+    // calls the provider for HEAD.
+    response.set_content_provider(
+        *length, content_type, [](size_t, size_t, httplib::DataSink&) { return false; }, release);
+    return;
+  }
+  bool has_body = http.method != "HEAD" && response.status >= 200 && response.status != 204 &&
+                  response.status != 304 && length.value_or(1) > 0;
+  if (!has_body) {
+    release(true);
+    if (response.status >= 400) {
+      // An empty provider marks the response as the job's, so the
+      // server's error handler leaves it alone instead of adding its text.
+      response.set_chunked_content_provider(content_type, [](size_t, httplib::DataSink& sink) {
+        sink.done();
+        return true;
+      });
+    } else if (exchange->headers.count("Content-Type") > 0) {
+      response.set_header("Content-Type", content_type);
+    }
+    return;
+  }
+
+  // httplib slices a body of known length by the request's Range header,
+  // but the job has applied that header already. A chunked body is sent
+  // as it is.
+  if (length && http.ranges.empty()) {
+    response.set_content_provider(
+        *length, content_type,
+        [exchange](size_t, size_t, httplib::DataSink& sink) {
+          bool complete = false;
+          std::optional<std::string> chunk = NextChunk(*exchange, sink, complete);
+          // A body that ends before its Content-Length is cut off.
+          return chunk && sink.write(chunk->data(), chunk->size());
+        },
+        release);
+    return;
+  }
+  response.set_chunked_content_provider(
+      content_type,
+      [exchange](size_t, httplib::DataSink& sink) {
+        bool complete = false;
+        std::optional<std::string> chunk = NextChunk(*exchange, sink, complete);
+        if (chunk) return sink.write(chunk->data(), chunk->size());
+        if (complete) sink.done();
+        return complete;
+      },
+      release);
+}
+
 }  // namespace
 
 void PassthroughHandler::Forward(const Route& route, RequestContext& context,
@@ -201,7 +306,7 @@ void PassthroughHandler::Forward(const Route& route, RequestContext& context,
   auto exchange = std::make_shared<Exchange>();
   auto worker = std::make_shared<std::thread>(ExchangeWithJob, exchange, port,
                                               BuildJobRequest(route, http, with_body),
-                                              with_body ? &context.body : nullptr);
+                                              with_body ? &context.body : nullptr, max_body_bytes_);
   {
     std::unique_lock lock(exchange->mutex);
     exchange->changed.wait(lock, [&] { return exchange->has_headers || exchange->finished; });
@@ -209,78 +314,9 @@ void PassthroughHandler::Forward(const Route& route, RequestContext& context,
 
   if (!exchange->has_headers) {
     worker->join();
-    if (!exchange->body_status.ok())
-      return ReplyBodyReadError(response, exchange->body_status.error());
-    std::string reason = httplib::to_string(exchange->error);
-    spdlog::warn("event=passthrough_failed job={} port={} method={} error={}", route.job_name, port,
-                 http.method, Quote(reason));
-    return ReplyText(response, 404,
-                     "cannot forward the request to continuous job " +
-                         QuoteForMessage(route.job_name) + " at 127.0.0.1:" + std::to_string(port) +
-                         ": " + reason +
-                         "; the job must serve HTTP on the port in its WEBJOBS_PORT variable");
+    return ReplyExchangeFailure(route, port, http.method, *exchange, response);
   }
-
-  response.status = exchange->status;
-  std::string content_type = "application/octet-stream";
-  std::optional<size_t> length;
-  for (const auto& [name, value] : exchange->headers) {
-    if (EqualsIgnoringAsciiCase(name, "Content-Type")) content_type = value;
-    if (EqualsIgnoringAsciiCase(name, "Content-Length")) length = ParseContentLength(value);
-    if (!IsDroppedResponseHeader(name)) response.headers.emplace(name, value);
-  }
-
-  auto release = [exchange, worker](bool) {
-    {
-      std::lock_guard lock(exchange->mutex);
-      exchange->cancelled = true;
-    }
-    exchange->changed.notify_all();
-    if (worker->joinable()) worker->join();
-  };
-  bool has_body = http.method != "HEAD" && response.status >= 200 && response.status != 204 &&
-                  response.status != 304 && length.value_or(1) > 0;
-  if (http.method == "HEAD" && length.value_or(0) > 0) {
-    // httplib writes the provider's length as Content-Length and never
-    // calls the provider for HEAD.
-    response.set_content_provider(
-        *length, content_type, [](size_t, size_t, httplib::DataSink&) { return false; }, release);
-    return;
-  }
-  if (!has_body) {
-    release(true);
-    if (exchange->headers.count("Content-Type") > 0) {
-      response.set_header("Content-Type", content_type);
-    }
-    return;
-  }
-
-  // httplib slices a body of known length by the request's Range header,
-  // but the job has applied that header already; a chunked body is sent
-  // as it is.
-  if (length && http.ranges.empty()) {
-    size_t total = *length;
-    response.set_content_provider(
-        total, content_type,
-        [exchange](size_t, size_t, httplib::DataSink& sink) {
-          bool complete = false;
-          std::optional<std::string> chunk = NextChunk(*exchange, sink, complete);
-          // A body that ends before its Content-Length is cut off.
-          return chunk && sink.write(chunk->data(), chunk->size());
-        },
-        release);
-    return;
-  }
-  response.set_chunked_content_provider(
-      content_type,
-      [exchange](size_t, httplib::DataSink& sink) {
-        bool complete = false;
-        std::optional<std::string> chunk = NextChunk(*exchange, sink, complete);
-        if (chunk) return sink.write(chunk->data(), chunk->size());
-        if (complete) sink.done();
-        return complete;
-      },
-      release);
+  SendJobResponse(http, exchange, worker, response);
 }
 
 }  // namespace webjobs

@@ -76,7 +76,8 @@ void RunHandlers::ListRuns(const Route& route, RequestContext& context,
 
 void RunHandlers::ListRunPage(const Route& route, const HistoryQuery& query,
                               RequestContext& context, httplib::Response& response) {
-  // One run more than the page holds tells whether another page follows.
+  // Fetching one run more than the page size shows whether another page
+  // follows.
   std::optional<size_t> fetch;
   if (query.limit) fetch = *query.limit + 1;
   Result<std::vector<RunRecord>> runs = service_.QueryRuns(route.job_name, query.filter, fetch);

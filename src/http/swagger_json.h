@@ -14,7 +14,7 @@
 
 namespace webjobs {
 
-// Builds the document for `jobs`; jobs that are not triggered are skipped.
+// Builds the document for the triggered jobs among `jobs`.
 nlohmann::json TriggeredJobsSwagger(const std::vector<JobView>& jobs);
 
 }  // namespace webjobs

@@ -9,8 +9,7 @@ namespace webjobs {
 // Binds a socket to 127.0.0.1 port 0, reads the port the kernel chose and
 // closes the socket. Returns kIo naming the failed call and errno's text.
 // NOTE: the port is free when this returns, but nothing reserves it, so
-// another process may bind it before the job does (Kudu picks its port the
-// same way).
+// another process may bind it before the job does.
 Result<int> PickFreeLoopbackPort();
 
 }  // namespace webjobs

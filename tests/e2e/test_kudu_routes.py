@@ -11,7 +11,7 @@ import pytest
 from webjobs_host import wait_for
 
 # A continuous job that serves HTTP on $WEBJOBS_PORT and describes each
-# request it gets. /missing answers 404, /big sends 3 MiB.
+# request it gets. /missing returns 404, /big sends 3 MiB.
 ECHO_SERVER = r'''import http.server
 import json
 import os
@@ -279,11 +279,9 @@ def test_every_url_in_json_resolves(host):
              "the continuous job's log")
     continuous = host.job("continuous", "worker")
 
-    checked = []
     for job in (triggered, continuous):
         for key in ("url", "extra_info_url"):
             follow(host, job[key], f"{job['name']}.{key}")
-            checked.append(key)
     assert follow(host, triggered["url"], "url").json()["name"] == "scheduled"
     follow(host, triggered["history_url"], "history_url")
     follow(host, triggered["scheduler_logs_url"], "scheduler_logs_url")
@@ -301,4 +299,3 @@ def test_every_url_in_json_resolves(host):
 
     page = follow(host, triggered["extra_info_url"], "extra_info_url")
     assert page.headers.get("Content-Type", "").startswith("text/html")
-    assert checked.count("extra_info_url") == 2

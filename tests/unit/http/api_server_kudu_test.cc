@@ -1,6 +1,7 @@
 // API tests of the Kudu routes added on top of the job routes: history
 // paging and filters, the triggered jobs' Swagger document, the page
 // behind extra_info_url, and the continuous job passthrough.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -182,6 +183,10 @@ class JobServer {
   static void Echo(const httplib::Request& request, httplib::Response& response) {
     json headers = json::object();
     for (const auto& [name, value] : request.headers) headers[name] = value;
+    if (request.path == "/gone") {
+      response.status = 404;
+      return;
+    }
     response.status = request.path == "/teapot" ? 418 : 200;
     response.set_header("X-Job", "yes");
     response.set_content(json{{"method", request.method},
@@ -236,12 +241,39 @@ TEST_F(PassthroughTest, StreamsChunkedRequestBody) {
   EXPECT_THAT(reply, HasSubstr("\"body\":\"abcde\""));
 }
 
+TEST_F(PassthroughTest, BodyOverUploadLimitIsTooLarge) {
+  JobServer job;
+  AddRunningJob(job.port());
+  std::string body(kTestUploadLimit + 1, 'x');
+  httplib::Result response =
+      Client().Put("/api/continuouswebjobs/C/passthrough/up", body, "text/plain");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+
+  std::string chunk = fmt::format("{:x}\r\n{}\r\n", body.size(), body);
+  std::string reply = SendRaw(
+      "PUT /api/continuouswebjobs/C/passthrough/up HTTP/1.1\r\nHost: x\r\n"
+      "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+      chunk + "0\r\n\r\n");
+  EXPECT_THAT(reply, StartsWith("HTTP/1.1 413"));
+}
+
 TEST_F(PassthroughTest, ReturnsJobStatus) {
   JobServer job;
   AddRunningJob(job.port());
   httplib::Result response = Client().Get("/api/continuouswebjobs/C/passthrough/teapot");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 418);
+  EXPECT_EQ(json::parse(response->body)["target"], "/teapot");
+}
+
+TEST_F(PassthroughTest, KeepsEmptyErrorBodyOfJob) {
+  JobServer job;
+  AddRunningJob(job.port());
+  httplib::Result response = Client().Get("/api/continuouswebjobs/C/passthrough/gone");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 404);
+  EXPECT_EQ(response->body, "");
 }
 
 TEST_F(PassthroughTest, HeadGetsHeadersOnly) {
