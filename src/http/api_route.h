@@ -49,6 +49,9 @@ enum class RouteKind {
   kCreateToken,  // POST /api/tokens
   kDeleteToken,  // DELETE /api/tokens/{id}
   kListAudit,    // GET /api/audit
+  // Not a route: the number of kinds above, so tests can visit each one.
+  // Add new kinds before it.
+  kCount,
 };
 
 struct Route {

@@ -33,6 +33,8 @@ Scope RequiredScope(RouteKind kind) {
     case RouteKind::kPatchSettings:
     case RouteKind::kListAudit:
       return Scope::kAdmin;
+    case RouteKind::kCount:
+      break;
   }
   return Scope::kAdmin;
 }
@@ -78,6 +80,7 @@ std::string_view AuditAction(RouteKind kind) {
     case RouteKind::kGetUser:
     case RouteKind::kListTokens:
     case RouteKind::kListAudit:
+    case RouteKind::kCount:
       return {};
   }
   return {};
