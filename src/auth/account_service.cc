@@ -69,6 +69,7 @@ Result<UserChange> AccountService::SetUser(const Principal* actor, const std::st
   if (password.has_value()) {
     if (Status strong = CheckNewPassword(*password); !strong.ok()) return strong.error();
   }
+  std::lock_guard lock(changes_mutex_);
   Result<std::optional<UserRecord>> existing = store_.GetUser(name);
   if (!existing.ok()) return existing.error();
   UserChange change;
@@ -106,6 +107,7 @@ Result<UserChange> AccountService::SetUser(const Principal* actor, const std::st
 Status AccountService::RemoveUser(const Principal* actor, const std::string& name) {
   if (Status valid = CheckUserName(name); !valid.ok()) return valid;
   if (!IsAdmin(actor)) return NeedsAdmin("removing user " + Quote(name));
+  std::lock_guard lock(changes_mutex_);
   Result<std::optional<UserRecord>> existing = store_.GetUser(name);
   if (!existing.ok()) return existing.error();
   if (!existing->has_value()) return NotFound("user " + Quote(name) + " does not exist");

@@ -13,6 +13,7 @@
 // are kInvalidArgument naming the value and the rule.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,10 @@ class AccountService {
   Store& store_;
   const Clock& clock_;
   PasswordCost cost_;
+  // Held by SetUser and RemoveUser, so two requests cannot both pass the
+  // last-admin check and leave no admin. A `webjobs user --root` command
+  // in another process is not covered.
+  std::mutex changes_mutex_;
 };
 
 // The rule for user names: a letter or digit, then up to 63 letters,

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "auth_test_support.h"
 
 namespace webjobs {
@@ -250,6 +254,102 @@ TEST_F(AccountServiceTest, ListingsShowOthersOnlyToAdmins) {
   ASSERT_TRUE(self.ok());
   EXPECT_EQ(self->name, "bob");
   ExpectCode(accounts_->GetUser(&alice_, "nobody"), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace webjobs
+
+namespace webjobs {
+namespace {
+
+// Forwards to a store, but lets ListUsers, where the last-admin check
+// reads, wait up to 300 ms for a second caller, so that two removals
+// overlap there whenever nothing keeps them apart.
+class OverlappingStore final : public Store {
+ public:
+  explicit OverlappingStore(Store& store) : store_(store) {}
+
+  Result<std::vector<UserRecord>> ListUsers() override {
+    Result<std::vector<UserRecord>> users = store_.ListUsers();
+    std::unique_lock lock(mutex_);
+    ++waiting_;
+    changed_.notify_all();
+    changed_.wait_for(lock, std::chrono::milliseconds(300), [&] { return waiting_ >= 2; });
+    return users;
+  }
+  void Reset() {
+    std::lock_guard lock(mutex_);
+    waiting_ = 0;
+  }
+
+  Status PutRun(const RunRecord& run) override { return store_.PutRun(run); }
+  Result<std::vector<RunRecord>> ListRuns(const std::string& job, size_t limit) override {
+    return store_.ListRuns(job, limit);
+  }
+  Result<std::optional<RunRecord>> GetRun(const std::string& job, const std::string& id) override {
+    return store_.GetRun(job, id);
+  }
+  Result<std::vector<RunRecord>> ListRunsWithStatus(const std::string& status) override {
+    return store_.ListRunsWithStatus(status);
+  }
+  Result<std::vector<std::string>> TrimRuns(const std::string& job, size_t keep) override {
+    return store_.TrimRuns(job, keep);
+  }
+  Status DeleteJob(const std::string& job) override { return store_.DeleteJob(job); }
+  Status SetJobState(const std::string& job, const std::string& key,
+                     const std::string& value) override {
+    return store_.SetJobState(job, key, value);
+  }
+  Result<std::optional<std::string>> GetJobState(const std::string& job,
+                                                 const std::string& key) override {
+    return store_.GetJobState(job, key);
+  }
+  Status ClearJobState(const std::string& job, const std::string& key) override {
+    return store_.ClearJobState(job, key);
+  }
+  Status PutUser(const UserRecord& user) override { return store_.PutUser(user); }
+  Result<bool> AddFirstUser(const UserRecord& user) override { return store_.AddFirstUser(user); }
+  Result<std::optional<UserRecord>> GetUser(const std::string& name) override {
+    return store_.GetUser(name);
+  }
+  Result<bool> DeleteUser(const std::string& name) override { return store_.DeleteUser(name); }
+  Status PutToken(const TokenRecord& token) override { return store_.PutToken(token); }
+  Result<std::optional<TokenRecord>> GetToken(const std::string& id) override {
+    return store_.GetToken(id);
+  }
+  Result<std::vector<TokenRecord>> ListTokens() override { return store_.ListTokens(); }
+  Result<bool> DeleteToken(const std::string& id) override { return store_.DeleteToken(id); }
+  Status AppendAudit(const AuditRecord& record) override { return store_.AppendAudit(record); }
+  Result<std::vector<AuditRecord>> ListAudit(size_t limit,
+                                             std::optional<int64_t> before_id) override {
+    return store_.ListAudit(limit, before_id);
+  }
+
+ private:
+  Store& store_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int waiting_ = 0;
+};
+
+TEST_F(AccountServiceTest, TwoAdminsRemovingEachOtherLeaveOne) {
+  OverlappingStore overlapping(*store_);
+  AccountService accounts(overlapping, clock_, PasswordCost::kMinimal);
+  ASSERT_TRUE(accounts_->SetUser(nullptr, "olga", std::nullopt, Scope::kAdmin).ok());
+  overlapping.Reset();
+  Principal olga_admin{"olga", Scope::kAdmin, ""};
+  Status removed_olga = Status::Ok();
+  Status removed_alice = Status::Ok();
+  std::thread first([&] { removed_olga = accounts.RemoveUser(&alice_, "olga"); });
+  std::thread second([&] { removed_alice = accounts.RemoveUser(&olga_admin, "alice"); });
+  first.join();
+  second.join();
+  EXPECT_NE(removed_olga.ok(), removed_alice.ok());
+  Result<std::vector<UserRecord>> users = store_->ListUsers();
+  ASSERT_TRUE(users.ok());
+  int admins = 0;
+  for (const UserRecord& user : *users) admins += user.role == "admin" ? 1 : 0;
+  EXPECT_EQ(admins, 1);
 }
 
 }  // namespace
