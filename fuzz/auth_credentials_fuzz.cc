@@ -67,10 +67,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return 0;
   }
-  for (std::string_view fixed : {"no credentials", "the Authorization header is longer than",
-                                 "the Basic credentials are not valid base64",
-                                 "the Basic credentials have no ':'",
-                                 "the Bearer token is malformed"}) {
+  for (std::string_view fixed :
+       {"no credentials", "the Authorization header is longer than",
+        "the Basic credentials are not valid base64", "the Basic credentials have no ':'",
+        "the Bearer token is malformed"}) {
     if (message.substr(0, fixed.size()) == fixed) return 0;
   }
   std::abort();

@@ -78,8 +78,7 @@ Error Authenticator::TooManyFailures(const std::string& address, int wait_second
                          std::to_string(wait_seconds) + " s");
 }
 
-Result<Principal> Authenticator::CheckPassword(const std::string& user,
-                                               const std::string& password,
+Result<Principal> Authenticator::CheckPassword(const std::string& user, const std::string& password,
                                                const std::string& address, int& failures) {
   Result<std::optional<UserRecord>> record = store_.GetUser(user);
   if (!record.ok()) return record.error();
@@ -154,8 +153,8 @@ Authenticator::Verification Authenticator::VerifyWithCache(const UserRecord& use
   return Verification::kMatched;
 }
 
-Error Authenticator::Fail(const std::string& address, std::string_view who,
-                          std::string_view reason, std::optional<int> counted) {
+Error Authenticator::Fail(const std::string& address, std::string_view who, std::string_view reason,
+                          std::optional<int> counted) {
   int failures = counted.has_value()
                      ? *counted
                      : throttle_.RecordFailure(address, LoginThrottle::Clock::now());

@@ -45,8 +45,7 @@ int LoginThrottle::RecordFailure(const std::string& address, Clock::time_point n
   return AddFailure(EntryFor(address, now), now);
 }
 
-std::chrono::seconds LoginThrottle::BeginCheck(const std::string& address,
-                                               Clock::time_point now) {
+std::chrono::seconds LoginThrottle::BeginCheck(const std::string& address, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   if (std::chrono::seconds wait = WaitForLocked(address, now); wait.count() > 0) return wait;
   Entry& entry = EntryFor(address, now);

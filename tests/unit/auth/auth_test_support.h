@@ -42,7 +42,8 @@ class AuthStoreTest : public ::testing::Test {
 
   void SetPassword(const std::string& name, const std::string& password) {
     Result<std::optional<UserRecord>> user = store_->GetUser(name);
-    ASSERT_TRUE(user.ok() && user->has_value());
+    ASSERT_TRUE(user.ok());
+    ASSERT_TRUE(user->has_value());
     UserRecord changed = **user;
     Result<std::string> hash = HashPassword(password, PasswordCost::kMinimal);
     ASSERT_TRUE(hash.ok());
@@ -52,7 +53,8 @@ class AuthStoreTest : public ::testing::Test {
 
   void SetRole(const std::string& name, const std::string& role) {
     Result<std::optional<UserRecord>> user = store_->GetUser(name);
-    ASSERT_TRUE(user.ok() && user->has_value());
+    ASSERT_TRUE(user.ok());
+    ASSERT_TRUE(user->has_value());
     UserRecord changed = **user;
     changed.role = role;
     ASSERT_TRUE(store_->PutUser(changed).ok());

@@ -35,7 +35,7 @@ class InitialAdminTest : public AuthStoreTest {
   std::filesystem::path password_file_ = dir_.path() / "admin-password.txt";
 };
 
-TEST_F(InitialAdminTest, GeneratedPasswordIsWrittenToAPrivateFile) {
+TEST_F(InitialAdminTest, GeneratedPasswordFileIsPrivate) {
   ::umask(022);
   Result<InitialAdmin> admin = Ensure(std::nullopt);
   ASSERT_TRUE(admin.ok()) << admin.error().message;
@@ -66,7 +66,7 @@ TEST_F(InitialAdminTest, PresetPasswordWritesNoFile) {
   EXPECT_TRUE(VerifyPassword(Admin()->password_hash, "the preset password"));
 }
 
-TEST_F(InitialAdminTest, WeakPresetIsRefusedNamingTheVariableButNotThePassword) {
+TEST_F(InitialAdminTest, WeakPresetIsRejected) {
   Result<InitialAdmin> admin = Ensure(std::string("tooshort"));
   ASSERT_FALSE(admin.ok());
   EXPECT_EQ(admin.error().code, ErrorCode::kInvalidArgument);
@@ -77,7 +77,8 @@ TEST_F(InitialAdminTest, WeakPresetIsRefusedNamingTheVariableButNotThePassword) 
 
 TEST_F(InitialAdminTest, SecondCallChangesNothing) {
   Result<InitialAdmin> first = Ensure(std::nullopt);
-  ASSERT_TRUE(first.ok() && first->created);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->created);
   std::string hash = Admin()->password_hash;
   std::filesystem::remove(password_file_);
   for (const std::optional<std::string>& preset :
@@ -100,7 +101,7 @@ TEST_F(InitialAdminTest, AnyExistingUserPreventsTheAdmin) {
   EXPECT_FALSE(std::filesystem::exists(password_file_));
 }
 
-TEST_F(InitialAdminTest, ReplacesSymlinksInsteadOfWritingThroughThem) {
+TEST_F(InitialAdminTest, ReplacesSymlinks) {
   std::filesystem::path victim = dir_.path() / "victim";
   std::ofstream(victim) << "keep me";
   std::filesystem::permissions(victim, std::filesystem::perms(0644));
@@ -116,7 +117,7 @@ TEST_F(InitialAdminTest, ReplacesSymlinksInsteadOfWritingThroughThem) {
   EXPECT_EQ(info.st_mode & 07777, 0644u);
 }
 
-TEST_F(InitialAdminTest, UnwritableFolderIsAnErrorNamingTheFile) {
+TEST_F(InitialAdminTest, MissingFolderNamesTheFile) {
   std::filesystem::path missing = dir_.path() / "no-such-folder" / "admin-password.txt";
   Result<InitialAdmin> admin =
       EnsureInitialAdmin(*store_, clock_, std::nullopt, missing, PasswordCost::kMinimal);

@@ -25,7 +25,7 @@ TEST(LoginThrottleTest, FirstFailuresAreFree) {
   }
 }
 
-TEST(LoginThrottleTest, DelayStartsAtOneSecondAndDoublesToTheCap) {
+TEST(LoginThrottleTest, DelayDoublesUpToCap) {
   LoginThrottle throttle;
   Clock::time_point now = kStart;
   for (int i = 1; i < LoginThrottle::kFreeFailures; ++i) throttle.RecordFailure("a", now);
@@ -81,7 +81,7 @@ TEST(LoginThrottleTest, FailuresWithinTheWindowKeepCounting) {
   EXPECT_EQ(throttle.WaitFor("a", now), seconds(1));
 }
 
-TEST(LoginThrottleTest, PruningForgetsQuietAddressesFirst) {
+TEST(LoginThrottleTest, PruningForgetsQuietAddresses) {
   LoginThrottle throttle;
   // Fill the table with addresses that failed long ago, and one that is
   // throttled now.
@@ -97,7 +97,7 @@ TEST(LoginThrottleTest, PruningForgetsQuietAddressesFirst) {
   EXPECT_EQ(throttle.RecordFailure("old-0", recent), 1);
 }
 
-TEST(LoginThrottleTest, PruningAFullTableOfActiveAddressesDropsTheOldestHalf) {
+TEST(LoginThrottleTest, PruningDropsOldestHalf) {
   LoginThrottle throttle;
   Clock::time_point now = kStart;
   // Every address has failed within the window; "a-<i>" failed at i ms.
@@ -133,7 +133,7 @@ TEST(LoginThrottleCheckTest, FreeChecksMayRunTogether) {
   EXPECT_EQ(throttle.BeginCheck("a", kStart), seconds(0));
 }
 
-TEST(LoginThrottleCheckTest, FailedChecksCountAndMatchingOnesDoNot) {
+TEST(LoginThrottleCheckTest, OnlyFailedChecksCount) {
   LoginThrottle throttle;
   ASSERT_EQ(throttle.BeginCheck("a", kStart), seconds(0));
   EXPECT_EQ(throttle.FinishCheck("a", false, kStart), 0);
@@ -146,7 +146,7 @@ TEST(LoginThrottleCheckTest, FailedChecksCountAndMatchingOnesDoNot) {
   EXPECT_EQ(throttle.RecordFailure("a", kStart), LoginThrottle::kFreeFailures + 1);
 }
 
-TEST(LoginThrottleCheckTest, BeyondTheFreeFailuresChecksRunOneAtATime) {
+TEST(LoginThrottleCheckTest, LaterChecksRunOneAtATime) {
   LoginThrottle throttle;
   for (int i = 0; i < LoginThrottle::kFreeFailures; ++i) throttle.RecordFailure("a", kStart);
   Clock::time_point later = kStart + seconds(1);

@@ -24,7 +24,8 @@ TEST(PasswordHashTest, HashVerifiesOnlyItsPassword) {
 TEST(PasswordHashTest, SaltsDiffer) {
   Result<std::string> first = HashPassword("same password here", kCost);
   Result<std::string> second = HashPassword("same password here", kCost);
-  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(second.ok());
   EXPECT_NE(*first, *second);
   EXPECT_TRUE(VerifyPassword(*first, "same password here"));
   EXPECT_TRUE(VerifyPassword(*second, "same password here"));

@@ -17,8 +17,8 @@ TEST(ScopeTest, NamesRoundTrip) {
 }
 
 TEST(ScopeTest, ParsingIsExactAndLowerCase) {
-  for (const char* text : {"", "Read", "ADMIN", " admin", "admin ", "write", "adm", "admins",
-                           "operator"}) {
+  for (const char* text :
+       {"", "Read", "ADMIN", " admin", "admin ", "write", "adm", "admins", "operator"}) {
     Result<Scope> parsed = ParseScope(text);
     ASSERT_FALSE(parsed.ok()) << text;
     EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);

@@ -46,19 +46,21 @@ class SqliteStoreAuthTest : public ::testing::Test {
   }
 
   static AuditRecord Audit(const std::string& action) {
-    return AuditRecord{0, At(5'000'000), "alice (token 0123456789abcdef)", "127.0.0.1", action,
-                       "triggered/nightly", 200};
+    return AuditRecord{0,           At(5'000'000), "alice (token 0123456789abcdef)",
+                       "127.0.0.1", action,        "triggered/nightly",
+                       200};
   }
 
   std::filesystem::path dir_;
   std::unique_ptr<SqliteStore> store_;
 };
 
-TEST_F(SqliteStoreAuthTest, UsersRoundTripAndSurviveReopening) {
+TEST_F(SqliteStoreAuthTest, UsersSurviveReopening) {
   ASSERT_TRUE(store_->PutUser(User("alice", "admin")).ok());
   store_ = Open();
   Result<std::optional<UserRecord>> alice = store_->GetUser("alice");
-  ASSERT_TRUE(alice.ok() && alice->has_value());
+  ASSERT_TRUE(alice.ok());
+  ASSERT_TRUE(alice->has_value());
   EXPECT_EQ((*alice)->name, "alice");
   EXPECT_EQ((*alice)->password_hash, "$argon2id$hash-of-alice");
   EXPECT_EQ((*alice)->role, "admin");
@@ -72,7 +74,8 @@ TEST_F(SqliteStoreAuthTest, UsersRoundTripAndSurviveReopening) {
 TEST_F(SqliteStoreAuthTest, UserNamesIgnoreAsciiCase) {
   ASSERT_TRUE(store_->PutUser(User("Alice", "read")).ok());
   Result<std::optional<UserRecord>> lower = store_->GetUser("alice");
-  ASSERT_TRUE(lower.ok() && lower->has_value());
+  ASSERT_TRUE(lower.ok());
+  ASSERT_TRUE(lower->has_value());
   EXPECT_EQ((*lower)->name, "Alice");
   // Putting the name in another case changes the one user and keeps its
   // first spelling and creation time.
@@ -117,17 +120,18 @@ TEST_F(SqliteStoreAuthTest, FirstUserIsAddedOnlyToAnEmptyTable) {
   EXPECT_EQ((*users)[0].name, "admin");
 }
 
-TEST_F(SqliteStoreAuthTest, FirstUserFromTwoConnectionsIsAddedOnce) {
+TEST_F(SqliteStoreAuthTest, FirstUserAddedOnceAcrossConnections) {
   std::unique_ptr<SqliteStore> other = Open();
   ASSERT_NE(other, nullptr);
   Result<bool> one = store_->AddFirstUser(User("admin", "admin"));
   Result<bool> two = other->AddFirstUser(User("admin2", "admin"));
-  ASSERT_TRUE(one.ok() && two.ok());
+  ASSERT_TRUE(one.ok());
+  ASSERT_TRUE(two.ok());
   EXPECT_NE(*one, *two);
   EXPECT_EQ(store_->ListUsers()->size(), 1u);
 }
 
-TEST_F(SqliteStoreAuthTest, UsersAreListedByNameWithoutRegardToCase) {
+TEST_F(SqliteStoreAuthTest, UsersListedByNameIgnoringCase) {
   for (const char* name : {"carol", "Bob", "alice", "Dave"}) {
     ASSERT_TRUE(store_->PutUser(User(name)).ok());
   }
@@ -156,13 +160,14 @@ TEST_F(SqliteStoreAuthTest, DeletingAUserDeletesItsTokensOnly) {
   EXPECT_FALSE(*again);
 }
 
-TEST_F(SqliteStoreAuthTest, TokensRoundTripAndAreListedOldestFirst) {
+TEST_F(SqliteStoreAuthTest, TokensListedOldestFirst) {
   ASSERT_TRUE(store_->PutToken(Token("00000000000000c3", "bob", 30)).ok());
   ASSERT_TRUE(store_->PutToken(Token("00000000000000c1", "alice", 10)).ok());
   ASSERT_TRUE(store_->PutToken(Token("00000000000000c2", "alice", 10)).ok());
   store_ = Open();
   Result<std::optional<TokenRecord>> token = store_->GetToken("00000000000000c3");
-  ASSERT_TRUE(token.ok() && token->has_value());
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE(token->has_value());
   EXPECT_EQ((*token)->user, "bob");
   EXPECT_EQ((*token)->label, "label 00000000000000c3");
   EXPECT_EQ((*token)->scope, "read");
@@ -193,7 +198,7 @@ TEST_F(SqliteStoreAuthTest, DeleteTokenSaysWhetherItExisted) {
   EXPECT_FALSE(gone->has_value());
 }
 
-TEST_F(SqliteStoreAuthTest, AuditIsListedNewestFirstInPages) {
+TEST_F(SqliteStoreAuthTest, AuditListedNewestFirstInPages) {
   for (int i = 1; i <= 5; ++i) {
     ASSERT_TRUE(store_->AppendAudit(Audit("action." + std::to_string(i))).ok());
   }
@@ -227,7 +232,7 @@ TEST_F(SqliteStoreAuthTest, AuditIsListedNewestFirstInPages) {
   EXPECT_TRUE(none->empty());
 }
 
-TEST_F(SqliteStoreAuthTest, AuditIdsKeepGrowingAcrossReopening) {
+TEST_F(SqliteStoreAuthTest, AuditIdsGrowAcrossReopening) {
   ASSERT_TRUE(store_->AppendAudit(Audit("one")).ok());
   int64_t first = store_->ListAudit(1, std::nullopt)->at(0).id;
   store_ = Open();
