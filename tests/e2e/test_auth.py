@@ -499,6 +499,9 @@ def test_first_admin_password_file(webjobs_bin, tmp_path):
 
 
 def test_admin_password_does_not_reach_jobs(host):
+    # Nor stays in the host's own environment block.
+    environ = pathlib.Path(f"/proc/{host.process.pid}/environ").read_bytes()
+    assert ADMIN_PASSWORD.encode() not in environ
     host.deploy_zip("report", "triggered", {"run.sh": ENV_SCRIPT})
     run = host.run_and_wait("report")
     output = host.run_output("report", run["id"])
