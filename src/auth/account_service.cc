@@ -69,6 +69,7 @@ Result<UserChange> AccountService::SetUser(const Principal* actor, const std::st
   if (password.has_value()) {
     if (Status strong = CheckNewPassword(*password); !strong.ok()) return strong.error();
   }
+  std::lock_guard lock(changes_mutex_);
   Result<std::optional<UserRecord>> existing = store_.GetUser(name);
   if (!existing.ok()) return existing.error();
   UserChange change;
@@ -106,6 +107,7 @@ Result<UserChange> AccountService::SetUser(const Principal* actor, const std::st
 Status AccountService::RemoveUser(const Principal* actor, const std::string& name) {
   if (Status valid = CheckUserName(name); !valid.ok()) return valid;
   if (!IsAdmin(actor)) return NeedsAdmin("removing user " + Quote(name));
+  std::lock_guard lock(changes_mutex_);
   Result<std::optional<UserRecord>> existing = store_.GetUser(name);
   if (!existing.ok()) return existing.error();
   if (!existing->has_value()) return NotFound("user " + Quote(name) + " does not exist");
@@ -134,6 +136,12 @@ Result<UserRecord> AccountService::GetUser(const Principal* actor, const std::st
 Result<CreatedToken> AccountService::CreateToken(const Principal* actor, const std::string& owner,
                                                  const std::string& label, Scope scope) {
   if (Status valid = CheckLabel(label); !valid.ok()) return valid.error();
+  // Otherwise a leaked token could mint tokens that outlive its revocation.
+  if (actor != nullptr && actor->via_token()) {
+    return PermissionDenied(
+        "creating an API token needs a sign-in with a user name and password; a token cannot "
+        "create tokens");
+  }
   std::string user = actor != nullptr ? actor->user : owner;
   Result<std::optional<UserRecord>> record = store_.GetUser(user);
   if (!record.ok()) return record.error();
@@ -163,8 +171,11 @@ Status AccountService::RevokeToken(const Principal* actor, const std::string& id
   Result<std::optional<TokenRecord>> record = store_.GetToken(id);
   if (!record.ok()) return record.error();
   if (!record->has_value()) return NotFound("API token " + id + " does not exist");
-  if (!IsAdmin(actor) && !IsSelf(actor, (*record)->user)) {
-    return NeedsAdmin("revoking another user's token " + id);
+  bool own_token = IsSelf(actor, (*record)->user) &&
+                   (!actor->via_token() || actor->token_id == id);
+  if (!IsAdmin(actor) && !own_token) {
+    return NeedsAdmin("revoking token " + id + " (other than your own, or with a token other "
+                      "than itself)");
   }
   Result<bool> deleted = store_.DeleteToken(id);
   if (!deleted.ok()) return deleted.error();

@@ -6,13 +6,16 @@
 // Rules for an actor:
 //   - an admin may add, change and remove any user and revoke any token;
 //   - any user signed in with its password may change its own password;
-//   - any principal may create tokens for its own user with a scope no
-//     wider than its own, and list and revoke its own tokens;
+//   - a user signed in with its password may create tokens for itself
+//     with a scope no wider than its own, and list and revoke its tokens;
+//     a token may list its user's tokens and revoke itself, but create
+//     none, so revoking a leaked token ends the access it gave;
 //   - the last admin cannot be removed or lose the admin role.
 // Every refusal is kPermissionDenied naming the scope or rule; bad values
 // are kInvalidArgument naming the value and the rule.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +68,10 @@ class AccountService {
   Store& store_;
   const Clock& clock_;
   PasswordCost cost_;
+  // Held by SetUser and RemoveUser, so two requests cannot both pass the
+  // last-admin check and leave no admin. A `webjobs user --root` command
+  // in another process is not covered.
+  std::mutex changes_mutex_;
 };
 
 // The rule for user names: a letter or digit, then up to 63 letters,

@@ -51,11 +51,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization,
         "no credentials: send HTTP Basic with a user name and password, or an API token as "
         "\"Authorization: Bearer <token>\"");
   }
-  if (int wait = RetryAfterSeconds(address); wait > 0) {
-    spdlog::warn("event=auth_throttled address={} retry_after_s={}", Quote(address), wait);
-    return TooManyRequests("too many failed sign-ins from " + address + "; try again in " +
-                           std::to_string(wait) + " s");
-  }
+  if (int wait = RetryAfterSeconds(address); wait > 0) return TooManyFailures(address, wait);
   Result<Credentials> credentials = ParseAuthorization(authorization);
   if (!credentials.ok()) return Fail(address, "", credentials.error().message);
 
@@ -67,25 +63,38 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization,
     return principal;
   }
   const auto& password = std::get<PasswordCredentials>(credentials.value());
-  Result<Principal> principal = CheckPassword(password.user, password.password);
+  int failures = 0;
+  Result<Principal> principal = CheckPassword(password.user, password.password, address, failures);
   if (!principal.ok() && principal.error().code == ErrorCode::kUnauthenticated) {
     std::string shown = password.user.substr(0, kMaxLoggedName);
-    return Fail(address, "user " + Quote(shown), principal.error().message);
+    return Fail(address, "user " + Quote(shown), principal.error().message, failures);
   }
   return principal;
 }
 
-Result<Principal> Authenticator::CheckPassword(const std::string& user,
-                                               const std::string& password) {
+Error Authenticator::TooManyFailures(const std::string& address, int wait_seconds) {
+  spdlog::warn("event=auth_throttled address={} retry_after_s={}", Quote(address), wait_seconds);
+  return TooManyRequests("too many failed sign-ins from " + address + "; try again in " +
+                         std::to_string(wait_seconds) + " s");
+}
+
+Result<Principal> Authenticator::CheckPassword(const std::string& user, const std::string& password,
+                                               const std::string& address, int& failures) {
   Result<std::optional<UserRecord>> record = store_.GetUser(user);
   if (!record.ok()) return record.error();
-  if (!record->has_value()) {
-    UserRecord decoy{user, DecoyHash(), "read", {}, {}};
-    (void)VerifyWithCache(decoy, password);
-    return Unauthenticated(std::string(kWrongCredentials));
+  bool known = record->has_value();
+  UserRecord checked = known ? **record : UserRecord{user, DecoyHash(), "read", {}, {}};
+  switch (VerifyWithCache(checked, password, address, failures)) {
+    case Verification::kThrottled:
+      return TooManyFailures(address, std::max(1, RetryAfterSeconds(address)));
+    case Verification::kWrong:
+      return Unauthenticated(std::string(kWrongCredentials));
+    case Verification::kMatched:
+      break;
   }
-  const UserRecord& found = **record;
-  if (!VerifyWithCache(found, password)) return Unauthenticated(std::string(kWrongCredentials));
+  // The decoy's password is random and never shown, so it cannot match.
+  if (!known) return Unauthenticated(std::string(kWrongCredentials));
+  const UserRecord& found = checked;
   Result<Scope> role = ParseScope(found.role);
   if (!role.ok()) {
     return InternalError("user " + Quote(found.name) + " has an unknown role " +
@@ -117,7 +126,10 @@ Result<Principal> Authenticator::CheckToken(const std::string& id, const std::st
   return Principal{(*owner)->name, granted, token.id};
 }
 
-bool Authenticator::VerifyWithCache(const UserRecord& user, const std::string& password) {
+Authenticator::Verification Authenticator::VerifyWithCache(const UserRecord& user,
+                                                           const std::string& password,
+                                                           const std::string& address,
+                                                           int& failures) {
   std::string digest = Sha256Hex(cache_key_ + '\0' + user.name + '\0' + user.password_hash +
                                  '\0' + password);
   auto now = std::chrono::steady_clock::now();
@@ -125,23 +137,27 @@ bool Authenticator::VerifyWithCache(const UserRecord& user, const std::string& p
     std::lock_guard lock(mutex_);
     auto found = verified_.find(digest);
     if (found != verified_.end()) {
-      if (now - found->second < kVerifiedLifetime) return true;
+      if (now - found->second < kVerifiedLifetime) return Verification::kMatched;
       verified_.erase(found);
     }
   }
+  if (throttle_.BeginCheck(address, now).count() > 0) return Verification::kThrottled;
   verifications_.acquire();
   bool matched = VerifyPassword(user.password_hash, password);
   verifications_.release();
-  if (!matched) return false;
+  failures = throttle_.FinishCheck(address, !matched, LoginThrottle::Clock::now());
+  if (!matched) return Verification::kWrong;
   std::lock_guard lock(mutex_);
   if (verified_.size() >= kMaxVerified) verified_.clear();
   verified_[digest] = now;
-  return true;
+  return Verification::kMatched;
 }
 
-Error Authenticator::Fail(const std::string& address, std::string_view who,
-                          std::string_view reason) {
-  int failures = throttle_.RecordFailure(address, LoginThrottle::Clock::now());
+Error Authenticator::Fail(const std::string& address, std::string_view who, std::string_view reason,
+                          std::optional<int> counted) {
+  int failures = counted.has_value()
+                     ? *counted
+                     : throttle_.RecordFailure(address, LoginThrottle::Clock::now());
   spdlog::warn("event=auth_failed address={} who={} failures={} reason={}", Quote(address),
                Quote(who), failures, Quote(reason));
   return Unauthenticated(std::string(reason));

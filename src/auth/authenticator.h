@@ -17,6 +17,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <semaphore>
 #include <string>
 #include <string_view>
@@ -44,10 +45,21 @@ class Authenticator {
   int RetryAfterSeconds(const std::string& address);
 
  private:
-  Result<Principal> CheckPassword(const std::string& user, const std::string& password);
+  // The outcome of a password check. A check that was not remembered
+  // counts against the address in the throttle, whose failure count it
+  // sets in `failures`.
+  enum class Verification { kMatched, kWrong, kThrottled };
+
+  Result<Principal> CheckPassword(const std::string& user, const std::string& password,
+                                  const std::string& address, int& failures);
   Result<Principal> CheckToken(const std::string& id, const std::string& secret);
-  bool VerifyWithCache(const UserRecord& user, const std::string& password);
-  Error Fail(const std::string& address, std::string_view who, std::string_view reason);
+  Verification VerifyWithCache(const UserRecord& user, const std::string& password,
+                               const std::string& address, int& failures);
+  Error TooManyFailures(const std::string& address, int wait_seconds);
+  // Logs a failed attempt and returns its error. The failure is recorded
+  // in the throttle unless `counted` holds the count it already has.
+  Error Fail(const std::string& address, std::string_view who, std::string_view reason,
+             std::optional<int> counted = std::nullopt);
 
   Store& store_;
   LoginThrottle throttle_;

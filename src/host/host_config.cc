@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <cstdlib>
 #include <string>
 
@@ -112,9 +114,12 @@ void ApplyEnvironment(HostConfig& config) {
   }
   if (config.instance_id.empty()) config.instance_id = HostNamePrefix();
   // Read once and removed, so the password does not stay in the host's
-  // environment (jobs never inherit WEBJOBS_* variables anyway).
-  if (const char* password = std::getenv("WEBJOBS_ADMIN_PASSWORD")) {
+  // environment (jobs never inherit WEBJOBS_* variables anyway). unsetenv
+  // only drops the pointer, and /proc/<pid>/environ shows the bytes the
+  // process started with, so the value is blanked in place first.
+  if (char* password = std::getenv("WEBJOBS_ADMIN_PASSWORD")) {
     config.admin_password = password;
+    std::fill(password, password + std::strlen(password), '\0');
     unsetenv("WEBJOBS_ADMIN_PASSWORD");
   }
   if (const char* certificate = GetEnv("WEBJOBS_TLS_CERT")) {

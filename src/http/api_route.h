@@ -64,6 +64,9 @@ enum class RouteKind {
   // GET /azurejobs and /azurejobs/: the page behind extra_info_url (ours;
   // Kudu serves the WebJobs SDK dashboard there).
   kDashboard,
+  // Not a route: the number of kinds above, so tests can visit each one.
+  // Add new kinds before it.
+  kCount,
 };
 
 struct Route {

@@ -439,6 +439,8 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
       if (!served.ok()) ReplyError(response, served.error());
       return;
     }
+    case RouteKind::kCount:
+      return ReplyError(response, InternalError("the route table matched no route kind"));
   }
 }
 

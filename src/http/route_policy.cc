@@ -39,6 +39,8 @@ Scope RequiredScope(RouteKind kind) {
     case RouteKind::kPatchSettings:
     case RouteKind::kListAudit:
       return Scope::kAdmin;
+    case RouteKind::kCount:
+      break;
   }
   return Scope::kAdmin;
 }
@@ -91,6 +93,7 @@ std::string_view AuditAction(RouteKind kind) {
     case RouteKind::kGetUser:
     case RouteKind::kListTokens:
     case RouteKind::kListAudit:
+    case RouteKind::kCount:
       return {};
   }
   return {};

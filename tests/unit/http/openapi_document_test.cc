@@ -55,7 +55,8 @@ std::vector<std::string> RouteKindNames() {
   std::regex enumerator("\\bk[A-Z][A-Za-z0-9]*\\b");
   for (auto it = std::sregex_iterator(body.begin(), body.end(), enumerator);
        it != std::sregex_iterator(); ++it) {
-    names.push_back(it->str());
+    // kCount ends the list and is not a route.
+    if (it->str() != "kCount") names.push_back(it->str());
   }
   return names;
 }
