@@ -7,7 +7,7 @@
 //                 [--max-unpacked-bytes N] [--max-zip-entries N]
 //                 [--max-compression-ratio N] [--tls-cert FILE --tls-key FILE]
 //                 [--trusted-network] [--read-timeout SECONDS]
-//                 [--write-timeout SECONDS]
+//                 [--write-timeout SECONDS] [--http-threads N]
 //   webjobs [--url URL] list [--type T] [--json]
 //   webjobs [--url URL] deploy FILE --name N --type T [--schedule CRON] [--singleton] [--json]
 //   webjobs [--url URL] run NAME [--args TEXT] [--wait]
@@ -80,6 +80,7 @@ struct ServeFlags {
   bool trusted_network = false;
   std::optional<uint64_t> read_timeout_seconds;
   std::optional<uint64_t> write_timeout_seconds;
+  std::optional<uint64_t> http_threads;
 };
 
 // Arguments of the client commands. Each command uses the fields it names.
