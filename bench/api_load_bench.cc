@@ -16,9 +16,10 @@
 // Usage: api_load_bench --webjobs PATH [--jobs N] [--clients C]
 //                       [--followers F] [--duration SECONDS]
 //                       [--wrk-threads T] [--http-threads N]
-// --http-threads is passed to `webjobs serve --http-threads` and sets the
-// bare server's pool. Without it the host uses its default, and the bare
-// server kDefaultHostThreads. The program prints the result. It exits with
+// --http-threads is passed to `webjobs serve --http-threads`. The host's
+// pool has that many threads (its default without the flag) plus one per
+// allowed event stream, and the bare server gets as many. The program
+// prints the result. It exits with
 // 0 whether or not the target is met, and with non-zero only when the
 // measurement itself failed.
 #include <sys/utsname.h>
@@ -35,9 +36,10 @@ namespace {
 
 // The target: no failed request and a p99 latency under this many ms.
 constexpr double kTargetP99Milliseconds = 50;
-// ApiServerOptions::threads of the host, the pool of the bare server when
-// --http-threads is not given. Keep it equal to the product's default.
-constexpr uint64_t kDefaultHostThreads = 512;
+// The host's defaults of --http-threads and --max-event-streams. Keep them
+// equal to ApiServerOptions.
+constexpr uint64_t kDefaultHttpThreads = 512;
+constexpr uint64_t kDefaultMaxEventStreams = 100;
 constexpr uint64_t kFullHistoryJobs = 10;
 constexpr uint64_t kFullHistoryRuns = 50;
 constexpr uint64_t kSetupThreads = 8;
@@ -649,7 +651,7 @@ Result<Measurement> MeasureOnHost(HostProcess& host, const Options& options,
 
 Status MeasureBare(Measurement& measurement, const Options& options,
                    const std::filesystem::path& temp, const std::string& wrk) {
-  size_t threads = options.http_threads.value_or(kDefaultHostThreads);
+  size_t threads = options.http_threads.value_or(kDefaultHttpThreads) + kDefaultMaxEventStreams;
   BareServer server(measurement.bodies, threads);
   Result<int> port = server.Start();
   if (!port.ok()) return port.error();

@@ -34,7 +34,7 @@ packages=(
   # Unit tests.
   googletest libgtest-dev libgmock-dev
   # Tools used by the scripts and the black-box tests.
-  openssl curl zip unzip python3 python3-pytest bash
+  openssl curl zip unzip python3 python3-pytest python3-yaml bash
   # Interpreters that example and test jobs run with.
   php-cli
   # Server for the multi-instance tests.

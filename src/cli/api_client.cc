@@ -165,6 +165,33 @@ Result<ApiResponse> ApiClient::Finish(const httplib::Result& result) {
 
 Result<ApiResponse> ApiClient::Get(const std::string& path) { return Finish(client_->Get(path)); }
 
+Result<ApiResponse> ApiClient::GetStream(const std::string& path, const httplib::Headers& headers,
+                                         const std::function<bool(std::string_view)>& on_body) {
+  ApiResponse response;
+  httplib::Result result = client_->Get(
+      path, headers,
+      [&](const httplib::Response& head) {
+        response.status = head.status;
+        response.headers = head.headers;
+        return true;
+      },
+      [&](const char* data, size_t length) {
+        if (!response.ok()) {
+          response.body.append(data, length);
+          return true;
+        }
+        return on_body(std::string_view(data, length));
+      });
+  if (!result && response.status != 0 && result.error() != httplib::Error::Canceled) {
+    return Unavailable("the connection to the webjobs host at " + base_url_ +
+                       " broke during the response (" + DescribeTransportError(result.error()) +
+                       ")");
+  }
+  if (!result && result.error() == httplib::Error::Canceled) return response;
+  if (!result) return Finish(result);
+  return response;
+}
+
 Result<ApiResponse> ApiClient::Post(const std::string& path) { return Finish(client_->Post(path)); }
 
 Result<ApiResponse> ApiClient::Delete(const std::string& path) {

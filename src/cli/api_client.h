@@ -9,8 +9,10 @@
 #include <httplib.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -69,6 +71,14 @@ class ApiClient {
 
   // Sends `credentials` with every later request.
   void SetCredentials(const ClientCredentials& credentials);
+  // GETs `path` and passes a 2xx body to `on_body` piece by piece as it
+  // arrives (`on_body` returns false to stop); the returned response then
+  // has an empty body. Another status returns its body in the response.
+  // kUnavailable also when the connection breaks after the response began;
+  // the host sends a comment at least every 15 seconds, so the usual read
+  // timeout applies between pieces.
+  Result<ApiResponse> GetStream(const std::string& path, const httplib::Headers& headers,
+                                const std::function<bool(std::string_view)>& on_body);
   // Streams `file` as the request body. Returns kIo when the file cannot be
   // read.
   Result<ApiResponse> PutFile(const std::string& path, const std::filesystem::path& file,

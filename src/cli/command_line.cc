@@ -31,14 +31,14 @@ const CommandSyntax& Syntax() {
                "[--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N] "
                "[--max-unpacked-bytes N] [--max-zip-entries N] [--max-compression-ratio N] "
                "[--tls-cert FILE --tls-key FILE] [--trusted-network] [--read-timeout SECONDS] "
-               "[--write-timeout SECONDS] [--http-threads N]"},
+               "[--write-timeout SECONDS] [--http-threads N] [--max-event-streams N]"},
               {"list", "webjobs [--url URL] list [--type TYPE] [--json]"},
               {"deploy",
                "webjobs [--url URL] deploy FILE --name NAME --type TYPE [--schedule CRON] "
                "[--singleton] [--json]"},
               {"run", "webjobs [--url URL] run NAME [--args TEXT] [--wait]"},
               {"history", "webjobs [--url URL] history NAME [--json]"},
-              {"logs", "webjobs [--url URL] logs NAME [RUN]"},
+              {"logs", "webjobs [--url URL] logs NAME [RUN] [-f|--follow]"},
               {"start", "webjobs [--url URL] start NAME"},
               {"stop", "webjobs [--url URL] stop NAME"},
               {"cancel", "webjobs [--url URL] cancel NAME"},
@@ -201,9 +201,16 @@ class Parser {
                                ->check(WholeNumber("--write-timeout", 1, kMaxTimeoutSeconds));
     serve_.http_threads =
         AddValueOption(serve, "--http-threads", http_threads_,
-                       "Worker threads of the REST API; each open connection, an idle "
-                       "keep-alive one or a live output stream, takes one (default 512)")
+                       "Worker threads of the REST API besides those of --max-event-streams; "
+                       "each open connection, idle keep-alive ones too, takes one (default 512)")
             ->check(WholeNumber("--http-threads", 1, kMaxHttpThreads));
+    // Each stream holds an HTTP thread, so the limit also sizes the pool.
+    serve_.max_event_streams =
+        AddValueOption(serve, "--max-event-streams", max_event_streams_,
+                       "Most live-output event streams served at once, 1 to " +
+                           std::to_string(kMaxEventStreamsLimit) +
+                           "; more get 503 (default 100, or $WEBJOBS_MAX_EVENT_STREAMS)")
+            ->check(WholeNumber("--max-event-streams", 1, kMaxEventStreamsLimit));
   }
 
   void AddListAndDeploy() {
@@ -247,6 +254,9 @@ class Parser {
         AddCommand("logs", "Print a run's output, or a continuous job's log", CommandKind::kLogs);
     AddNameArgument(logs);
     logs->add_option("run", line_.client.run_id, "Run id (default: the latest run)");
+    AddFlag(logs, "-f,--follow", line_.client.follow,
+            "Keep printing output as it arrives; for a run, exit when it ends (0 only on "
+            "Success)");
   }
 
   void AddNameCommands() {
@@ -377,6 +387,7 @@ class Parser {
     if (serve_.read_timeout->count() > 0) serve.read_timeout_seconds = read_timeout_;
     if (serve_.write_timeout->count() > 0) serve.write_timeout_seconds = write_timeout_;
     if (serve_.http_threads->count() > 0) serve.http_threads = http_threads_;
+    if (serve_.max_event_streams->count() > 0) serve.max_event_streams = max_event_streams_;
 
     ClientFlags& client = line_.client;
     for (CLI::Option* option : type_options_) {
@@ -429,6 +440,7 @@ class Parser {
     CLI::Option* read_timeout = nullptr;
     CLI::Option* write_timeout = nullptr;
     CLI::Option* http_threads = nullptr;
+    CLI::Option* max_event_streams = nullptr;
   };
 
   CLI::App app_;
@@ -449,6 +461,7 @@ class Parser {
   uint64_t read_timeout_ = 0;
   uint64_t write_timeout_ = 0;
   uint64_t http_threads_ = 0;
+  uint64_t max_event_streams_ = 0;
 
   std::vector<CLI::Option*> type_options_;
   std::string type_;

@@ -8,12 +8,13 @@
 //                 [--max-compression-ratio N] [--tls-cert FILE --tls-key FILE]
 //                 [--trusted-network] [--read-timeout SECONDS]
 //                 [--write-timeout SECONDS] [--http-threads N]
+//                 [--max-event-streams N]
 //   webjobs [--url URL] list [--type T] [--json]
 //   webjobs [--url URL] deploy FILE --name N --type T [--schedule CRON] [--singleton] [--json]
 //   webjobs [--url URL] run NAME [--args TEXT] [--wait]
 //   webjobs [--url URL] start|stop|cancel|delete NAME
 //   webjobs [--url URL] history NAME [--json]
-//   webjobs [--url URL] logs NAME [RUN]
+//   webjobs [--url URL] logs NAME [RUN] [-f|--follow]
 //   webjobs cron EXPR [--time-zone ZONE] [--from INSTANT] [--count N] [--json]
 //   webjobs [--url URL] user list [--json] | add NAME [--role R] | remove NAME |
 //                      passwd NAME [--role R]   (also with --root DIR, no host)
@@ -81,6 +82,7 @@ struct ServeFlags {
   std::optional<uint64_t> read_timeout_seconds;
   std::optional<uint64_t> write_timeout_seconds;
   std::optional<uint64_t> http_threads;
+  std::optional<uint64_t> max_event_streams;
 };
 
 // Arguments of the client commands. Each command uses the fields it names.
@@ -110,6 +112,7 @@ struct ClientFlags {
   std::string token_id;                  // token revoke ID
   std::optional<std::string> local_root;  // user ... --root: change the store directly
   size_t limit = 50;                     // audit --limit
+  bool follow = false;                   // logs -f/--follow
 };
 
 struct CommandLine {

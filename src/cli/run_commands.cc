@@ -1,8 +1,10 @@
 #include "cli/run_commands.h"
 
+#include <optional>
 #include <thread>
 
 #include "cli/client_support.h"
+#include "cli/event_stream_parser.h"
 #include "cli/table_format.h"
 #include "http/request_path.h"
 #include "package/message_value.h"
@@ -62,6 +64,97 @@ Result<json> LatestOrNamedRun(ApiClient& client, const ClientFlags& flags) {
   return (*job)["latest_run"];
 }
 
+// Reconnections in a row without an event before giving up.
+constexpr int kMaxReconnects = 10;
+
+int RetryAfterSeconds(const ApiResponse& response) {
+  std::string value = response.Header("Retry-After");
+  int seconds = 0;
+  for (char c : value) {
+    if (c < '0' || c > '9' || seconds > 3600) return 5;
+    seconds = seconds * 10 + (c - '0');
+  }
+  return value.empty() ? 5 : seconds;
+}
+
+// Follows the event stream at `path`: prints each output event's lines,
+// and returns the run's JSON from the status event (nullopt for a stream
+// that has none, a continuous job's).
+Result<std::optional<json>> FollowStream(ApiClient& client, const std::string& path,
+                                         std::ostream& out,
+                                         std::chrono::milliseconds reconnect_delay) {
+  std::string last_event_id;
+  bool is_job_log = path.ends_with("/log/stream");
+  bool connected = false;  // a response arrived once
+  int failures = 0;         // connections in a row without an event
+  while (true) {
+    EventStreamParser parser;
+    std::optional<json> status;
+    bool received = false;
+    auto on_event = [&](const ServerSentEvent& event) {
+      received = true;
+      if (event.type == "output") {
+        out << event.data << '\n';
+      } else if (event.type == "status") {
+        status = json::parse(event.data, nullptr, false);
+      }
+    };
+    httplib::Headers headers;
+    if (!last_event_id.empty()) headers.emplace("Last-Event-ID", last_event_id);
+    Result<ApiResponse> response = client.GetStream(path, headers, [&](std::string_view bytes) {
+      parser.Feed(bytes, on_event);
+      out.flush();
+      return !status.has_value() && out.good();
+    });
+    if (!parser.last_event_id().empty()) last_event_id = parser.last_event_id();
+    if (response.ok() || received) connected = true;
+    if (status) {
+      if (status->is_discarded()) return InternalError("the host sent a run status that is not JSON");
+      return std::optional<json>(std::move(*status));
+    }
+    if (!out.good()) return IoError("failed to write the output");
+
+    failures = received ? 0 : failures + 1;
+    std::chrono::milliseconds delay = reconnect_delay;
+    if (!response.ok()) {
+      // Unreachable from the start is an error at once; a connection that
+      // broke is tried again.
+      if (!connected) return response.error();
+      if (failures > kMaxReconnects) return response.error();
+    } else if (response->status == 503) {
+      if (failures > kMaxReconnects) return ResponseError(*response);
+      delay = std::chrono::seconds(RetryAfterSeconds(*response));
+    } else if (!response->ok()) {
+      return ResponseError(*response);
+    } else if (is_job_log) {
+      // A continuous job's stream ends when the job is deleted or the host stops.
+      return std::optional<json>();
+    } else {
+      if (failures > kMaxReconnects) {
+        return Unavailable("the run's event stream ended " + std::to_string(failures) +
+                           " times without its status");
+      }
+    }
+    std::this_thread::sleep_for(delay);
+  }
+}
+
+Status FollowLogs(ApiClient& client, const ClientFlags& flags, JobType type, std::ostream& out,
+                  std::chrono::milliseconds reconnect_delay) {
+  std::string path;
+  if (type == JobType::kContinuous) {
+    path = JobPath(JobType::kContinuous, flags.name) + "/log/stream";
+  } else {
+    Result<json> run = LatestOrNamedRun(client, flags);
+    if (!run.ok()) return run.error();
+    path = RunPath(flags.name, run->value("id", "")) + "/stream";
+  }
+  Result<std::optional<json>> status = FollowStream(client, path, out, reconnect_delay);
+  if (!status.ok()) return status.error();
+  if (!status->has_value()) return Status::Ok();
+  return CheckRunSucceeded(**status, flags.name);
+}
+
 }  // namespace
 
 Status RunRunCommand(ApiClient& client, const ClientFlags& flags, std::ostream& out,
@@ -115,9 +208,15 @@ Status RunHistoryCommand(ApiClient& client, const ClientFlags& flags, std::ostre
   return Status::Ok();
 }
 
-Status RunLogsCommand(ApiClient& client, const ClientFlags& flags, std::ostream& out) {
+Status RunLogsCommand(ApiClient& client, const ClientFlags& flags, std::ostream& out,
+                      std::chrono::milliseconds reconnect_delay) {
   Result<JobType> type = FindJobType(client, flags.name);
   if (!type.ok()) return type.error();
+  if (*type == JobType::kContinuous && !flags.run_id.empty()) {
+    return InvalidArgument("continuous job " + QuoteForMessage(flags.name) +
+                           " has no runs; leave out RUN to print its job_log.txt");
+  }
+  if (flags.follow) return FollowLogs(client, flags, *type, out, reconnect_delay);
 
   Result<std::string> log = std::string();
   if (*type == JobType::kContinuous) {

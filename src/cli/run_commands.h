@@ -21,6 +21,12 @@ Status RunCancelCommand(ApiClient& client, const ClientFlags& flags, std::ostrea
 Status RunHistoryCommand(ApiClient& client, const ClientFlags& flags, std::ostream& out);
 // Prints the output of run flags.run_id (the latest run when empty) of a
 // triggered job, or the job_log.txt of a continuous job, byte for byte.
-Status RunLogsCommand(ApiClient& client, const ClientFlags& flags, std::ostream& out);
+// With flags.follow, prints the output as it arrives from the event stream
+// instead, reconnecting with Last-Event-ID (after `reconnect_delay`) when
+// the connection drops. For a run it returns when the run ends: Ok for
+// Success, else an error naming the status. A continuous job is followed
+// until it is deleted or the host goes away.
+Status RunLogsCommand(ApiClient& client, const ClientFlags& flags, std::ostream& out,
+                      std::chrono::milliseconds reconnect_delay = std::chrono::seconds(1));
 
 }  // namespace webjobs

@@ -49,6 +49,7 @@ void ApplyLimits(const ServeFlags& flags, HostConfig& config) {
   if (flags.max_upload_bytes) config.max_upload_bytes = *flags.max_upload_bytes;
   if (flags.max_unpacked_bytes) config.max_unpacked_bytes = *flags.max_unpacked_bytes;
   if (flags.max_zip_entries) config.max_zip_entries = *flags.max_zip_entries;
+  if (flags.max_event_streams) config.max_event_streams = *flags.max_event_streams;
   if (flags.max_compression_ratio) config.max_compression_ratio = *flags.max_compression_ratio;
 }
 

@@ -221,15 +221,17 @@ int RunHost(const HostConfig& config) {
   SystemClock clock;
   if (int code = CreateInitialAdmin(**store, clock, config, paths); code != 0) return code;
   WorkerPool store_worker(1);
+  LogFeedRegistry log_feeds;
   JobContext context{**loop,      store_worker,    **store,
                      spawner,     clock,           paths,
-                     jobs_config, runners.value(), CurrentEnvironment()};
+                     jobs_config, runners.value(), CurrentEnvironment(),
+                     &log_feeds};
   JobManager manager(context, DefinitionContext{&runners.value(), default_zone});
   PackageLimits limits{config.max_unpacked_bytes, config.max_zip_entries,
                        config.max_compression_ratio};
   JobServiceImpl service(**loop, manager, **store, paths,
                          DefinitionContext{&runners.value(), default_zone}, limits,
-                         std::max<size_t>(config.history_size, 1000));
+                         std::max<size_t>(config.history_size, 1000), log_feeds, jobs_config);
   ApiServerOptions api_options;
   api_options.address = config.listen_address;
   api_options.port = config.listen_port;
@@ -241,6 +243,7 @@ int RunHost(const HostConfig& config) {
   api_options.read_timeout = config.read_timeout;
   api_options.write_timeout = config.write_timeout;
   api_options.threads = config.http_threads;
+  api_options.max_event_streams = config.max_event_streams;
   ApiServer api(service, **store, api_options);
   // Bind before any job starts, so a busy port fails fast and changes
   // nothing. Requests that arrive early wait until the loop runs.

@@ -87,6 +87,15 @@ void ApplyEnvironment(HostConfig& config) {
   ReadInteger<size_t>("WEBJOBS_HISTORY_SIZE", config.history_size, 1);
   ReadInteger<uint64_t>("WEBJOBS_LOG_MAX_BYTES", config.continuous_log_max_bytes, 4096);
   ReadInteger<int>("WEBJOBS_LOG_FILES", config.continuous_log_files, 1);
+  size_t max_event_streams = config.max_event_streams;
+  ReadInteger<size_t>("WEBJOBS_MAX_EVENT_STREAMS", max_event_streams, 1);
+  if (max_event_streams > kMaxEventStreamsLimit) {
+    spdlog::warn("event=setting_ignored setting=WEBJOBS_MAX_EVENT_STREAMS value={} "
+                 "reason=\"above maximum {}\"",
+                 max_event_streams, kMaxEventStreamsLimit);
+  } else {
+    config.max_event_streams = max_event_streams;
+  }
   config.webjobs_stopped = ReadFlag("WEBJOBS_STOPPED");
   config.disable_schedule = ReadFlag("WEBJOBS_DISABLE_SCHEDULE");
   if (config.webjobs_stopped) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -10,6 +11,9 @@
 #include <string_view>
 
 namespace webjobs {
+
+// The highest --max-event-streams: each stream holds one HTTP thread.
+inline constexpr uint64_t kMaxEventStreamsLimit = 10000;
 
 struct HostConfig {
   // Data root in Kudu's layout: site/wwwroot/App_Data/jobs/{type}/{name}
@@ -41,6 +45,9 @@ struct HostConfig {
   uint64_t max_unpacked_bytes = 1ull << 30;
   uint64_t max_zip_entries = 20000;
   uint64_t max_compression_ratio = 200;
+  // Event streams (live output) served at once; more get 503.
+  // --max-event-streams, else WEBJOBS_MAX_EVENT_STREAMS (ours).
+  size_t max_event_streams = 100;
   // Kudu app settings (names in comments), read from the environment.
   std::chrono::seconds restart_delay{60};           // WEBJOBS_RESTART_TIME
   std::chrono::seconds restart_quick_exit{120};     // WEBJOBS_RESTART_QUICK_EXIT (ours)

@@ -15,7 +15,7 @@ using Segments = std::span<const std::string>;
 // The result of matching the start of a path: the kind of route, the job
 // type, and the segments after the type.
 struct Prefix {
-  enum class Kind { kHealth, kSchedulePreview, kListAll, kTyped, kDataFiles, kAccounts };
+  enum class Kind { kHealth, kOpenApi, kSchedulePreview, kListAll, kTyped, kDataFiles, kAccounts };
   Kind kind = Kind::kListAll;
   std::optional<JobType> type;
   Segments rest;
@@ -70,6 +70,9 @@ std::optional<JobType> ParseTypedCollection(const std::string& segment) {
 std::optional<Prefix> MatchApiPrefix(Segments segments) {
   using Kind = Prefix::Kind;
   if (segments.size() == 2 && Is(segments[1], "health")) return Prefix{Kind::kHealth, {}, {}};
+  if (segments.size() == 2 && Is(segments[1], "openapi.yaml")) {
+    return Prefix{Kind::kOpenApi, {}, {}};
+  }
   if (segments.size() == 3 && Is(segments[1], "schedule") && Is(segments[2], "preview")) {
     return Prefix{Kind::kSchedulePreview, {}, {}};
   }
@@ -151,6 +154,17 @@ Result<Route> MatchJobRoute(std::string_view method, JobType type, Segments rest
     if (method == "GET") return Route{RouteKind::kGetRun, type, name, action[1], {}, {}};
     if (method == "DELETE") return Route{RouteKind::kCancelOneRun, type, name, action[1], {}, {}};
     return NoRoute(method, path, "it accepts GET, DELETE");
+  }
+  if (action.size() == 3 && Is(action[0], "history") && Is(action[2], "stream") &&
+      type == JobType::kTriggered) {
+    if (Status valid = CheckRunId(action[1], name); !valid.ok()) return valid.error();
+    if (method == "GET") return Route{RouteKind::kFollowRunOutput, type, name, action[1], {}, {}};
+    return NoRoute(method, path, "it accepts GET");
+  }
+  if (action.size() == 2 && Is(action[0], "log") && Is(action[1], "stream") &&
+      type == JobType::kContinuous) {
+    if (method == "GET") return Route{RouteKind::kFollowJobLog, type, name, {}, {}, {}};
+    return NoRoute(method, path, "it accepts GET");
   }
   if (action.size() > 1) return NoRoute(method, path);
 
@@ -235,6 +249,9 @@ Result<Route> MatchRoute(std::string_view method, std::string_view target) {
   switch (prefix->kind) {
     case Prefix::Kind::kHealth:
       if (method == "GET") return Route{RouteKind::kHealth, {}, {}, {}, {}, {}};
+      return NoRoute(method, path, "it accepts GET");
+    case Prefix::Kind::kOpenApi:
+      if (method == "GET") return Route{RouteKind::kOpenApi, {}, {}, {}, {}, {}};
       return NoRoute(method, path, "it accepts GET");
     case Prefix::Kind::kSchedulePreview:
       if (method == "GET") return Route{RouteKind::kSchedulePreview, {}, {}, {}, {}, {}};

@@ -22,6 +22,7 @@ namespace webjobs {
 
 enum class RouteKind {
   kHealth,         // GET /api/health (ours)
+  kOpenApi,        // GET /api/openapi.yaml (ours)
   kListJobs,       // GET /api/webjobs, /api/{type}webjobs
   kGetJob,         // GET /api/{type}webjobs/{name}
   kPutJob,         // PUT /api/{type}webjobs/{name}
@@ -37,6 +38,10 @@ enum class RouteKind {
   kStartJob,       // POST /api/continuouswebjobs/{name}/start
   kStopJob,        // POST /api/continuouswebjobs/{name}/stop
   kDataFile,       // GET /vfs/data/jobs/{type}/{name}/... and /api/vfs/data/jobs/...
+  // GET /api/triggeredwebjobs/{name}/history/{id}/stream (ours): live output
+  kFollowRunOutput,
+  // GET /api/continuouswebjobs/{name}/log/stream (ours): live job_log.txt
+  kFollowJobLog,
   // GET /api/schedule/preview (ours)
   kSchedulePreview,
   // Accounts and the audit log (ours).
@@ -53,10 +58,11 @@ enum class RouteKind {
 
 struct Route {
   RouteKind kind = RouteKind::kHealth;
-  // nullopt for the list of all jobs, kHealth and kSchedulePreview.
+  // nullopt for the list of all jobs, kHealth, kOpenApi, kSchedulePreview
+  // and the account routes.
   std::optional<JobType> type;
   std::string job_name;
-  std::string run_id;  // kGetRun and kCancelOneRun only
+  std::string run_id;  // kGetRun, kCancelOneRun and kFollowRunOutput only
   // kDataFile only: the decoded segments below data/jobs/{type}/{name}/.
   // None is empty, ".", ".." or contains '/', '\' or NUL.
   std::vector<std::string> file_segments;

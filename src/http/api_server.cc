@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "http/bind_failure.h"
 #include "http/http_reply.h"
+#include "http/openapi_document.h"
 #include "http/route_policy.h"
 #include "http/request_limits.h"
 #include "http/request_path.h"
@@ -90,7 +91,8 @@ ApiServer::ApiServer(JobService& service, Store& store, ApiServerOptions options
       account_handlers_(accounts_, store),
       job_handlers_(service, options_.upload_dir, options_.max_upload_bytes),
       run_handlers_(service),
-      schedule_handlers_(options_.default_time_zone) {}
+      schedule_handlers_(options_.default_time_zone),
+      event_streams_(service, options_.max_event_streams) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -101,7 +103,8 @@ void ApiServer::Configure() {
   } else {
     server_ = std::make_unique<httplib::Server>();
   }
-  size_t threads = options_.threads;
+  // Streams at their limit leave `threads` workers for other requests.
+  size_t threads = options_.threads + options_.max_event_streams;
   // httplib takes ownership of the pool it gets from this factory.
   // NOTE: httplib gives each connection a thread, so about `threads` clients
   // that send their headers slowly can hold every worker; the API listens
@@ -275,6 +278,8 @@ Result<int> ApiServer::Start() {
 }
 
 void ApiServer::Stop() {
+  // Streams end at their next wait, so the workers become free to join.
+  event_streams_.Stop();
   if (server_) server_->stop();
   if (listener_.joinable()) {
     listener_.join();
@@ -353,6 +358,12 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
   switch (route.kind) {
     case RouteKind::kHealth:
       return ReplyHealth(response);
+    case RouteKind::kOpenApi: {
+      std::string_view document = OpenApiDocument();
+      response.status = 200;
+      response.set_content(document.data(), document.size(), "application/yaml; charset=utf-8");
+      return;
+    }
     case RouteKind::kListJobs:
       return job_handlers_.ListJobs(route, context, response);
     case RouteKind::kGetJob:
@@ -401,6 +412,10 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
       return account_handlers_.DeleteToken(route, context, response);
     case RouteKind::kListAudit:
       return account_handlers_.ListAudit(route, context, response);
+    case RouteKind::kFollowRunOutput:
+      return event_streams_.FollowRunOutput(route, context, response);
+    case RouteKind::kFollowJobLog:
+      return event_streams_.FollowJobLog(route, context, response);
     case RouteKind::kDataFile: {
       Status served = ServeDataFile(service_.DataJobsRoot(), *route.type, route.job_name,
                                     route.file_segments, context.http, response);

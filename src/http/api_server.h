@@ -34,6 +34,7 @@
 #include "core/clock.h"
 #include "core/result.h"
 #include "http/account_handlers.h"
+#include "http/event_stream_handler.h"
 #include "http/job_handlers.h"
 #include "http/run_handlers.h"
 #include "http/schedule_handlers.h"
@@ -50,11 +51,13 @@ struct ApiServerOptions {
   // Worker threads. httplib serves one connection per thread, and an idle
   // keep-alive connection keeps its thread busy for up to 2 seconds. A
   // connection accepted while every thread is busy waits in a queue until
-  // one is free, so the default covers a few hundred keep-alive clients
-  // and live output streams at once.
+  // one is free, so the default covers a few hundred keep-alive clients.
   size_t threads = 512;
   // Largest request body; a larger Content-Length gets 413.
   uint64_t max_upload_bytes = 256ull << 20;
+  // Live-output event streams served at once. Each holds a worker thread,
+  // so the pool gets this many threads on top of `threads`.
+  size_t max_event_streams = 100;
   // Temporary files for PUT bodies, on the file system of the data root so
   // the JobService can rename them.
   std::filesystem::path upload_dir;
@@ -120,6 +123,7 @@ class ApiServer {
   JobHandlers job_handlers_;
   RunHandlers run_handlers_;
   ScheduleHandlers schedule_handlers_;
+  EventStreamHandler event_streams_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   bool started_ = false;

@@ -5,6 +5,7 @@ namespace webjobs {
 Scope RequiredScope(RouteKind kind) {
   switch (kind) {
     case RouteKind::kHealth:
+    case RouteKind::kOpenApi:
     case RouteKind::kListJobs:
     case RouteKind::kGetJob:
     case RouteKind::kListRuns:
@@ -12,6 +13,8 @@ Scope RequiredScope(RouteKind kind) {
     case RouteKind::kGetSettings:
     case RouteKind::kDataFile:
     case RouteKind::kSchedulePreview:
+    case RouteKind::kFollowRunOutput:
+    case RouteKind::kFollowJobLog:
     case RouteKind::kWhoAmI:
     case RouteKind::kListUsers:
     case RouteKind::kGetUser:
@@ -66,6 +69,7 @@ std::string_view AuditAction(RouteKind kind) {
     case RouteKind::kDeleteToken:
       return "token.revoke";
     case RouteKind::kHealth:
+    case RouteKind::kOpenApi:
     case RouteKind::kListJobs:
     case RouteKind::kGetJob:
     case RouteKind::kListRuns:
@@ -73,6 +77,8 @@ std::string_view AuditAction(RouteKind kind) {
     case RouteKind::kGetSettings:
     case RouteKind::kDataFile:
     case RouteKind::kSchedulePreview:
+    case RouteKind::kFollowRunOutput:
+    case RouteKind::kFollowJobLog:
     case RouteKind::kWhoAmI:
     case RouteKind::kListUsers:
     case RouteKind::kGetUser:

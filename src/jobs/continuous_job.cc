@@ -12,6 +12,9 @@ ContinuousJob::ContinuousJob(JobContext& context, JobDefinition definition, bool
 
 ContinuousJob::~ContinuousJob() {
   if (restart_timer_ != 0) context_.loop.CancelTimer(restart_timer_);
+  // Followers of the log get its end: the job is deleted, or the host stops.
+  if (log_) (void)log_->Flush();
+  if (feed_) feed_->Close();
 }
 
 std::string ContinuousJob::StatusName() const {
@@ -39,12 +42,12 @@ std::string ContinuousJob::Marker() const {
 
 void ContinuousJob::EnsureLog() {
   if (log_) return;
-  LogRotation rotation;
-  rotation.max_bytes = context_.config.continuous_log_max_bytes;
-  rotation.max_files = context_.config.continuous_log_files;
   std::filesystem::path path = context_.paths.ContinuousLogFile(definition_.name);
-  rotation.previous_path = path.parent_path() / "job_prev_log.txt";
-  Result<JobLogWriter> writer = OpenLog(context_, path, rotation);
+  LogRotation rotation = ContinuousLogRotation(context_.config, path);
+  if (context_.log_feeds != nullptr && !feed_) {
+    feed_ = context_.log_feeds->Open(ContinuousLogFeedKey(definition_.name));
+  }
+  Result<JobLogWriter> writer = OpenLog(context_, path, rotation, feed_);
   if (!writer.ok()) {
     spdlog::error("event=log_open_failed job={} error={}", definition_.name,
                   Quote(writer.error().message));

@@ -68,6 +68,7 @@ class ContinuousJob {
   State state_ = State::kStopped;
   bool shutting_down_ = false;
   std::optional<JobLogWriter> log_;
+  std::shared_ptr<LogFeed> feed_;  // live followers of log_; closed when the job goes
   std::unique_ptr<JobProcess> process_;
   EventLoop::TimerId restart_timer_ = 0;
   std::vector<std::function<void()>> on_stopped_;  // every Shutdown() caller waits

@@ -172,12 +172,29 @@ std::filesystem::path NewShutdownFile(const JobContext& context, const JobDefini
 }
 
 Result<JobLogWriter> OpenLog(const JobContext& context, const std::filesystem::path& path,
-                             LogRotation rotation) {
+                             LogRotation rotation, std::shared_ptr<LogFeed> feed) {
   std::error_code error;
   std::filesystem::create_directories(path.parent_path(), error);
   JobLogWriterOptions options;
   options.rotation = std::move(rotation);
+  options.feed = std::move(feed);
   return JobLogWriter::Open(path, context.config.instance_id, context.clock, std::move(options));
+}
+
+std::string RunOutputFeedKey(std::string_view job_name, std::string_view run_id) {
+  return "triggered/" + std::string(job_name) + "/" + std::string(run_id);
+}
+
+std::string ContinuousLogFeedKey(std::string_view job_name) {
+  return "continuous/" + std::string(job_name);
+}
+
+LogRotation ContinuousLogRotation(const JobsConfig& config, const std::filesystem::path& path) {
+  LogRotation rotation;
+  rotation.max_bytes = config.continuous_log_max_bytes;
+  rotation.max_files = config.continuous_log_files;
+  rotation.previous_path = path.parent_path() / "job_prev_log.txt";
+  return rotation;
 }
 
 std::string MakeRunMarker(std::string_view scope, std::string_view job_name,

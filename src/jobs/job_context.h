@@ -19,6 +19,7 @@
 #include "jobs/job_paths.h"
 #include "jobs/jobs_config.h"
 #include "process/job_log_writer.h"
+#include "process/log_feed_registry.h"
 #include "process/process_spawner.h"
 #include "store/store.h"
 
@@ -34,6 +35,9 @@ struct JobContext {
   const JobsConfig& config;
   const ScriptRunners& runners;
   std::vector<std::string> base_environment;  // the host's environment, KEY=VALUE
+  // Live feeds of run output and continuous logs, shared with the HTTP
+  // threads that follow them. Null: logs are written without a feed.
+  LogFeedRegistry* log_feeds = nullptr;
 
   // Saves `run` on the store worker, then calls `done` on the loop with
   // the result (a failure is also logged). `done` may be empty. The saves
@@ -112,9 +116,18 @@ std::string MakeRunMarker(std::string_view scope, std::string_view job_name,
 // "2024-03-10T07:00:00Z".
 std::string FormatUtcSeconds(TimePoint time);
 
-// Opens a log writer for `path` with the host's instance id.
+// Opens a log writer for `path` with the host's instance id, publishing
+// to `feed` when it is set.
 Result<JobLogWriter> OpenLog(const JobContext& context, const std::filesystem::path& path,
-                             LogRotation rotation = {});
+                             LogRotation rotation = {}, std::shared_ptr<LogFeed> feed = nullptr);
+
+// Keys of the live feeds in LogFeedRegistry: a run's output_log.txt and a
+// continuous job's job_log.txt.
+std::string RunOutputFeedKey(std::string_view job_name, std::string_view run_id);
+std::string ContinuousLogFeedKey(std::string_view job_name);
+
+// The rotation of a continuous job's job_log.txt at `path`.
+LogRotation ContinuousLogRotation(const JobsConfig& config, const std::filesystem::path& path);
 
 // Formats Kudu's 18-digit run id (UTC yyyyMMddHHmmssffff) for `time`.
 std::string FormatRunId(TimePoint time);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -20,6 +21,8 @@
 
 #include "core/job_type.h"
 #include "core/result.h"
+#include "process/job_log_writer.h"
+#include "process/log_feed.h"
 #include "store/store.h"
 
 namespace webjobs {
@@ -61,6 +64,13 @@ struct DeployRequest {
   // version (the CLI's --schedule and --singleton).
   std::optional<std::string> schedule;
   std::optional<bool> singleton;
+};
+
+// A log to follow as it grows: its live feed, and where its files are.
+struct LogSource {
+  std::shared_ptr<LogFeed> feed;
+  std::filesystem::path path;  // the file being written
+  LogRotation rotation;        // max_bytes 0 when the log is not rotated
 };
 
 struct DeployResult {
@@ -121,6 +131,14 @@ class JobService {
   virtual Result<std::filesystem::path> RunOutputPath(const std::string& name,
                                                       const std::string& run_id) = 0;
   virtual Result<std::filesystem::path> JobLogPath(JobType type, const std::string& name) = 0;
+
+  // Extension over Kudu: live output. The source of a run's output_log.txt
+  // (the file may not exist yet) and of a continuous job's job_log.txt.
+  // kNotFound for an unknown job or run. A run's feed is closed once its
+  // final record is saved; a feed that was never opened belongs to a run
+  // that ended or has not started (see GetRun).
+  virtual Result<LogSource> FollowRunOutput(const std::string& name, const std::string& run_id) = 0;
+  virtual Result<LogSource> FollowJobLog(const std::string& name) = 0;
   // Root of data/jobs, for the read-only /vfs/data/jobs/ route.
   virtual std::filesystem::path DataJobsRoot() const = 0;
 };

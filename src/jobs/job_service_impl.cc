@@ -52,14 +52,17 @@ Status ApplySettingOverrides(const DeployRequest& request, const std::filesystem
 
 JobServiceImpl::JobServiceImpl(EventLoop& loop, JobManager& manager, Store& store,
                                const JobPaths& paths, DefinitionContext definitions,
-                               PackageLimits limits, size_t history_limit)
+                               PackageLimits limits, size_t history_limit,
+                               LogFeedRegistry& log_feeds, const JobsConfig& config)
     : loop_(loop),
       manager_(manager),
       store_(store),
       paths_(paths),
       definitions_(definitions),
       limits_(limits),
-      history_limit_(history_limit) {}
+      history_limit_(history_limit),
+      log_feeds_(log_feeds),
+      config_(config) {}
 
 template <typename T>
 T JobServiceImpl::Call(std::function<void(std::function<void(T)>)> work) {
@@ -235,5 +238,21 @@ Result<std::filesystem::path> JobServiceImpl::JobLogPath(JobType type, const std
 }
 
 std::filesystem::path JobServiceImpl::DataJobsRoot() const { return paths_.DataJobsRoot(); }
+
+Result<LogSource> JobServiceImpl::FollowRunOutput(const std::string& name,
+                                                  const std::string& run_id) {
+  // The feed is taken before the run is read: a run that ends in between
+  // then closes this feed, and one that ended before shows as ended.
+  std::shared_ptr<LogFeed> feed = log_feeds_.Follow(RunOutputFeedKey(name, run_id));
+  if (Result<RunRecord> run = GetRun(name, run_id); !run.ok()) return run.error();
+  return LogSource{std::move(feed), paths_.RunOutputFile(name, run_id), LogRotation{}};
+}
+
+Result<LogSource> JobServiceImpl::FollowJobLog(const std::string& name) {
+  if (Result<JobView> job = GetJob(JobType::kContinuous, name); !job.ok()) return job.error();
+  std::filesystem::path path = paths_.ContinuousLogFile(name);
+  return LogSource{log_feeds_.Follow(ContinuousLogFeedKey(name)), path,
+                   ContinuousLogRotation(config_, path)};
+}
 
 }  // namespace webjobs

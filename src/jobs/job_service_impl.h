@@ -13,14 +13,18 @@
 #include "core/event_loop.h"
 #include "jobs/job_manager.h"
 #include "jobs/job_service.h"
+#include "jobs/jobs_config.h"
+#include "process/log_feed_registry.h"
 #include "package/package_limits.h"
 
 namespace webjobs {
 
 class JobServiceImpl final : public JobService {
  public:
+  // `log_feeds` and `config` must outlive the service.
   JobServiceImpl(EventLoop& loop, JobManager& manager, Store& store, const JobPaths& paths,
-                 DefinitionContext definitions, PackageLimits limits, size_t history_limit);
+                 DefinitionContext definitions, PackageLimits limits, size_t history_limit,
+                 LogFeedRegistry& log_feeds, const JobsConfig& config);
 
   Result<std::vector<JobView>> ListJobs(std::optional<JobType> type) override;
   Result<JobView> GetJob(JobType type, const std::string& name) override;
@@ -42,6 +46,8 @@ class JobServiceImpl final : public JobService {
                                               const std::string& run_id) override;
   Result<std::filesystem::path> JobLogPath(JobType type, const std::string& name) override;
   std::filesystem::path DataJobsRoot() const override;
+  Result<LogSource> FollowRunOutput(const std::string& name, const std::string& run_id) override;
+  Result<LogSource> FollowJobLog(const std::string& name) override;
 
  private:
   // Runs `work` on the loop and blocks until it passes a value to its
@@ -58,6 +64,8 @@ class JobServiceImpl final : public JobService {
   DefinitionContext definitions_;
   PackageLimits limits_;
   size_t history_limit_;
+  LogFeedRegistry& log_feeds_;
+  const JobsConfig& config_;
 };
 
 }  // namespace webjobs

@@ -177,8 +177,14 @@ std::unique_ptr<TriggeredJob::RunState> TriggeredJob::NewRun(const std::string& 
   // Creating the run's folder and file costs more than spawning its
   // process on some file systems, so it waits until the spawns of this
   // loop event are done (see AfterSpawn()).
+  JobLogWriterOptions log_options;
+  if (context_.log_feeds != nullptr) {
+    run->feed = context_.log_feeds->Open(RunOutputFeedKey(definition_.name, run_id));
+    log_options.feed = run->feed;
+  }
   run->log.emplace(JobLogWriter::CreateLater(context_.paths.RunOutputFile(definition_.name, run_id),
-                                             context_.config.instance_id, context_.clock));
+                                             context_.config.instance_id, context_.clock,
+                                             std::move(log_options)));
   return run;
 }
 
@@ -467,7 +473,11 @@ void TriggeredJob::RecordFinished(RunState& run, const std::string& status,
   spdlog::info("event=run_ended job={} run={} status={} exit_code={} error={}", record.job_name,
                record.run_id, status, record.exit_code ? std::to_string(*record.exit_code) : "none",
                Quote(record.error));
-  context_.SaveRun(record);
+  // Followers send the saved record as the run's final status, so the feed
+  // ends only once the store has it.
+  context_.SaveRun(record, [feed = run.feed](Status) {
+    if (feed) feed->Close();
+  });
   if (!latest_run_ || record.run_id >= latest_run_->run_id) latest_run_ = record;
   if (!run.shutdown_file.empty()) {
     std::error_code ignored;

@@ -105,6 +105,8 @@ class TriggeredJob {
   struct RunState {
     RunRecord record;
     std::optional<JobLogWriter> log;
+    // Live followers of `log`; closed once the final record is saved.
+    std::shared_ptr<LogFeed> feed;
     std::unique_ptr<JobProcess> process;
     std::optional<TimePoint> slot;  // the scheduled instant; empty for manual runs
     bool catch_up = false;

@@ -85,6 +85,7 @@ JobLogWriter::JobLogWriter(std::filesystem::path path, std::string instance, con
       file_bytes_(file_bytes) {
   // The buffer grows with use: a run that prints a few lines, or a
   // scheduler log message, must not cost a full-size allocation.
+  if (fd_.valid()) PublishFileStart();
 }
 
 JobLogWriter::~JobLogWriter() {
@@ -190,6 +191,7 @@ void JobLogWriter::Rotate() {
   fd_ = std::move(*fd);
   struct stat info {};
   file_bytes_ = fstat(fd_.get(), &info) == 0 ? static_cast<uint64_t>(info.st_size) : 0;
+  PublishFileStart();
 }
 
 Status JobLogWriter::WriteBuffer() {
@@ -216,6 +218,7 @@ Status JobLogWriter::WriteBuffer() {
       struct stat info {};
       if (fstat(fd_.get(), &info) == 0) file_bytes_ = static_cast<uint64_t>(info.st_size);
     }
+    PublishFileStart();
   }
 
   size_t written = 0;
@@ -225,6 +228,7 @@ Status JobLogWriter::WriteBuffer() {
     if (rc < 0) {
       int saved = errno;
       size_t lost = buffer_.size() - written;
+      if (options_.feed) options_.feed->Append(file_bytes_, std::string_view(buffer_).substr(0, written));
       file_bytes_ += written;
       buffer_.clear();
       return ErrnoError("failed to write log file " + path_.string() + " (" + std::to_string(lost) +
@@ -233,9 +237,16 @@ Status JobLogWriter::WriteBuffer() {
     }
     written += static_cast<size_t>(rc);
   }
+  if (options_.feed) options_.feed->Append(file_bytes_, buffer_);
   file_bytes_ += written;
   buffer_.clear();
   return Status::Ok();
+}
+
+void JobLogWriter::PublishFileStart() {
+  if (!options_.feed) return;
+  uint64_t key = options_.rotation.max_bytes > 0 ? LogFileKey(fd_.get()) : 0;
+  options_.feed->StartFile(key, file_bytes_);
 }
 
 void JobLogWriter::Remember(Status status) {

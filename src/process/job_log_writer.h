@@ -28,11 +28,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "process/log_feed.h"
 #include "process/unique_fd.h"
 
 namespace webjobs {
@@ -50,6 +52,10 @@ struct LogRotation {
 struct JobLogWriterOptions {
   LogRotation rotation;
   size_t buffer_bytes = 256 * 1024;  // write(2) once this much is buffered
+  // When set, every file the writer opens and every byte range it writes
+  // is published to this feed for live followers. The files of a rotated
+  // log are published with their LogFileKey(), others with key 0.
+  std::shared_ptr<LogFeed> feed;
 };
 
 // Appends records to one log file. Move-only. Not thread-safe: one owner
@@ -109,6 +115,7 @@ class JobLogWriter {
   void Rotate();
   Status WriteBuffer();
   void Remember(Status status);
+  void PublishFileStart();
 
   std::filesystem::path path_;
   std::string instance_;

@@ -32,7 +32,8 @@ constexpr const char* kServeUsage =
     "webjobs serve [--root DIR] [--listen ADDR:PORT] [--runner EXT=COMMAND]... "
     "[--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N] [--max-unpacked-bytes N] "
     "[--max-zip-entries N] [--max-compression-ratio N] [--tls-cert FILE --tls-key FILE] "
-    "[--trusted-network] [--read-timeout SECONDS] [--write-timeout SECONDS] [--http-threads N]";
+    "[--trusted-network] [--read-timeout SECONDS] [--write-timeout SECONDS] "
+    "[--http-threads N] [--max-event-streams N]";
 constexpr const char* kCommandList =
     "serve, list, deploy, run, history, logs, start, stop, cancel, delete, cron, user, token or audit";
 
@@ -284,6 +285,32 @@ TEST_F(CommandLineTest, ParsesLogsRun) {
   EXPECT_EQ(parsed.command->client.run_id, "202401021530450123");
 }
 
+TEST_F(CommandLineTest, ParsesLogsFollow) {
+  ParsedCommandLine short_form = Parse({"logs", "nightly", "-f"});
+  ASSERT_TRUE(short_form.command) << err_.str();
+  EXPECT_TRUE(short_form.command->client.follow);
+
+  ParsedCommandLine long_form = Parse({"logs", "nightly", "202401021530450123", "--follow"});
+  ASSERT_TRUE(long_form.command) << err_.str();
+  EXPECT_TRUE(long_form.command->client.follow);
+  EXPECT_EQ(long_form.command->client.run_id, "202401021530450123");
+
+  ParsedCommandLine without = Parse({"logs", "nightly"});
+  ASSERT_TRUE(without.command) << err_.str();
+  EXPECT_FALSE(without.command->client.follow);
+}
+
+TEST_F(CommandLineTest, ParsesMaxEventStreams) {
+  ParsedCommandLine parsed = Parse({"serve", "--max-event-streams", "7"});
+  ASSERT_TRUE(parsed.command) << err_.str();
+  EXPECT_EQ(parsed.command->serve.max_event_streams, 7u);
+
+  ParsedCommandLine zero = Parse({"serve", "--max-event-streams", "0"});
+  EXPECT_FALSE(zero.command);
+  ParsedCommandLine huge = Parse({"serve", "--max-event-streams", "10001"});
+  EXPECT_FALSE(huge.command);
+}
+
 TEST_F(CommandLineTest, AcceptsUrlBeforeOrAfterCommand) {
   ParsedCommandLine before = Parse({"--url", "http://127.0.0.1:9000", "list"});
   ASSERT_TRUE(before.command) << err_.str();
@@ -400,7 +427,7 @@ TEST_F(CommandLineTest, RejectsMissingArguments) {
   std::vector<UsageErrorCase> cases = {
       {{"run"}, std::string("missing NAME; usage: ") + kRunUsage},
       {{"run", "--wait"}, std::string("missing NAME; usage: ") + kRunUsage},
-      {{"logs"}, "missing NAME; usage: webjobs [--url URL] logs NAME [RUN]"},
+      {{"logs"}, "missing NAME; usage: webjobs [--url URL] logs NAME [RUN] [-f|--follow]"},
       {{"history", "--json"}, "missing NAME; usage: webjobs [--url URL] history NAME [--json]"},
       {{"deploy"}, std::string("missing FILE; usage: ") + kDeployUsage},
       {{"deploy", "/etc/hostname", "--type", "triggered"},
@@ -426,7 +453,7 @@ TEST_F(CommandLineTest, RejectsExtraArguments) {
       {{"list", "--", "extra"}, "unexpected argument \"extra\"" + hint + kListUsage},
       {{"run", "job1", "extra"}, "unexpected argument \"extra\"" + hint + kRunUsage},
       {{"logs", "job1", "run1", "extra"},
-       "unexpected argument \"extra\"" + hint + "webjobs [--url URL] logs NAME [RUN]"},
+       "unexpected argument \"extra\"" + hint + "webjobs [--url URL] logs NAME [RUN] [-f|--follow]"},
       {{"history", "a", "b", "c"},
        "unexpected argument \"b\"" + hint + "webjobs [--url URL] history NAME [--json]"},
       {{"serve", "extra"}, "unexpected argument \"extra\"" + hint + kServeUsage},

@@ -62,6 +62,17 @@ TEST_F(ServeConfigTest, FlagsOverrideEnvironment) {
   EXPECT_EQ(config->max_compression_ratio, 40u);
 }
 
+TEST_F(ServeConfigTest, MaxEventStreamsFromEnvironmentOrFlag) {
+  EXPECT_EQ(BuildHostConfig(ServeFlags{})->max_event_streams, 100u);
+  SetEnv("WEBJOBS_MAX_EVENT_STREAMS", "12");
+  EXPECT_EQ(BuildHostConfig(ServeFlags{})->max_event_streams, 12u);
+  ServeFlags flags;
+  flags.max_event_streams = 3;
+  EXPECT_EQ(BuildHostConfig(flags)->max_event_streams, 3u);
+  SetEnv("WEBJOBS_MAX_EVENT_STREAMS", "100000");
+  EXPECT_EQ(BuildHostConfig(ServeFlags{})->max_event_streams, 100u);
+}
+
 TEST_F(ServeConfigTest, InstanceIdComesFromEnvironmentWithoutFlag) {
   SetEnv("WEBSITE_INSTANCE_ID", "abcdef123456");
   Result<HostConfig> config = BuildHostConfig(ServeFlags{});

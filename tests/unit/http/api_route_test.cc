@@ -199,5 +199,65 @@ TEST(MatchRouteTest, RejectsOtherDataFolders) {
   }
 }
 
+TEST(MatchRouteTest, MatchesEventStreamRoutes) {
+  const char* const run_targets[] = {
+      "/api/triggeredwebjobs/J/history/202401021530450123/stream",
+      "/api/triggeredwebjobs/J/history/202401021530450123/stream/",
+      "/api/TriggeredWebJobs/J/History/202401021530450123/Stream",
+      "/api/triggeredjobs/J/history/202401021530450123/stream",
+      "/jobs/triggered/J/history/202401021530450123/stream",
+      "/api/jobs/triggered/J/history/202401021530450123/stream?from=12",
+  };
+  for (const char* target : run_targets) {
+    Result<Route> route = MatchRoute("GET", target);
+    ASSERT_TRUE(route.ok()) << target << ": " << route.error().message;
+    EXPECT_EQ(route->kind, RouteKind::kFollowRunOutput) << target;
+    EXPECT_EQ(route->type, JobType::kTriggered) << target;
+    EXPECT_EQ(route->job_name, "J") << target;
+    EXPECT_EQ(route->run_id, "202401021530450123") << target;
+  }
+
+  const char* const log_targets[] = {
+      "/api/continuouswebjobs/C/log/stream",
+      "/api/continuousjobs/C/log/stream",
+      "/jobs/continuous/C/log/stream",
+      "/api/jobs/continuous/C/LOG/STREAM/",
+  };
+  for (const char* target : log_targets) {
+    Result<Route> route = MatchRoute("GET", target);
+    ASSERT_TRUE(route.ok()) << target << ": " << route.error().message;
+    EXPECT_EQ(route->kind, RouteKind::kFollowJobLog) << target;
+    EXPECT_EQ(route->type, JobType::kContinuous) << target;
+    EXPECT_EQ(route->job_name, "C") << target;
+  }
+}
+
+TEST(MatchRouteTest, RejectsEventStreamMismatches) {
+  Result<Route> post = MatchRoute("POST", "/api/triggeredwebjobs/J/history/202401021530450123/stream");
+  ASSERT_FALSE(post.ok());
+  EXPECT_EQ(post.error().code, ErrorCode::kNotFound);
+  EXPECT_THAT(post.error().message, HasSubstr("it accepts GET"));
+
+  Result<Route> wrong_type = MatchRoute("GET", "/api/continuouswebjobs/C/history/202401021530450123/stream");
+  ASSERT_FALSE(wrong_type.ok());
+  EXPECT_EQ(wrong_type.error().code, ErrorCode::kNotFound);
+
+  Result<Route> triggered_log = MatchRoute("GET", "/api/triggeredwebjobs/J/log/stream");
+  ASSERT_FALSE(triggered_log.ok());
+  EXPECT_EQ(triggered_log.error().code, ErrorCode::kNotFound);
+
+  Result<Route> short_id = MatchRoute("GET", "/api/triggeredwebjobs/J/history/123/stream");
+  ASSERT_FALSE(short_id.ok());
+  EXPECT_EQ(short_id.error().code, ErrorCode::kNotFound);
+
+  Result<Route> bad_id = MatchRoute("GET", "/api/triggeredwebjobs/J/history/..%2Fx/stream");
+  ASSERT_FALSE(bad_id.ok());
+  EXPECT_EQ(bad_id.error().code, ErrorCode::kInvalidArgument);
+
+  Result<Route> extra = MatchRoute("GET", "/api/triggeredwebjobs/J/history/202401021530450123/stream/x");
+  ASSERT_FALSE(extra.ok());
+  EXPECT_EQ(extra.error().code, ErrorCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace webjobs

@@ -167,6 +167,24 @@ class FakeJobService : public JobService {
   Result<std::filesystem::path> JobLogPath(JobType, const std::string&) override {
     return NotFound("not used by the API");
   }
+  // FollowRunOutput and FollowJobLog: by "name/run_id" and by "name".
+  std::map<std::string, LogSource> log_sources;
+
+  Result<LogSource> FollowRunOutput(const std::string& name, const std::string& run_id) override {
+    std::lock_guard lock(mutex);
+    Record("FollowRunOutput", JobType::kTriggered, name);
+    auto found = log_sources.find(name + "/" + run_id);
+    if (found == log_sources.end()) return NotFound("run " + run_id + " not found");
+    return found->second;
+  }
+  Result<LogSource> FollowJobLog(const std::string& name) override {
+    std::lock_guard lock(mutex);
+    Record("FollowJobLog", JobType::kContinuous, name);
+    auto found = log_sources.find(name);
+    if (found == log_sources.end()) return NotFound("continuous job " + name + " not found");
+    return found->second;
+  }
+
   std::filesystem::path DataJobsRoot() const override { return data_jobs_root; }
 
   std::vector<std::string> Calls() {
