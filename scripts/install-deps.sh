@@ -45,6 +45,8 @@ packages=(
 # A node or JDK installed from elsewhere (nodesource, a vendor JDK) is
 # kept; Debian's package is added only when the command is missing.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
+# npm installs kudu-api for the black-box tests (install-test-packages.sh).
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 command -v javac >/dev/null 2>&1 || packages+=(default-jdk-headless)
 command -v jar >/dev/null 2>&1 || packages+=(default-jdk-headless)
 if [[ "$with_browser" -eq 1 ]]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of webjobs on this machine:
-#   1. installs the Debian packages (scripts/install-deps.sh),
+#   1. installs the Debian packages (scripts/install-deps.sh) and the npm
+#      packages of the black-box tests (scripts/install-test-packages.sh),
 #   2. builds build/ and runs its unit tests with ctest,
 #   3. builds build-asan/ (AddressSanitizer + UBSan) and runs its unit tests,
 #   4. builds build-fuzz/ and runs each fuzz target for a fixed number of
@@ -122,6 +123,7 @@ run_e2e() {
 }
 
 run_step "install packages" scripts/install-deps.sh || true
+run_step "install npm packages of the black-box tests" scripts/install-test-packages.sh || true
 
 if run_step "build release" scripts/build.sh release; then
   run_step "unit tests (release)" run_ctest build || true

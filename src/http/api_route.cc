@@ -15,7 +15,17 @@ using Segments = std::span<const std::string>;
 // The result of matching the start of a path: the kind of route, the job
 // type, and the segments after the type.
 struct Prefix {
-  enum class Kind { kHealth, kOpenApi, kSchedulePreview, kListAll, kTyped, kDataFiles, kAccounts };
+  enum class Kind {
+    kHealth,
+    kOpenApi,
+    kSchedulePreview,
+    kTriggeredSwagger,
+    kDashboard,
+    kListAll,
+    kTyped,
+    kDataFiles,
+    kAccounts
+  };
   Kind kind = Kind::kListAll;
   std::optional<JobType> type;
   Segments rest;
@@ -42,6 +52,16 @@ constexpr ActionRoute kActionRoutes[] = {
     {"start", JobType::kContinuous, "POST", RouteKind::kStartJob},
     {"stop", JobType::kContinuous, "POST", RouteKind::kStopJob},
 };
+
+Route MakeRoute(RouteKind kind, std::optional<JobType> type = std::nullopt,
+                std::string job_name = {}, std::string run_id = {}) {
+  Route route;
+  route.kind = kind;
+  route.type = type;
+  route.job_name = std::move(job_name);
+  route.run_id = std::move(run_id);
+  return route;
+}
 
 bool Is(const std::string& segment, std::string_view literal) {
   return EqualsIgnoringAsciiCase(segment, literal);
@@ -79,6 +99,9 @@ std::optional<Prefix> MatchApiPrefix(Segments segments) {
   for (std::string_view collection : {"me", "users", "tokens", "audit"}) {
     if (Is(segments[1], collection)) return Prefix{Kind::kAccounts, {}, segments.subspan(1)};
   }
+  if (segments.size() == 2 && Is(segments[1], "triggeredwebjobsswagger")) {
+    return Prefix{Kind::kTriggeredSwagger, {}, {}};
+  }
   if (segments.size() == 2 && (Is(segments[1], "webjobs") || Is(segments[1], "jobs"))) {
     return Prefix{Kind::kListAll, {}, {}};
   }
@@ -100,6 +123,7 @@ std::optional<Prefix> MatchApiPrefix(Segments segments) {
 std::optional<Prefix> MatchPrefix(Segments segments) {
   using Kind = Prefix::Kind;
   if (segments.size() >= 2 && Is(segments[0], "api")) return MatchApiPrefix(segments);
+  if (segments.size() == 1 && Is(segments[0], "azurejobs")) return Prefix{Kind::kDashboard, {}, {}};
   if (Is(segments[0], "jobs")) {
     if (segments.size() == 1) return Prefix{Kind::kListAll, {}, {}};
     std::optional<JobType> type = ParseTypeSegment(segments[1]);
@@ -139,31 +163,62 @@ Status CheckFileSegment(const std::string& segment) {
                          std::string(problem) + "; name a file below data/jobs/{type}/{name}/");
 }
 
+// Returns "/" followed by the raw path of `target` from its segment
+// `first_segment` (0 is the segment after the leading '/') on, plus the
+// query. The raw path splits into the same segments as the decoded one,
+// because SplitRequestPath splits before it decodes.
+std::string RawTargetTail(std::string_view target, size_t first_segment) {
+  std::string_view path = RequestTargetPath(target);
+  std::string_view query = target.substr(path.size());
+  size_t start = 1;
+  for (size_t i = 0; i < first_segment && start <= path.size(); ++i) {
+    size_t slash = path.find('/', start);
+    start = slash == std::string_view::npos ? path.size() + 1 : slash + 1;
+  }
+  std::string tail = "/";
+  if (start <= path.size()) tail += path.substr(start);
+  size_t fragment = query.find('#');
+  tail += query.substr(0, fragment);
+  return tail;
+}
+
+bool IsPassthroughMethod(std::string_view method) {
+  for (std::string_view allowed : {"GET", "PUT", "POST", "DELETE", "PATCH"}) {
+    if (method == allowed) return true;
+  }
+  return false;
+}
+
 Result<Route> MatchJobRoute(std::string_view method, JobType type, Segments rest,
                             std::string_view path) {
   if (rest.empty()) {
-    if (method == "GET") return Route{RouteKind::kListJobs, type, {}, {}, {}, {}};
+    if (method == "GET") return MakeRoute(RouteKind::kListJobs, type);
     return NoRoute(method, path, "it accepts GET");
   }
   const std::string& name = rest[0];
   if (Status valid = ValidateJobName(name); !valid.ok()) return valid.error();
 
   Segments action = rest.subspan(1);
+  if (!action.empty() && Is(action[0], "passthrough") && type == JobType::kContinuous) {
+    // MatchRoute fills in forward_target, because it needs the raw target.
+    if (IsPassthroughMethod(method)) return MakeRoute(RouteKind::kPassthrough, type, name);
+    return NoRoute(method, path, "it accepts GET, HEAD, PUT, POST, DELETE, PATCH");
+  }
   if (action.size() == 2 && Is(action[0], "history") && type == JobType::kTriggered) {
     if (Status valid = CheckRunId(action[1], name); !valid.ok()) return valid.error();
-    if (method == "GET") return Route{RouteKind::kGetRun, type, name, action[1], {}, {}};
-    if (method == "DELETE") return Route{RouteKind::kCancelOneRun, type, name, action[1], {}, {}};
+    if (method == "GET") return MakeRoute(RouteKind::kGetRun, type, name, action[1]);
+    if (method == "DELETE") return MakeRoute(RouteKind::kCancelOneRun, type, name, action[1]);
     return NoRoute(method, path, "it accepts GET, DELETE");
   }
   if (action.size() == 3 && Is(action[0], "history") && Is(action[2], "stream") &&
       type == JobType::kTriggered) {
     if (Status valid = CheckRunId(action[1], name); !valid.ok()) return valid.error();
-    if (method == "GET") return Route{RouteKind::kFollowRunOutput, type, name, action[1], {}, {}};
+    if (method == "GET") return MakeRoute(RouteKind::kFollowRunOutput, type, name, action[1]);
     return NoRoute(method, path, "it accepts GET");
   }
   if (action.size() == 2 && Is(action[0], "log") && Is(action[1], "stream") &&
       type == JobType::kContinuous) {
-    if (method == "GET") return Route{RouteKind::kFollowJobLog, type, name, {}, {}, {}};
+    if (method == "GET") return MakeRoute(RouteKind::kFollowJobLog, type, name);
     return NoRoute(method, path, "it accepts GET");
   }
   if (action.size() > 1) return NoRoute(method, path);
@@ -172,7 +227,7 @@ Result<Route> MatchJobRoute(std::string_view method, JobType type, Segments rest
   for (const ActionRoute& route : kActionRoutes) {
     bool action_matches = action.empty() ? route.action.empty() : Is(action[0], route.action);
     if (!action_matches || (route.only_type && *route.only_type != type)) continue;
-    if (route.method == method) return Route{route.kind, type, name, {}, {}, {}};
+    if (route.method == method) return MakeRoute(route.kind, type, name);
     allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
   }
   if (allowed.empty()) return NoRoute(method, path);
@@ -188,7 +243,7 @@ Result<Route> MatchDataFileRoute(std::string_view method, Segments rest, std::st
     return NoRoute(method, path, "name a file as /vfs/data/jobs/{type}/{name}/{file}");
   }
   if (Status valid = ValidateJobName(rest[1]); !valid.ok()) return valid.error();
-  Route route{RouteKind::kDataFile, type, rest[1], {}, {}, {}};
+  Route route = MakeRoute(RouteKind::kDataFile, type, rest[1]);
   for (const std::string& segment : rest.subspan(2)) {
     if (Status valid = CheckFileSegment(segment); !valid.ok()) return valid.error();
     route.file_segments.push_back(segment);
@@ -248,19 +303,32 @@ Result<Route> MatchRoute(std::string_view method, std::string_view target) {
 
   switch (prefix->kind) {
     case Prefix::Kind::kHealth:
-      if (method == "GET") return Route{RouteKind::kHealth, {}, {}, {}, {}, {}};
+      if (method == "GET") return MakeRoute(RouteKind::kHealth);
       return NoRoute(method, path, "it accepts GET");
     case Prefix::Kind::kOpenApi:
-      if (method == "GET") return Route{RouteKind::kOpenApi, {}, {}, {}, {}, {}};
+      if (method == "GET") return MakeRoute(RouteKind::kOpenApi);
       return NoRoute(method, path, "it accepts GET");
     case Prefix::Kind::kSchedulePreview:
-      if (method == "GET") return Route{RouteKind::kSchedulePreview, {}, {}, {}, {}, {}};
+      if (method == "GET") return MakeRoute(RouteKind::kSchedulePreview);
+      return NoRoute(method, path, "it accepts GET");
+    case Prefix::Kind::kTriggeredSwagger:
+      if (method == "GET") return MakeRoute(RouteKind::kTriggeredSwagger);
+      return NoRoute(method, path, "it accepts GET");
+    case Prefix::Kind::kDashboard:
+      if (method == "GET") return MakeRoute(RouteKind::kDashboard);
       return NoRoute(method, path, "it accepts GET");
     case Prefix::Kind::kListAll:
-      if (method == "GET") return Route{RouteKind::kListJobs, {}, {}, {}, {}, {}};
+      if (method == "GET") return MakeRoute(RouteKind::kListJobs);
       return NoRoute(method, path, "it accepts GET");
-    case Prefix::Kind::kTyped:
-      return MatchJobRoute(method, *prefix->type, prefix->rest, path);
+    case Prefix::Kind::kTyped: {
+      Result<Route> route = MatchJobRoute(method, *prefix->type, prefix->rest, path);
+      if (route.ok() && route->kind == RouteKind::kPassthrough) {
+        // The forwarded path starts after {name}/passthrough.
+        size_t tail_start = static_cast<size_t>(prefix->rest.data() - segments.data()) + 2;
+        route->forward_target = RawTargetTail(target, tail_start);
+      }
+      return route;
+    }
     case Prefix::Kind::kDataFiles:
       return MatchDataFileRoute(method, prefix->rest, path);
     case Prefix::Kind::kAccounts:

@@ -54,12 +54,21 @@ enum class RouteKind {
   kCreateToken,  // POST /api/tokens
   kDeleteToken,  // DELETE /api/tokens/{id}
   kListAudit,    // GET /api/audit
+  // GET /api/triggeredwebjobsswagger: a Swagger 2.0 document of the
+  // triggered jobs. It has no deprecated alias.
+  kTriggeredSwagger,
+  // GET, HEAD, PUT, POST, DELETE, PATCH
+  // /api/continuouswebjobs/{name}/passthrough/{*path}: a proxy to the
+  // job's own HTTP server on WEBJOBS_PORT.
+  kPassthrough,
+  // GET /azurejobs and /azurejobs/: the page behind extra_info_url (ours;
+  // Kudu serves the WebJobs SDK dashboard there).
+  kDashboard,
 };
 
 struct Route {
   RouteKind kind = RouteKind::kHealth;
-  // nullopt for the list of all jobs, kHealth, kOpenApi, kSchedulePreview
-  // and the account routes.
+  // nullopt for the list of all jobs and for routes outside a job type.
   std::optional<JobType> type;
   std::string job_name;
   std::string run_id;  // kGetRun, kCancelOneRun and kFollowRunOutput only
@@ -69,6 +78,10 @@ struct Route {
   // kGetUser, kPutUser, kDeleteUser: the user name; kDeleteToken: the token
   // id. Checked by the account rules, not here.
   std::string account;
+  // kPassthrough only: the request target for the job, "/" followed by the
+  // path below .../passthrough/ exactly as sent (still percent-encoded, a
+  // trailing '/' kept) and the query, if any.
+  std::string forward_target;
 };
 
 // Matches `method` (HEAD counts as GET) and the raw request `target` (path

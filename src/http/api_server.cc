@@ -8,11 +8,13 @@
 
 #include "core/log.h"
 #include "http/bind_failure.h"
+#include "http/dashboard_page.h"
 #include "http/http_reply.h"
 #include "http/openapi_document.h"
 #include "http/route_policy.h"
 #include "http/request_limits.h"
 #include "http/request_path.h"
+#include "http/swagger_json.h"
 #include "http/version.h"
 #include "http/vfs_handler.h"
 #include "package/message_value.h"
@@ -92,7 +94,8 @@ ApiServer::ApiServer(JobService& service, Store& store, ApiServerOptions options
       job_handlers_(service, options_.upload_dir, options_.max_upload_bytes),
       run_handlers_(service),
       schedule_handlers_(options_.default_time_zone),
-      event_streams_(service, options_.max_event_streams) {}
+      event_streams_(service, options_.max_event_streams),
+      passthrough_handler_(service, options_.max_upload_bytes) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -216,6 +219,8 @@ void ApiServer::InstallErrorHandler() {
                                                            const httplib::Request& request,
                                                            httplib::Response& response) {
     // Only errors httplib raised itself arrive here without a body.
+    // Only errors httplib raised itself arrive here with neither a body
+    // nor a content provider (a passthrough response streams through one).
     if (!response.body.empty() || response.content_provider_ || !request.ranges.empty() ||
         response.status == 416) {
       return httplib::Server::HandlerResponse::Unhandled;
@@ -327,7 +332,9 @@ void ApiServer::Serve(const httplib::Request& request, RequestBody& body,
                          *principal,
                          address};
   HandleRoute(*route, context, response);
-  Audit(*route, *principal, address, response.status);
+  if (request.method != "GET" && request.method != "HEAD") {
+    Audit(*route, *principal, address, response.status);
+  }
 }
 
 void ApiServer::ReplyAuthFailure(const Error& error, const std::string& address,
@@ -416,6 +423,16 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
       return event_streams_.FollowRunOutput(route, context, response);
     case RouteKind::kFollowJobLog:
       return event_streams_.FollowJobLog(route, context, response);
+    case RouteKind::kTriggeredSwagger:
+      return ReplyTriggeredSwagger(response);
+    case RouteKind::kPassthrough:
+      return passthrough_handler_.Forward(route, context, response);
+    case RouteKind::kDashboard: {
+      std::string_view page = DashboardPage();
+      response.status = 200;
+      response.set_content(page.data(), page.size(), "text/html; charset=utf-8");
+      return;
+    }
     case RouteKind::kDataFile: {
       Status served = ServeDataFile(service_.DataJobsRoot(), *route.type, route.job_name,
                                     route.file_segments, context.http, response);
@@ -423,6 +440,12 @@ void ApiServer::HandleRoute(const Route& route, RequestContext& context,
       return;
     }
   }
+}
+
+void ApiServer::ReplyTriggeredSwagger(httplib::Response& response) {
+  Result<std::vector<JobView>> jobs = service_.ListJobs(JobType::kTriggered);
+  if (!jobs.ok()) return ReplyError(response, jobs.error());
+  ReplyJson(response, 200, TriggeredJobsSwagger(*jobs));
 }
 
 void ApiServer::ReplyHealth(httplib::Response& response) {

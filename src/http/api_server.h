@@ -36,6 +36,7 @@
 #include "http/account_handlers.h"
 #include "http/event_stream_handler.h"
 #include "http/job_handlers.h"
+#include "http/passthrough_handler.h"
 #include "http/run_handlers.h"
 #include "http/schedule_handlers.h"
 #include "http/tls_credentials.h"
@@ -112,6 +113,7 @@ class ApiServer {
                         httplib::Response& response);
   void Audit(const Route& route, const Principal& principal, const std::string& address,
              int status);
+  void ReplyTriggeredSwagger(httplib::Response& response);
 
   JobService& service_;
   Store& store_;
@@ -124,6 +126,7 @@ class ApiServer {
   RunHandlers run_handlers_;
   ScheduleHandlers schedule_handlers_;
   EventStreamHandler event_streams_;
+  PassthroughHandler passthrough_handler_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   bool started_ = false;

@@ -42,7 +42,7 @@ void AddContinuousFields(const JobView& job, std::string_view base_url, json& ou
 
 void AddTriggeredFields(const JobView& job, std::string_view base_url, TimePoint now, json& out) {
   out["latest_run"] = job.latest_run ? RunToJson(*job.latest_run, base_url, now) : json(nullptr);
-  out["history_url"] = JobUrl(base_url, JobType::kTriggered, job.name) + "/history";
+  out["history_url"] = HistoryUrl(base_url, job.name);
   out["scheduler_logs_url"] =
       job.has_scheduler_log
           ? json(DataFileUrl(base_url, JobType::kTriggered, job.name, "job_scheduler.log"))
@@ -55,6 +55,10 @@ void AddTriggeredFields(const JobView& job, std::string_view base_url, TimePoint
 }
 
 }  // namespace
+
+std::string HistoryUrl(std::string_view base_url, std::string_view job_name) {
+  return JobUrl(base_url, JobType::kTriggered, job_name) + "/history";
+}
 
 std::string RunUrl(std::string_view base_url, std::string_view job_name, std::string_view run_id) {
   return JobUrl(base_url, JobType::kTriggered, job_name) + "/history/" + PercentEncode(run_id);

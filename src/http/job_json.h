@@ -28,6 +28,10 @@ nlohmann::json JobToJson(const JobView& job, std::string_view base_url, TimePoin
 // time, end_time is "0001-01-01T00:00:00" and duration is now - start_time.
 nlohmann::json RunToJson(const RunRecord& run, std::string_view base_url, TimePoint now);
 
+// Returns "{base_url}/api/triggeredwebjobs/{name}/history", the URL of the
+// job's run history.
+std::string HistoryUrl(std::string_view base_url, std::string_view job_name);
+
 // Returns "{base_url}/api/triggeredwebjobs/{name}/history/{run_id}", the
 // URL of one run (also the Location of POST .../run).
 std::string RunUrl(std::string_view base_url, std::string_view job_name, std::string_view run_id);

@@ -15,6 +15,8 @@ Scope RequiredScope(RouteKind kind) {
     case RouteKind::kSchedulePreview:
     case RouteKind::kFollowRunOutput:
     case RouteKind::kFollowJobLog:
+    case RouteKind::kTriggeredSwagger:
+    case RouteKind::kDashboard:
     case RouteKind::kWhoAmI:
     case RouteKind::kListUsers:
     case RouteKind::kGetUser:
@@ -29,6 +31,7 @@ Scope RequiredScope(RouteKind kind) {
     case RouteKind::kCancelOneRun:
     case RouteKind::kStartJob:
     case RouteKind::kStopJob:
+    case RouteKind::kPassthrough:
       return Scope::kOperate;
     case RouteKind::kPutJob:
     case RouteKind::kDeleteJob:
@@ -68,6 +71,8 @@ std::string_view AuditAction(RouteKind kind) {
       return "token.create";
     case RouteKind::kDeleteToken:
       return "token.revoke";
+    case RouteKind::kPassthrough:
+      return "job.passthrough";
     case RouteKind::kHealth:
     case RouteKind::kOpenApi:
     case RouteKind::kListJobs:
@@ -79,6 +84,8 @@ std::string_view AuditAction(RouteKind kind) {
     case RouteKind::kSchedulePreview:
     case RouteKind::kFollowRunOutput:
     case RouteKind::kFollowJobLog:
+    case RouteKind::kTriggeredSwagger:
+    case RouteKind::kDashboard:
     case RouteKind::kWhoAmI:
     case RouteKind::kListUsers:
     case RouteKind::kGetUser:

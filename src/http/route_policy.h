@@ -18,7 +18,8 @@ namespace webjobs {
 Scope RequiredScope(RouteKind kind);
 
 // The audit action of a route that changes something, such as
-// "job.deploy"; empty for a route that only reads.
+// "job.deploy"; empty for a route that only reads. GET and HEAD requests
+// are never audited, so a passthrough GET is not.
 std::string_view AuditAction(RouteKind kind);
 
 // What the route acts on, for the audit log: "triggered/nightly",

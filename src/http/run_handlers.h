@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include "http/api_route.h"
+#include "http/history_query.h"
 #include "http/request_context.h"
 #include "jobs/job_service.h"
 
@@ -34,11 +35,19 @@ class RunHandlers {
   void CancelOneRun(const Route& route, RequestContext& context, httplib::Response& response);
   // 200 {"runs": [...]} newest first, an empty list for a job that never
   // ran. The ETag hashes the newest run's id, status and end time (or
-  // "EMPTY"), and If-None-Match with it gives 304.
+  // "EMPTY"), and If-None-Match with it gives 304. With the paging and
+  // filter parameters of history_query.h it replies ListRunPage(), and
+  // 400 naming an invalid parameter.
   void ListRuns(const Route& route, RequestContext& context, httplib::Response& response);
   void GetRun(const Route& route, RequestContext& context, httplib::Response& response);
 
  private:
+  // The filtered runs, at most `limit` of them. When more match, the body
+  // gets "next" and the response a Link header (rel="next"), both the
+  // absolute URL of the next page. The ETag hashes the query too.
+  void ListRunPage(const Route& route, const HistoryQuery& query, RequestContext& context,
+                   httplib::Response& response);
+
   JobService& service_;
 };
 

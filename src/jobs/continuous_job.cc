@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/log.h"
+#include "jobs/loopback_port.h"
 #include "process/process_tree.h"
 
 namespace webjobs {
@@ -79,9 +80,12 @@ void ContinuousJob::Launch() {
   Result<SpawnOptions> spawn = working_dir.ok()
                                    ? BuildSpawnOptions(definition_, working_dir.value(), "")
                                    : Result<SpawnOptions>(working_dir.error());
+  Result<int> port = PickFreeLoopbackPort();
   if (!log_) {
     failure = IoError("job \"" + definition_.name + "\": cannot open its log file " +
                       context_.paths.ContinuousLogFile(definition_.name).string());
+  } else if (!port.ok()) {
+    failure = port.error();
   } else if (spawn.ok()) {
     JobProcessOptions options;
     options.job_name = definition_.name;
@@ -90,10 +94,12 @@ void ContinuousJob::Launch() {
     options.stop_signal = definition_.settings.stop_signal.value_or(0);
     options.stop_wait = definition_.StopWait();
     options.spawn = std::move(spawn).value();
-    options.spawn.env =
-        BuildEnvironment(context_, definition_,
-                         JobEnvironment{"", "", working_dir.value(), options.shutdown_file,
-                                        options.marker_entry, "", ""});
+    JobEnvironment environment;
+    environment.working_root = working_dir.value();
+    environment.shutdown_file = options.shutdown_file;
+    environment.marker_entry = options.marker_entry;
+    environment.port = *port;
+    options.spawn.env = BuildEnvironment(context_, definition_, environment);
     Result<std::unique_ptr<JobProcess>> started =
         JobProcess::Start(context_.loop, context_.spawner, *log_, std::move(options),
                           [this](const ProcessOutcome& outcome) { OnExit(outcome); });
@@ -115,12 +121,13 @@ void ContinuousJob::Launch() {
     return;
   }
   process_ = std::move(process);
+  port_ = *port;
   state_ = State::kRunning;
   last_error_.reset();
   WriteLog(SystemLevel::kInfo, "Status changed to Running, pid " + std::to_string(process_->pid()) +
                                    ", command " + definition_.entry.run_command);
-  spdlog::info("event=job_started job={} type=continuous pid={}", definition_.name,
-               process_->pid());
+  spdlog::info("event=job_started job={} type=continuous pid={} port={}", definition_.name,
+               process_->pid(), port_);
 }
 
 void ContinuousJob::OnExit(const ProcessOutcome& outcome) {

@@ -51,6 +51,10 @@ class ContinuousJob {
   // Kudu's status name for the API.
   std::string StatusName() const;
   const std::optional<std::string>& last_error() const { return last_error_; }
+  // WEBJOBS_PORT of the process while the job is Running, else nullopt.
+  std::optional<int> port() const {
+    return state_ == State::kRunning ? std::optional<int>(port_) : std::nullopt;
+  }
 
  private:
   bool MayRun() const;
@@ -73,6 +77,7 @@ class ContinuousJob {
   EventLoop::TimerId restart_timer_ = 0;
   std::vector<std::function<void()>> on_stopped_;  // every Shutdown() caller waits
   std::optional<std::string> last_error_;
+  int port_ = 0;  // WEBJOBS_PORT of the latest process
 };
 
 }  // namespace webjobs

@@ -107,6 +107,9 @@ std::vector<std::string> BuildEnvironment(const JobContext& context,
   if (!job_environment.scheduled_time.empty()) {
     environment.push_back("WEBJOBS_SCHEDULED_TIME=" + job_environment.scheduled_time);
   }
+  if (job_environment.port > 0) {
+    environment.push_back("WEBJOBS_PORT=" + std::to_string(job_environment.port));
+  }
   environment.push_back(job_environment.marker_entry);
   if (!job_environment.run_marker_entry.empty()) {
     environment.push_back(job_environment.run_marker_entry);

@@ -83,6 +83,9 @@ struct JobEnvironment {
   // The slot a scheduled run was started for, as UTC text such as
   // "2024-03-10T07:00:00Z"; empty (and the variable unset) otherwise.
   std::string scheduled_time;
+  // Continuous jobs: the loopback port set as WEBJOBS_PORT, where the job
+  // may serve the passthrough route; 0 leaves the variable unset.
+  int port = 0;
 };
 std::vector<std::string> BuildEnvironment(const JobContext& context,
                                           const JobDefinition& definition,

@@ -264,6 +264,7 @@ JobView JobManager::ViewOf(const ManagedJob& job) const {
     if (context_.config.webjobs_stopped || definition.disabled_by_file) view.status = "Stopped";
     view.detailed_status = context_.config.instance_id + " - " + view.status + "\r\n";
     if (!view.error && job.continuous->last_error()) view.error = job.continuous->last_error();
+    view.port = job.continuous->port();
   } else {
     view.latest_run = job.triggered->LatestRun();
     if (definition.schedule) view.schedule = definition.schedule->expression();

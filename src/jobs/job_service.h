@@ -40,6 +40,9 @@ struct JobView {
   // Stopped, ...) and "<instance> - <status>" lines.
   std::string status;
   std::string detailed_status;
+  // Continuous jobs only: WEBJOBS_PORT of the process running on this
+  // instance, nullopt while none runs. Not part of the JSON.
+  std::optional<int> port;
   // Triggered jobs only.
   std::optional<RunRecord> latest_run;
   std::optional<std::string> schedule;  // the active schedule expression
@@ -114,6 +117,11 @@ class JobService {
 
   // Triggered history, newest first. A job that never ran has none.
   virtual Result<std::vector<RunRecord>> ListRuns(const std::string& name) = 0;
+  // Extension over Kudu: the runs that match `filter`, newest first, at
+  // most `limit` of them, or as many as ListRuns() returns when `limit` is
+  // nullopt. The store does the filtering.
+  virtual Result<std::vector<RunRecord>> QueryRuns(const std::string& name, const RunFilter& filter,
+                                                   std::optional<size_t> limit) = 0;
   virtual Result<RunRecord> GetRun(const std::string& name, const std::string& run_id) = 0;
 
   virtual Result<nlohmann::json> GetSettings(JobType type, const std::string& name) = 0;

@@ -175,6 +175,13 @@ Result<std::vector<RunRecord>> JobServiceImpl::ListRuns(const std::string& name)
   return store_.ListRuns(name, history_limit_);
 }
 
+Result<std::vector<RunRecord>> JobServiceImpl::QueryRuns(const std::string& name,
+                                                         const RunFilter& filter,
+                                                         std::optional<size_t> limit) {
+  if (Result<JobView> job = GetJob(JobType::kTriggered, name); !job.ok()) return job.error();
+  return store_.QueryRuns(name, filter, limit.value_or(history_limit_));
+}
+
 Result<RunRecord> JobServiceImpl::GetRun(const std::string& name, const std::string& run_id) {
   if (Status valid = ValidateJobName(name); !valid.ok()) return valid.error();
   if (Status valid = ValidateRunId(run_id); !valid.ok()) return valid.error();

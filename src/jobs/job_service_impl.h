@@ -37,6 +37,8 @@ class JobServiceImpl final : public JobService {
   Status CancelRun(const std::string& name) override;
   Status CancelRun(const std::string& name, const std::string& run_id) override;
   Result<std::vector<RunRecord>> ListRuns(const std::string& name) override;
+  Result<std::vector<RunRecord>> QueryRuns(const std::string& name, const RunFilter& filter,
+                                           std::optional<size_t> limit) override;
   Result<RunRecord> GetRun(const std::string& name, const std::string& run_id) override;
   Result<nlohmann::json> GetSettings(JobType type, const std::string& name) override;
   Status PutSettings(JobType type, const std::string& name,

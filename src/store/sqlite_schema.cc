@@ -65,6 +65,11 @@ CREATE TABLE audit (
   status INTEGER NOT NULL
 );
 )sql",
+    // Version 3: history queries filtered by start time (since, until)
+    // read one job's range of start times instead of scanning its runs.
+    R"sql(
+CREATE INDEX runs_by_job_start ON runs (job_name, start_time_us);
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

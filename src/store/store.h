@@ -79,6 +79,20 @@ struct AuditRecord {
   int status = 0;       // the HTTP status of the answer
 };
 
+// Conditions of a history query. A member left empty does not filter.
+struct RunFilter {
+  // Only runs older than this run id. Run ids sort by start time, so this
+  // is the cursor of the next page.
+  std::optional<std::string> before_run_id;
+  // Only runs whose status is one of these run_status names.
+  std::vector<std::string> statuses;
+  // Only runs whose start_time lies in [since, until], both ends included.
+  std::optional<TimePoint> since;
+  std::optional<TimePoint> until;
+
+  bool empty() const { return !before_run_id && statuses.empty() && !since && !until; }
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -96,6 +110,10 @@ class Store {
   }
   // Returns the job's runs, newest first, at most `limit` of them.
   virtual Result<std::vector<RunRecord>> ListRuns(const std::string& job_name, size_t limit) = 0;
+  // Returns the job's runs that match `filter`, newest first, at most
+  // `limit` of them.
+  virtual Result<std::vector<RunRecord>> QueryRuns(const std::string& job_name,
+                                                   const RunFilter& filter, size_t limit) = 0;
   // Returns the run, or nullopt when the job has no such run.
   virtual Result<std::optional<RunRecord>> GetRun(const std::string& job_name,
                                                   const std::string& run_id) = 0;

@@ -21,6 +21,10 @@ constexpr const char* kPutRunSql = "INSERT OR REPLACE INTO runs (" WEBJOBS_RUN_C
                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 constexpr const char* kListRunsSql =
     "SELECT " WEBJOBS_RUN_COLUMNS " FROM runs WHERE job_name = ?1 ORDER BY run_id DESC LIMIT ?2";
+// QueryRuns appends its conditions to this start, then kQueryRunsEnd.
+constexpr const char* kQueryRunsStart =
+    "SELECT " WEBJOBS_RUN_COLUMNS " FROM runs WHERE job_name = ?";
+constexpr const char* kQueryRunsEnd = " ORDER BY run_id DESC LIMIT ?";
 constexpr const char* kGetRunSql =
     "SELECT " WEBJOBS_RUN_COLUMNS " FROM runs WHERE job_name = ?1 AND run_id = ?2";
 constexpr const char* kListRunsWithStatusSql = "SELECT " WEBJOBS_RUN_COLUMNS
@@ -183,6 +187,37 @@ Result<std::vector<RunRecord>> SqliteStore::ListRuns(const std::string& job_name
   list_runs_.BindText(1, job_name);
   list_runs_.BindInt64(2, ClampToInt64(limit));
   return CollectRuns(list_runs_, "cannot list runs of job " + Quote(job_name));
+}
+
+Result<std::vector<RunRecord>> SqliteStore::QueryRuns(const std::string& job_name,
+                                                      const RunFilter& filter, size_t limit) {
+  // The conditions vary with the filter, so the statement is built and
+  // prepared per call. Every value is bound, never spliced into the text.
+  std::string sql = kQueryRunsStart;
+  if (filter.before_run_id) sql += " AND run_id < ?";
+  if (!filter.statuses.empty()) {
+    sql += " AND status IN (?";
+    for (size_t i = 1; i < filter.statuses.size(); ++i) sql += ", ?";
+    sql += ")";
+  }
+  if (filter.since) sql += " AND start_time_us >= ?";
+  if (filter.until) sql += " AND start_time_us <= ?";
+  sql += kQueryRunsEnd;
+
+  std::lock_guard lock(mutex_);
+  std::string what = "cannot query runs of job " + Quote(job_name);
+  SqliteStatement statement;
+  int code = statement.Prepare(connection_.handle(), sql.c_str());
+  if (code != SQLITE_OK) return connection_.ErrorFor(code, what);
+
+  int index = 1;
+  statement.BindText(index++, job_name);
+  if (filter.before_run_id) statement.BindText(index++, *filter.before_run_id);
+  for (const std::string& status : filter.statuses) statement.BindText(index++, status);
+  if (filter.since) statement.BindInt64(index++, ToMicros(*filter.since));
+  if (filter.until) statement.BindInt64(index++, ToMicros(*filter.until));
+  statement.BindInt64(index, ClampToInt64(limit));
+  return CollectRuns(statement, what);
 }
 
 Result<std::optional<RunRecord>> SqliteStore::GetRun(const std::string& job_name,

@@ -43,6 +43,8 @@ class SqliteStore final : public Store {
   Status PutRun(const RunRecord& run) override;
   std::vector<Status> PutRuns(const std::vector<RunRecord>& runs) override;
   Result<std::vector<RunRecord>> ListRuns(const std::string& job_name, size_t limit) override;
+  Result<std::vector<RunRecord>> QueryRuns(const std::string& job_name, const RunFilter& filter,
+                                           size_t limit) override;
   Result<std::optional<RunRecord>> GetRun(const std::string& job_name,
                                           const std::string& run_id) override;
   Result<std::vector<RunRecord>> ListRunsWithStatus(const std::string& status) override;

@@ -259,5 +259,79 @@ TEST(MatchRouteTest, RejectsEventStreamMismatches) {
   EXPECT_EQ(extra.error().code, ErrorCode::kNotFound);
 }
 
+TEST(MatchRouteTest, MatchesTriggeredSwagger) {
+  for (const char* target : {"/api/triggeredwebjobsswagger", "/API/TriggeredWebJobsSwagger/"}) {
+    Result<Route> route = MatchRoute("GET", target);
+    ASSERT_TRUE(route.ok()) << target << ": " << route.error().message;
+    EXPECT_EQ(route->kind, RouteKind::kTriggeredSwagger);
+    EXPECT_FALSE(route->type.has_value());
+  }
+  Result<Route> post = MatchRoute("POST", "/api/triggeredwebjobsswagger");
+  ASSERT_FALSE(post.ok());
+  EXPECT_EQ(post.error().code, ErrorCode::kNotFound);
+  // Kudu has no alias for the swagger route.
+  EXPECT_FALSE(MatchRoute("GET", "/api/triggeredjobsswagger").ok());
+}
+
+TEST(MatchRouteTest, MatchesDashboardPage) {
+  for (const char* target : {"/azurejobs", "/azurejobs/", "/AzureJobs"}) {
+    Result<Route> route = MatchRoute("GET", target);
+    ASSERT_TRUE(route.ok()) << target << ": " << route.error().message;
+    EXPECT_EQ(route->kind, RouteKind::kDashboard);
+  }
+  EXPECT_FALSE(MatchRoute("GET", "/azurejobs/other").ok());
+}
+
+TEST(MatchRouteTest, MatchesPassthroughForEveryMethod) {
+  for (const char* method : {"GET", "HEAD", "PUT", "POST", "DELETE", "PATCH"}) {
+    Result<Route> route = MatchRoute(method, "/api/continuouswebjobs/C/passthrough/a/b");
+    ASSERT_TRUE(route.ok()) << method << ": " << route.error().message;
+    EXPECT_EQ(route->kind, RouteKind::kPassthrough);
+    EXPECT_EQ(route->type, JobType::kContinuous);
+    EXPECT_EQ(route->job_name, "C");
+    EXPECT_EQ(route->forward_target, "/a/b");
+  }
+  Result<Route> options = MatchRoute("OPTIONS", "/api/continuouswebjobs/C/passthrough/a");
+  ASSERT_FALSE(options.ok());
+  EXPECT_THAT(options.error().message, HasSubstr("GET, HEAD, PUT, POST, DELETE, PATCH"));
+}
+
+TEST(MatchRouteTest, PassthroughKeepsRawPathAndQuery) {
+  struct ForwardCase {
+    const char* target;
+    const char* forward_target;
+  };
+  const ForwardCase cases[] = {
+      {"/api/continuouswebjobs/C/passthrough", "/"},
+      {"/api/continuouswebjobs/C/passthrough/", "/"},
+      {"/api/continuouswebjobs/C/passthrough?x=1", "/?x=1"},
+      {"/api/continuouswebjobs/C/passthrough/dir/", "/dir/"},
+      {"/api/continuouswebjobs/C/passthrough/a%2Fb/c%20d?q=%26&r", "/a%2Fb/c%20d?q=%26&r"},
+      {"/api/continuouswebjobs/C/passthrough/x#fragment", "/x"},
+      {"/api/continuouswebjobs/C/passthrough/..", "/.."},
+      {"/api/continuousjobs/C/passthrough/alias", "/alias"},
+      {"/jobs/continuous/C/passthrough/alias", "/alias"},
+      {"/api/jobs/continuous/C/PassThrough/alias", "/alias"},
+  };
+  for (const ForwardCase& expected : cases) {
+    Result<Route> route = MatchRoute("GET", expected.target);
+    ASSERT_TRUE(route.ok()) << expected.target << ": " << route.error().message;
+    EXPECT_EQ(route->kind, RouteKind::kPassthrough) << expected.target;
+    EXPECT_EQ(route->forward_target, expected.forward_target) << expected.target;
+  }
+}
+
+TEST(MatchRouteTest, PassthroughOnlyForContinuousJobs) {
+  Result<Route> route = MatchRoute("GET", "/api/triggeredwebjobs/J/passthrough/x");
+  ASSERT_FALSE(route.ok());
+  EXPECT_EQ(route.error().code, ErrorCode::kNotFound);
+}
+
+TEST(MatchRouteTest, PassthroughValidatesJobName) {
+  Result<Route> route = MatchRoute("GET", "/api/continuouswebjobs/..%2Fx/passthrough/y");
+  ASSERT_FALSE(route.ok());
+  EXPECT_EQ(route.error().code, ErrorCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace webjobs

@@ -3,6 +3,7 @@
 // tests read them after the response arrived.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -43,6 +44,8 @@ class FakeJobService : public JobService {
   std::vector<nlohmann::json> stored_settings;
   std::string last_arguments;
   std::string last_trigger;
+  RunFilter last_filter;             // of the last QueryRuns call
+  std::optional<size_t> last_limit;  // of the last QueryRuns call
 
   Result<std::vector<JobView>> ListJobs(std::optional<JobType> type) override {
     std::lock_guard lock(mutex);
@@ -121,6 +124,30 @@ class FakeJobService : public JobService {
     if (fail_with) return *fail_with;
     if (Find(JobType::kTriggered, name) == nullptr) return NotFound("no triggered job " + name);
     return runs[name];
+  }
+
+  // Filters runs[name] like the store does; runs[name] is newest first.
+  Result<std::vector<RunRecord>> QueryRuns(const std::string& name, const RunFilter& filter,
+                                           std::optional<size_t> limit) override {
+    std::lock_guard lock(mutex);
+    Record("QueryRuns", JobType::kTriggered, name);
+    last_filter = filter;
+    last_limit = limit;
+    if (fail_with) return *fail_with;
+    if (Find(JobType::kTriggered, name) == nullptr) return NotFound("no triggered job " + name);
+    std::vector<RunRecord> matched;
+    for (const RunRecord& run : runs[name]) {
+      if (limit && matched.size() >= *limit) break;
+      if (filter.before_run_id && run.run_id >= *filter.before_run_id) continue;
+      if (!filter.statuses.empty() && std::find(filter.statuses.begin(), filter.statuses.end(),
+                                                run.status) == filter.statuses.end()) {
+        continue;
+      }
+      if (filter.since && run.start_time < *filter.since) continue;
+      if (filter.until && run.start_time > *filter.until) continue;
+      matched.push_back(run);
+    }
+    return matched;
   }
 
   Result<RunRecord> GetRun(const std::string& name, const std::string& run_id) override {

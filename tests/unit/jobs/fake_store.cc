@@ -21,6 +21,26 @@ Result<std::vector<RunRecord>> FakeStore::ListRuns(const std::string& job_name, 
   return runs;
 }
 
+Result<std::vector<RunRecord>> FakeStore::QueryRuns(const std::string& job_name,
+                                                    const RunFilter& filter, size_t limit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto matches = [&filter](const RunRecord& run) {
+    if (filter.before_run_id && run.run_id >= *filter.before_run_id) return false;
+    if (!filter.statuses.empty() && std::find(filter.statuses.begin(), filter.statuses.end(),
+                                              run.status) == filter.statuses.end()) {
+      return false;
+    }
+    if (filter.since && run.start_time < *filter.since) return false;
+    if (filter.until && run.start_time > *filter.until) return false;
+    return true;
+  };
+  std::vector<RunRecord> runs;
+  for (auto it = runs_.rbegin(); it != runs_.rend() && runs.size() < limit; ++it) {
+    if (it->first.first == job_name && matches(it->second)) runs.push_back(it->second);
+  }
+  return runs;
+}
+
 Result<std::optional<RunRecord>> FakeStore::GetRun(const std::string& job_name,
                                                    const std::string& run_id) {
   std::lock_guard<std::mutex> lock(mutex_);

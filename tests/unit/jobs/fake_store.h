@@ -29,6 +29,8 @@ class FakeStore final : public Store {
 
   Status PutRun(const RunRecord& run) override;
   Result<std::vector<RunRecord>> ListRuns(const std::string& job_name, size_t limit) override;
+  Result<std::vector<RunRecord>> QueryRuns(const std::string& job_name, const RunFilter& filter,
+                                           size_t limit) override;
   Result<std::optional<RunRecord>> GetRun(const std::string& job_name,
                                           const std::string& run_id) override;
   Result<std::vector<RunRecord>> ListRunsWithStatus(const std::string& status) override;

@@ -84,6 +84,27 @@ TEST_F(JobContextTest, EnvironmentHasRunMarkerAndScheduledTime) {
   EXPECT_TRUE(Contains(environment, "WEBJOBS_SCHEDULED_TIME=2024-03-10T07:00:00Z"));
 }
 
+TEST_F(JobContextTest, ContinuousEnvironmentHasPort) {
+  JobDefinition definition;
+  ASSERT_NO_FATAL_FAILURE(definition = DefineJob(JobType::kContinuous, "served", "exit 0\n"));
+  std::vector<std::string> host_environment = context().base_environment;
+  context().base_environment.push_back("WEBJOBS_PORT=1");
+
+  JobEnvironment with_port;
+  with_port.working_root = root_;
+  with_port.marker_entry = Marker(JobType::kContinuous, "served");
+  with_port.port = 40123;
+  std::vector<std::string> environment = BuildEnvironment(context(), definition, with_port);
+  JobEnvironment without_port = with_port;
+  without_port.port = 0;
+  std::vector<std::string> unset = BuildEnvironment(context(), definition, without_port);
+  context().base_environment = host_environment;
+
+  EXPECT_TRUE(Contains(environment, "WEBJOBS_PORT=40123"));
+  EXPECT_EQ(CountWithPrefix(environment, "WEBJOBS_PORT="), 1u);
+  EXPECT_EQ(CountWithPrefix(unset, "WEBJOBS_PORT="), 0u);
+}
+
 TEST_F(JobContextTest, ManualRunHasNoScheduledTime) {
   JobDefinition definition;
   ASSERT_NO_FATAL_FAILURE(definition = DefineJob(JobType::kTriggered, "manual", "exit 0\n"));

@@ -218,6 +218,110 @@ TEST_F(SqliteStoreTest, PutRunsFailureSavesNoneOfTheBatch) {
   EXPECT_TRUE(runs->empty());
 }
 
+// Five runs of "nightly", one per minute from 10:00, alternating
+// Success and Failed, plus a run of another job.
+void PutQueryFixture(SqliteStore& store) {
+  const char* statuses[] = {run_status::kSuccess, run_status::kFailed};
+  for (int minute = 0; minute < 5; ++minute) {
+    std::string id = "2024010210" + std::to_string(10 + minute) + "000000";
+    RunRecord run = MakeRun("nightly", id, statuses[minute % 2]);
+    run.start_time = Micros(1704189600000000 + int64_t{minute} * 60000000);
+    ASSERT_TRUE(store.PutRun(run).ok());
+  }
+  ASSERT_TRUE(store.PutRun(MakeRun("hourly", "202401021012000000", run_status::kFailed)).ok());
+}
+
+TEST_F(SqliteStoreTest, QueryRunsWithoutFilterListsNewestFirst) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  PutQueryFixture(*store);
+
+  Result<std::vector<RunRecord>> runs = store->QueryRuns("nightly", RunFilter{}, 3);
+  ASSERT_TRUE(runs.ok()) << runs.error().message;
+  EXPECT_EQ(RunIds(*runs), (std::vector<std::string>{"202401021014000000", "202401021013000000",
+                                                     "202401021012000000"}));
+}
+
+TEST_F(SqliteStoreTest, QueryRunsBeforeRunIdPages) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  PutQueryFixture(*store);
+
+  RunFilter filter;
+  filter.before_run_id = "202401021012000000";
+  Result<std::vector<RunRecord>> runs = store->QueryRuns("nightly", filter, 10);
+  ASSERT_TRUE(runs.ok()) << runs.error().message;
+  EXPECT_EQ(RunIds(*runs), (std::vector<std::string>{"202401021011000000", "202401021010000000"}));
+}
+
+TEST_F(SqliteStoreTest, QueryRunsFiltersStatuses) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  PutQueryFixture(*store);
+
+  RunFilter failed;
+  failed.statuses = {run_status::kFailed};
+  Result<std::vector<RunRecord>> runs = store->QueryRuns("nightly", failed, 10);
+  ASSERT_TRUE(runs.ok()) << runs.error().message;
+  EXPECT_EQ(RunIds(*runs), (std::vector<std::string>{"202401021013000000", "202401021011000000"}));
+
+  RunFilter both;
+  both.statuses = {run_status::kFailed, run_status::kSuccess};
+  Result<std::vector<RunRecord>> all = store->QueryRuns("nightly", both, 10);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 5u);
+
+  RunFilter none;
+  none.statuses = {run_status::kAborted};
+  Result<std::vector<RunRecord>> empty = store->QueryRuns("nightly", none, 10);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->empty());
+}
+
+TEST_F(SqliteStoreTest, QueryRunsSinceUntilIncludeBothEnds) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  PutQueryFixture(*store);
+
+  RunFilter filter;
+  filter.since = Micros(1704189600000000 + 60000000);   // 10:11
+  filter.until = Micros(1704189600000000 + 180000000);  // 10:13
+  Result<std::vector<RunRecord>> runs = store->QueryRuns("nightly", filter, 10);
+  ASSERT_TRUE(runs.ok()) << runs.error().message;
+  EXPECT_EQ(RunIds(*runs), (std::vector<std::string>{"202401021013000000", "202401021012000000",
+                                                     "202401021011000000"}));
+}
+
+TEST_F(SqliteStoreTest, QueryRunsCombinesFilters) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  PutQueryFixture(*store);
+
+  RunFilter filter;
+  filter.before_run_id = "202401021014000000";
+  filter.statuses = {run_status::kSuccess};
+  filter.since = Micros(1704189600000000 + 60000000);  // 10:11
+  Result<std::vector<RunRecord>> runs = store->QueryRuns("nightly", filter, 10);
+  ASSERT_TRUE(runs.ok()) << runs.error().message;
+  EXPECT_EQ(RunIds(*runs), (std::vector<std::string>{"202401021012000000"}));
+
+  Result<std::vector<RunRecord>> limited = store->QueryRuns("nightly", RunFilter{}, 0);
+  ASSERT_TRUE(limited.ok());
+  EXPECT_TRUE(limited->empty());
+}
+
+TEST_F(SqliteStoreTest, QueryRunsTreatsValuesAsData) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  PutQueryFixture(*store);
+
+  RunFilter filter;
+  filter.statuses = {"Success') OR 1=1 --"};
+  Result<std::vector<RunRecord>> runs = store->QueryRuns("nightly", filter, 10);
+  ASSERT_TRUE(runs.ok()) << runs.error().message;
+  EXPECT_TRUE(runs->empty());
+}
+
 TEST_F(SqliteStoreTest, ListRunsNewestFirstWithLimit) {
   auto store = OpenStore();
   ASSERT_NE(store, nullptr);
@@ -487,6 +591,44 @@ TEST_F(SqliteStoreTest, TwoConnectionsWriteSameFile) {
   Result<std::vector<RunRecord>> runs = first->ListRuns("shared", 1000);
   ASSERT_TRUE(runs.ok());
   EXPECT_EQ(runs->size(), 400u);
+}
+
+// A file written by a build with schema version 1 keeps its runs and gets
+// the start time index of version 2.
+TEST_F(SqliteStoreTest, MigratesVersionOneFile) {
+  ExecRaw(R"sql(
+CREATE TABLE runs (
+  job_name TEXT NOT NULL, run_id TEXT NOT NULL, status TEXT NOT NULL,
+  "trigger" TEXT NOT NULL, arguments TEXT NOT NULL, instance_id TEXT NOT NULL,
+  start_time_us INTEGER NOT NULL, end_time_us INTEGER, exit_code INTEGER,
+  error TEXT NOT NULL, pid INTEGER, PRIMARY KEY (job_name, run_id));
+CREATE INDEX runs_by_status ON runs (status, job_name, run_id DESC);
+CREATE TABLE job_state (job_name TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY (job_name, key));
+INSERT INTO runs VALUES ('nightly', '202401021530450123', 'Success', 't', '', 'i',
+  1704209445012300, NULL, 0, '', NULL);
+PRAGMA user_version = 1;
+)sql");
+
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  RunFilter filter;
+  filter.since = Micros(1704209445012300);
+  Result<std::vector<RunRecord>> runs = store->QueryRuns("nightly", filter, 10);
+  ASSERT_TRUE(runs.ok()) << runs.error().message;
+  EXPECT_EQ(RunIds(*runs), (std::vector<std::string>{"202401021530450123"}));
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_file_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'runs_by_job_start'",
+                         -1, &statement, nullptr),
+      SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(statement, 0), 1);
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
 }
 
 TEST_F(SqliteStoreTest, RejectsNewerSchemaVersion) {
