@@ -4,7 +4,8 @@
 // posix_spawn and waitpid of a command, and small statistics.
 //
 // Header-only because CMake builds each bench/*.cc as one executable. The
-// programs are single-threaded; nothing here is thread-safe.
+// REST helpers keep no state, so threads may call them with a client each.
+// HostProcess::Start sets an environment variable and is not thread-safe.
 #pragma once
 
 #include <arpa/inet.h>
@@ -298,18 +299,20 @@ class HostProcess {
  public:
   // Starts `webjobs_path serve` on a free port with the data root `root`,
   // writing the host's own log to `log_path`, and waits up to 30 s until it
-  // is ready. The host inherits this process's environment. Returns kIo
-  // when it cannot start or exits early, kUnavailable when it is not ready
-  // in time.
-  static Result<std::unique_ptr<HostProcess>> Start(const std::string& webjobs_path,
-                                                    const std::filesystem::path& root,
-                                                    const std::filesystem::path& log_path) {
+  // is ready. `extra_args` are appended to the serve command line. The host
+  // inherits this process's environment. Returns kIo when it cannot start
+  // or exits early, kUnavailable when it is not ready in time.
+  static Result<std::unique_ptr<HostProcess>> Start(
+      const std::string& webjobs_path, const std::filesystem::path& root,
+      const std::filesystem::path& log_path, const std::vector<std::string>& extra_args = {}) {
     Result<int> port = FindFreeLoopbackPort();
     if (!port.ok()) return port.error();
     std::string listen = "127.0.0.1:" + std::to_string(*port);
     setenv("WEBJOBS_ADMIN_PASSWORD", kBenchPassword, 1);
-    Result<pid_t> pid = Spawn({webjobs_path, "serve", "--root", root.string(), "--listen", listen},
-                              SpawnSetup{{}, log_path});
+    std::vector<std::string> argv = {webjobs_path,  "serve",    "--root",
+                                     root.string(), "--listen", listen};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    Result<pid_t> pid = Spawn(argv, SpawnSetup{{}, log_path});
     if (!pid.ok()) return pid.error();
 
     std::unique_ptr<HostProcess> host(new HostProcess(*pid, *port, log_path));
@@ -346,6 +349,7 @@ class HostProcess {
   }
 
   pid_t pid() const { return pid_; }
+  int port() const { return port_; }
 
   // Returns a client for this host. It keeps the connection alive, so a
   // tight polling loop reuses one connection. It sets TCP_NODELAY as curl

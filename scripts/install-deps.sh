@@ -39,6 +39,8 @@ packages=(
   php-cli
   # Server for the multi-instance tests.
   postgresql
+  # HTTP load generator of bench/api_load_bench.
+  wrk
 )
 # A node or JDK installed from elsewhere (nodesource, a vendor JDK) is
 # kept; Debian's package is added only when the command is missing.

@@ -18,6 +18,7 @@ const std::vector<std::string> kJobTypes = {"continuous", "triggered"};
 const std::vector<std::string> kLogLevels = {"trace", "debug", "info", "warn", "error"};
 constexpr uint64_t kMaxUint64 = std::numeric_limits<uint64_t>::max();
 constexpr uint64_t kMaxTimeoutSeconds = 3600;
+constexpr uint64_t kMaxHttpThreads = 16384;
 
 // Usage lines that error messages show, as in the header comment.
 const CommandSyntax& Syntax() {
@@ -30,7 +31,7 @@ const CommandSyntax& Syntax() {
                "[--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N] "
                "[--max-unpacked-bytes N] [--max-zip-entries N] [--max-compression-ratio N] "
                "[--tls-cert FILE --tls-key FILE] [--trusted-network] [--read-timeout SECONDS] "
-               "[--write-timeout SECONDS] [--max-event-streams N]"},
+               "[--write-timeout SECONDS] [--http-threads N] [--max-event-streams N]"},
               {"list", "webjobs [--url URL] list [--type TYPE] [--json]"},
               {"deploy",
                "webjobs [--url URL] deploy FILE --name NAME --type TYPE [--schedule CRON] "
@@ -198,6 +199,11 @@ class Parser {
                                           "Seconds a client may accept no bytes of a response "
                                           "before it is disconnected (default 10)")
                                ->check(WholeNumber("--write-timeout", 1, kMaxTimeoutSeconds));
+    serve_.http_threads =
+        AddValueOption(serve, "--http-threads", http_threads_,
+                       "Worker threads of the REST API besides those of --max-event-streams; "
+                       "each open connection, idle keep-alive ones too, takes one (default 512)")
+            ->check(WholeNumber("--http-threads", 1, kMaxHttpThreads));
     // Each stream holds an HTTP thread, so the limit also sizes the pool.
     serve_.max_event_streams =
         AddValueOption(serve, "--max-event-streams", max_event_streams_,
@@ -380,6 +386,7 @@ class Parser {
     if (serve_.tls_key_file->count() > 0) serve.tls_key_file = tls_key_file_;
     if (serve_.read_timeout->count() > 0) serve.read_timeout_seconds = read_timeout_;
     if (serve_.write_timeout->count() > 0) serve.write_timeout_seconds = write_timeout_;
+    if (serve_.http_threads->count() > 0) serve.http_threads = http_threads_;
     if (serve_.max_event_streams->count() > 0) serve.max_event_streams = max_event_streams_;
 
     ClientFlags& client = line_.client;
@@ -432,6 +439,7 @@ class Parser {
     CLI::Option* tls_key_file = nullptr;
     CLI::Option* read_timeout = nullptr;
     CLI::Option* write_timeout = nullptr;
+    CLI::Option* http_threads = nullptr;
     CLI::Option* max_event_streams = nullptr;
   };
 
@@ -452,6 +460,7 @@ class Parser {
   std::string tls_key_file_;
   uint64_t read_timeout_ = 0;
   uint64_t write_timeout_ = 0;
+  uint64_t http_threads_ = 0;
   uint64_t max_event_streams_ = 0;
 
   std::vector<CLI::Option*> type_options_;

@@ -7,7 +7,8 @@
 //                 [--max-unpacked-bytes N] [--max-zip-entries N]
 //                 [--max-compression-ratio N] [--tls-cert FILE --tls-key FILE]
 //                 [--trusted-network] [--read-timeout SECONDS]
-//                 [--write-timeout SECONDS] [--max-event-streams N]
+//                 [--write-timeout SECONDS] [--http-threads N]
+//                 [--max-event-streams N]
 //   webjobs [--url URL] list [--type T] [--json]
 //   webjobs [--url URL] deploy FILE --name N --type T [--schedule CRON] [--singleton] [--json]
 //   webjobs [--url URL] run NAME [--args TEXT] [--wait]
@@ -80,6 +81,7 @@ struct ServeFlags {
   bool trusted_network = false;
   std::optional<uint64_t> read_timeout_seconds;
   std::optional<uint64_t> write_timeout_seconds;
+  std::optional<uint64_t> http_threads;
   std::optional<uint64_t> max_event_streams;
 };
 

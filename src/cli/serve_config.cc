@@ -23,6 +23,7 @@ Status ApplyTransport(const ServeFlags& flags, HostConfig& config) {
   if (flags.write_timeout_seconds) {
     config.write_timeout = std::chrono::seconds(*flags.write_timeout_seconds);
   }
+  if (flags.http_threads) config.http_threads = *flags.http_threads;
 
   if (config.tls_certificate_file.empty() && !config.tls_key_file.empty()) {
     return InvalidArgument("a TLS key file (--tls-key or WEBJOBS_TLS_KEY) was given without a "

@@ -242,6 +242,7 @@ int RunHost(const HostConfig& config) {
   api_options.tls = tls;
   api_options.read_timeout = config.read_timeout;
   api_options.write_timeout = config.write_timeout;
+  api_options.threads = config.http_threads;
   api_options.max_event_streams = config.max_event_streams;
   ApiServer api(service, **store, api_options);
   // Bind before any job starts, so a busy port fails fast and changes

@@ -32,6 +32,8 @@ struct HostConfig {
   // more bytes of a response.
   std::chrono::seconds read_timeout{10};
   std::chrono::seconds write_timeout{10};
+  // Worker threads of the API (--http-threads); see ApiServerOptions.
+  size_t http_threads = 512;
   // Short instance id shown in log lines and detailed_status; from
   // WEBSITE_INSTANCE_ID, else the host name (first 6 characters).
   std::string instance_id;

@@ -50,8 +50,10 @@ struct ApiServerOptions {
   std::string address = "127.0.0.1";
   int port = 8420;  // 0 binds a free port (tests)
   // Worker threads. httplib serves one connection per thread, and an idle
-  // keep-alive connection keeps its thread busy for up to 2 seconds.
-  size_t threads = 64;
+  // keep-alive connection keeps its thread busy for up to 2 seconds. A
+  // connection accepted while every thread is busy waits in a queue until
+  // one is free, so the default covers a few hundred keep-alive clients.
+  size_t threads = 512;
   // Largest request body; a larger Content-Length gets 413.
   uint64_t max_upload_bytes = 256ull << 20;
   // Live-output event streams served at once. Each holds a worker thread,

@@ -7,7 +7,6 @@
 namespace webjobs {
 namespace {
 
-constexpr uint64_t kFnvOffsetBasis = 14695981039346656037ull;
 constexpr uint64_t kFnvPrime = 1099511628211ull;
 
 std::string_view TrimSpaces(std::string_view text) {
@@ -24,13 +23,21 @@ std::string_view StripWeakPrefix(std::string_view tag) {
 
 }  // namespace
 
-std::string MakeEntityTag(std::string_view content) {
-  uint64_t hash = kFnvOffsetBasis;
-  for (char ch : content) {
+void EntityTagBuilder::Add(std::string_view piece) {
+  uint64_t hash = hash_;
+  for (char ch : piece) {
     hash ^= static_cast<unsigned char>(ch);
     hash *= kFnvPrime;
   }
-  return fmt::format("\"{:016x}\"", hash);
+  hash_ = hash;
+}
+
+std::string EntityTagBuilder::Finish() const { return fmt::format("\"{:016x}\"", hash_); }
+
+std::string MakeEntityTag(std::string_view content) {
+  EntityTagBuilder builder;
+  builder.Add(content);
+  return builder.Finish();
 }
 
 bool IfNoneMatchMatches(std::string_view if_none_match, std::string_view entity_tag) {

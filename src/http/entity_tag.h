@@ -3,6 +3,7 @@
 // Pure functions, thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,17 @@ namespace webjobs {
 // in double quotes ("\"9f2c...\""). Equal content gives equal tags in every
 // process and on every machine.
 std::string MakeEntityTag(std::string_view content);
+
+// Builds the same tag as MakeEntityTag() from content given in pieces:
+// adding "ab" then "c" gives the tag of "abc".
+class EntityTagBuilder {
+ public:
+  void Add(std::string_view piece);
+  std::string Finish() const;
+
+ private:
+  uint64_t hash_ = 14695981039346656037ull;  // the FNV-1a offset basis
+};
 
 // Returns true when an If-None-Match header value matches `entity_tag`:
 // the value is "*" or one of its comma-separated tags equals `entity_tag`,

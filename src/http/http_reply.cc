@@ -44,6 +44,12 @@ void ReplyJson(httplib::Response& response, int status, const nlohmann::json& va
   response.set_content(DumpJson(value), std::string(kJsonContentType));
 }
 
+void ReplyJsonText(httplib::Response& response, int status, const std::string& text) {
+  response.status = status;
+  response.headers.erase("Content-Type");
+  response.set_content(text, std::string(kJsonContentType));
+}
+
 void ReplyError(httplib::Response& response, const Error& error) {
   ReplyText(response, HttpStatusFor(error.code), error.message);
 }

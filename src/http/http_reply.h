@@ -27,6 +27,8 @@ std::string DumpJson(const nlohmann::json& value);
 
 void ReplyText(httplib::Response& response, int status, std::string_view text);
 void ReplyJson(httplib::Response& response, int status, const nlohmann::json& value);
+// Replies with `text`, already serialized JSON.
+void ReplyJsonText(httplib::Response& response, int status, const std::string& text);
 // Replies with the error's status and its message as plain text.
 void ReplyError(httplib::Response& response, const Error& error);
 // Replies to a request body that could not be read: 413 for kTooLarge

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "http/entity_tag.h"
 #include "http/http_reply.h"
 #include "http/job_json.h"
 #include "http/upload_receiver.h"
@@ -44,17 +43,6 @@ Result<std::optional<bool>> ParseSingleton(const httplib::Request& request) {
   return InvalidArgument(
       "invalid query value singleton=" + QuoteForMessage(request.get_param_value("singleton")) +
       ": use singleton=true or singleton=false");
-}
-
-// The list's tag must not change while a run is in progress, so the
-// ever-growing duration of a running latest run is left out of it.
-std::string ListEntityTag(const json& jobs) {
-  json stable = jobs;
-  for (json& job : stable) {
-    auto latest = job.find("latest_run");
-    if (latest != job.end() && latest->is_object()) latest->erase("duration");
-  }
-  return MakeEntityTag(DumpJson(stable));
 }
 
 void AddUploadWarnings(const std::vector<std::string>& warnings, json& job) {
@@ -127,10 +115,11 @@ void JobHandlers::ListJobs(const Route& route, RequestContext& context,
   Result<std::vector<JobView>> jobs = service_.ListJobs(route.type);
   if (!jobs.ok()) return ReplyError(response, jobs.error());
 
-  json list = json::array();
-  for (const JobView& job : *jobs) list.push_back(JobToJson(job, context.base_url, context.now));
-  if (ReplyNotModifiedIfMatches(context.http, response, ListEntityTag(list))) return;
-  ReplyJson(response, 200, list);
+  // The list's tag must not change while a run is in progress, so the
+  // cache leaves the ever-growing duration of a running latest run out of it.
+  SerializedJobList list = list_cache_.Serialize(route.type, context.base_url, *jobs, context.now);
+  if (ReplyNotModifiedIfMatches(context.http, response, list.entity_tag)) return;
+  ReplyJsonText(response, 200, *list.body);
 }
 
 void JobHandlers::GetJob(const Route& route, RequestContext& context, httplib::Response& response) {

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "http/api_route.h"
+#include "http/job_list_cache.h"
 #include "http/request_context.h"
 #include "jobs/job_service.h"
 #include "package/job_settings.h"
@@ -54,6 +55,7 @@ class JobHandlers {
   JobService& service_;
   std::filesystem::path upload_dir_;
   uint64_t max_upload_bytes_;
+  JobListCache list_cache_;
 };
 
 // Parses and checks a PUT .../settings body for a job of `type` as an

@@ -15,6 +15,9 @@ namespace webjobs {
 namespace {
 
 constexpr std::chrono::milliseconds kWatchDebounce{1000};
+// NOTE: a job's SDK marker, or a scheduler log the host starts writing,
+// shows in the job's JSON up to this long after it appears.
+constexpr std::chrono::milliseconds kFileCheckInterval{1000};
 
 std::string TypeText(JobType type) { return std::string(JobTypeName(type)); }
 
@@ -122,7 +125,7 @@ void JobManager::LoadAll() {
 void JobManager::AddJob(JobDefinition definition) {
   std::string name = definition.name;
   JobType type = definition.type;
-  ManagedJob job{type, nullptr, nullptr};
+  ManagedJob job{type, nullptr, nullptr, {}};
   if (type == JobType::kContinuous) {
     Result<std::optional<std::string>> stopped = context_.store.GetJobState(name, "stopped");
     bool wanted = !(stopped.ok() && stopped.value() == std::optional<std::string>("1"));
@@ -232,8 +235,22 @@ std::optional<JobType> JobManager::TypeOf(const std::string& name) const {
   return found->second.type;
 }
 
+const JobManager::FileFlags& JobManager::CheckFiles(const ManagedJob& job) const {
+  auto now = std::chrono::steady_clock::now();
+  FileFlags& files = job.files;
+  if (files.checked && now - *files.checked < kFileCheckInterval) return files;
+  const JobDefinition& definition = job.definition();
+  std::error_code error;
+  files.using_sdk = std::filesystem::exists(
+      context_.paths.DataDir(job.type, definition.name) / "WebJobsSdk.marker", error);
+  files.has_scheduler_log = job.triggered && job.triggered->has_scheduler_log();
+  files.checked = now;
+  return files;
+}
+
 JobView JobManager::ViewOf(const ManagedJob& job) const {
   const JobDefinition& definition = job.definition();
+  const FileFlags& files = CheckFiles(job);
   JobView view;
   view.name = definition.name;
   view.type = job.type;
@@ -241,9 +258,7 @@ JobView JobManager::ViewOf(const ManagedJob& job) const {
   view.settings = definition.settings.raw;
   view.warnings = definition.warnings;
   view.error = definition.settings_error;
-  std::error_code error;
-  view.using_sdk = std::filesystem::exists(
-      context_.paths.DataDir(job.type, definition.name) / "WebJobsSdk.marker", error);
+  view.using_sdk = files.using_sdk;
   if (job.continuous) {
     view.status = job.continuous->StatusName();
     if (context_.config.webjobs_stopped || definition.disabled_by_file) view.status = "Stopped";
@@ -254,7 +269,7 @@ JobView JobManager::ViewOf(const ManagedJob& job) const {
     view.latest_run = job.triggered->LatestRun();
     if (definition.schedule) view.schedule = definition.schedule->expression();
     view.next_scheduled_run = job.triggered->next_slot();
-    view.has_scheduler_log = job.triggered->has_scheduler_log();
+    view.has_scheduler_log = files.has_scheduler_log;
   }
   return view;
 }

@@ -9,6 +9,7 @@
 // Owned by the event loop thread; JobServiceImpl is the thread-safe way in.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -63,10 +64,22 @@ class JobManager {
   std::optional<JobType> TypeOf(const std::string& name) const;
 
  private:
+  // Whether files that other processes create or remove exist: the SDK
+  // marker that a job writes into its data folder, and the scheduler log
+  // (also left by an earlier host). Listing 1,000 jobs would otherwise
+  // stat 2,000 paths on the loop for every request.
+  struct FileFlags {
+    bool using_sdk = false;
+    bool has_scheduler_log = false;
+    std::optional<std::chrono::steady_clock::time_point> checked;
+  };
+
   struct ManagedJob {
     JobType type;
     std::unique_ptr<ContinuousJob> continuous;
     std::unique_ptr<TriggeredJob> triggered;
+    // Refreshed by CheckFiles() when older than kFileCheckInterval.
+    mutable FileFlags files;
     const JobDefinition& definition() const {
       return continuous ? continuous->definition() : triggered->definition();
     }
@@ -79,6 +92,7 @@ class JobManager {
   void Reload(JobType type, const std::string& name, bool force = false);
   void RemoveJob(const std::string& name, const std::string& reason, std::function<void()> done);
   JobView ViewOf(const ManagedJob& job) const;
+  const FileFlags& CheckFiles(const ManagedJob& job) const;
   const ManagedJob* Find(JobType type, const std::string& name) const;
   Status CheckNameFree(JobType type, const std::string& name) const;
 

@@ -48,6 +48,8 @@ struct JobView {
   std::optional<std::string> schedule;  // the active schedule expression
   std::optional<TimePoint> next_scheduled_run;
   bool has_scheduler_log = false;
+
+  bool operator==(const JobView&) const = default;
 };
 
 // An upload, as PUT /api/{type}webjobs/{name} receives it.

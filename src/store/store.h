@@ -45,6 +45,8 @@ struct RunRecord {
   std::optional<int> exit_code;
   std::string error;       // why it failed, for example "killed by signal 9 (SIGKILL)"
   std::optional<int> pid;  // main process id while running
+
+  bool operator==(const RunRecord&) const = default;
 };
 
 // A user of the REST API. Names are unique without regard to ASCII case.

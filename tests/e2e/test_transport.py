@@ -5,9 +5,11 @@ ssl module and the CLI (with --ca-cert, or --insecure) can use. Plain HTTP
 on an address other than loopback, a missing certificate and a key that
 does not match are rejected at start with exit code 64. Oversized request
 lines and headers get a plain-text 4xx, and a client that stops sending in
-the middle of a request is disconnected.
+the middle of a request is disconnected. --http-threads accepts 1 to 16384,
+and clients beyond that many wait for a worker instead of failing.
 """
 
+import concurrent.futures
 import socket
 import ssl
 import subprocess
@@ -255,3 +257,26 @@ def test_client_stopping_in_headers_over_tls_is_disconnected(tls_host):
         with tls_host.ssl_context().wrap_socket(raw, server_hostname="127.0.0.1") as connection:
             connection.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
             read_until_closed(connection)
+
+
+# Worker threads ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0", "16385", "many"])
+def test_http_threads_out_of_range_is_rejected(webjobs_bin, tmp_path, value):
+    result = serve(webjobs_bin, tmp_path, "--http-threads", value)
+    assert result.returncode == EXIT_USAGE, (
+        f"expected exit {EXIT_USAGE} for --http-threads {value}; "
+        f"got {result.returncode}: {result.stderr}")
+    assert "--http-threads" in result.stderr, f"expected the flag named; got {result.stderr!r}"
+
+
+def test_more_clients_than_http_threads_all_get_answers(start_host):
+    host = start_host(extra_args=["--http-threads", "2"])
+    # Each open connection holds a worker thread, so with two workers the
+    # other clients wait in the queue until a connection closes.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(lambda _: host.request("GET", "/api/webjobs", timeout=60),
+                                range(8)))
+    for reply in replies:
+        assert reply.status == 200, f"expected 200 from every client; got {reply.describe()}"

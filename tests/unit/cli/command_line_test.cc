@@ -33,7 +33,7 @@ constexpr const char* kServeUsage =
     "[--instance-id ID] [--log-level LEVEL] [--max-upload-bytes N] [--max-unpacked-bytes N] "
     "[--max-zip-entries N] [--max-compression-ratio N] [--tls-cert FILE --tls-key FILE] "
     "[--trusted-network] [--read-timeout SECONDS] [--write-timeout SECONDS] "
-    "[--max-event-streams N]";
+    "[--http-threads N] [--max-event-streams N]";
 constexpr const char* kCommandList =
     "serve, list, deploy, run, history, logs, start, stop, cancel, delete, cron, user, token or audit";
 
@@ -140,7 +140,7 @@ TEST_F(CommandLineTest, ParsesServeFlags) {
 TEST_F(CommandLineTest, ParsesTransportFlags) {
   ParsedCommandLine parsed =
       Parse({"serve", "--tls-cert", "cert.pem", "--tls-key", "key.pem", "--trusted-network",
-             "--read-timeout", "5", "--write-timeout", "6"});
+             "--read-timeout", "5", "--write-timeout", "6", "--http-threads", "300"});
   ASSERT_TRUE(parsed.command) << err_.str();
   const ServeFlags& serve = parsed.command->serve;
   EXPECT_EQ(serve.tls_certificate_file, "cert.pem");
@@ -148,6 +148,16 @@ TEST_F(CommandLineTest, ParsesTransportFlags) {
   EXPECT_TRUE(serve.trusted_network);
   EXPECT_EQ(serve.read_timeout_seconds, 5u);
   EXPECT_EQ(serve.write_timeout_seconds, 6u);
+  EXPECT_EQ(serve.http_threads, 300u);
+}
+
+TEST_F(CommandLineTest, HttpThreadsOutOfRangeIsUsageError) {
+  for (const char* value : {"0", "16385", "many"}) {
+    ParsedCommandLine parsed = Parse({"serve", "--http-threads", value});
+    EXPECT_FALSE(parsed.command) << value;
+    EXPECT_EQ(parsed.exit_code, 64) << value;
+    EXPECT_THAT(err_.str(), HasSubstr("--http-threads")) << value;
+  }
 }
 
 TEST_F(CommandLineTest, ReadTimeoutOfZeroIsUsageError) {

@@ -200,5 +200,17 @@ TEST_F(ServeConfigTest, TimeoutsDefaultAndOverride) {
   EXPECT_EQ(config->write_timeout, std::chrono::seconds(4));
 }
 
+TEST_F(ServeConfigTest, HttpThreadsDefaultAndOverride) {
+  Result<HostConfig> defaults = BuildHostConfig(ServeFlags{});
+  ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+  EXPECT_EQ(defaults->http_threads, 512u);
+
+  ServeFlags flags;
+  flags.http_threads = 1000;
+  Result<HostConfig> config = BuildHostConfig(flags);
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->http_threads, 1000u);
+}
+
 }  // namespace
 }  // namespace webjobs

@@ -168,6 +168,32 @@ TEST_F(JobManagerTest, LoadsFolderCopiedIn) {
   EXPECT_EQ(view->run_command, "run.sh");
 }
 
+TEST_F(JobManagerTest, ViewShowsSdkMarker) {
+  std::filesystem::path job_dir = paths_.JobDir(JobType::kTriggered, "sdk");
+  std::filesystem::create_directories(job_dir);
+  std::ofstream(job_dir / "run.sh") << "exit 0\n";
+  JobManager& manager = MakeManager();
+  ASSERT_TRUE(manager.Start().ok());
+  Result<JobView> before = manager.Get(JobType::kTriggered, "sdk");
+  ASSERT_TRUE(before.ok());
+  EXPECT_FALSE(before->using_sdk);
+
+  // The manager checks the marker at most once a second, so the view
+  // changes some time after the file appears.
+  std::filesystem::path data_dir = paths_.DataDir(JobType::kTriggered, "sdk");
+  LoopDriver driver(loop());
+  driver
+      .Do([&] {
+        std::filesystem::create_directories(data_dir);
+        std::ofstream(data_dir / "WebJobsSdk.marker") << "";
+      })
+      .WaitUntil("the view shows the SDK marker", [&] {
+        Result<JobView> view = manager.Get(JobType::kTriggered, "sdk");
+        return view.ok() && view->using_sdk;
+      });
+  ASSERT_TRUE(driver.Run(seconds(15)));
+}
+
 TEST_F(JobManagerTest, PutSettingsValidatesAndApplies) {
   JobDefinition definition;
   ASSERT_NO_FATAL_FAILURE(definition = DefineJob(JobType::kTriggered, "tuned", "exit 0\n"));
