@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include "http/tls_credentials.h"
@@ -16,6 +17,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto loaded = webjobs::TlsCredentials::FromPem(certificate, key, "cert.pem", "key.pem");
   if (loaded.ok()) return 0;
-  if (key.size() >= 16 && loaded.error().message.find(key) != std::string::npos) std::abort();
-  return 0;
+  const std::string& message = loaded.error().message;
+  if (key.size() < 16 || message.find(key) == std::string::npos) return 0;
+  // A key that is part of the messages' own wording (such as
+  // "-----BEGIN CERTIFICATE-----" or "key.pem contains") is not quoted from
+  // the file.
+  static const std::string_view kMessages[] = {
+      "TLS certificate file cert.pem contains no PEM certificate (a block that starts with "
+      "-----BEGIN CERTIFICATE-----)",
+      "TLS certificate file cert.pem has an invalid certificate after the first one: ",
+      "TLS key file key.pem contains no PEM private key (a block that starts with -----BEGIN "
+      "PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)",
+      "TLS key file key.pem is encrypted with a passphrase; webjobs reads only unencrypted keys "
+      "(write one with `openssl pkey -in KEY -out NEW_KEY`)",
+      "the private key in TLS key file key.pem does not match the certificate in TLS "
+      "certificate file cert.pem; give the key the certificate was issued for",
+  };
+  for (std::string_view wording : kMessages) {
+    if (wording.find(key) != std::string_view::npos) return 0;
+  }
+  std::abort();
 }
