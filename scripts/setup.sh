@@ -26,8 +26,8 @@ export PATH="$WEBJOBS_SYSTEM_PATH"
 
 password_file="$root/data/admin-password.txt"
 
-# True when a webjobs host answers at $url. Every route needs credentials,
-# so a 401 counts as an answer too.
+# True when a webjobs host responds at $url. Every route needs credentials,
+# so a 401 counts as a response too.
 health_ok() {
   local code
   code="$(curl -sS -o /dev/null -w '%{http_code}' --max-time 2 "$url/api/health" 2>/dev/null || true)"

@@ -25,12 +25,12 @@ ptrdiff_t VerificationSlots() {
   return std::clamp<ptrdiff_t>(cores == 0 ? 1 : cores, 1, 256);
 }
 
-// A hash of a password nobody knows, so that a user name that does not
+// A hash of a random password that no client can send, so that a user name that does not
 // exist costs as much time as a wrong password.
 const std::string& DecoyHash() {
   static const std::string hash = [] {
-    Result<std::string> made = HashPassword(RandomPassword());
-    return made.ok() ? made.value() : std::string();
+    Result<std::string> decoy = HashPassword(RandomPassword());
+    return decoy.ok() ? decoy.value() : std::string();
   }();
   return hash;
 }
@@ -66,8 +66,8 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization,
   int failures = 0;
   Result<Principal> principal = CheckPassword(password.user, password.password, address, failures);
   if (!principal.ok() && principal.error().code == ErrorCode::kUnauthenticated) {
-    std::string shown = password.user.substr(0, kMaxLoggedName);
-    return Fail(address, "user " + Quote(shown), principal.error().message, failures);
+    std::string logged_name = password.user.substr(0, kMaxLoggedName);
+    return Fail(address, "user " + Quote(logged_name), principal.error().message, failures);
   }
   return principal;
 }

@@ -36,7 +36,7 @@ class Authenticator {
 
   // Authenticates a request with `authorization` (the header's value, empty
   // when the request has none) from `address`. Errors: kUnauthenticated
-  // for missing or wrong credentials (the message says which, but not
+  // for missing or wrong credentials (the message tells which, but not
   // whether a user exists), kTooManyRequests while the address is
   // throttled (see RetryAfter), kIo when the store fails.
   Result<Principal> Authenticate(std::string_view authorization, const std::string& address);

@@ -24,7 +24,7 @@ std::chrono::seconds LoginThrottle::WaitForLocked(const std::string& address,
   if (entry.failures == 0 || now - entry.last_failure >= kWindow) return std::chrono::seconds(0);
   auto allowed_at = entry.last_failure + DelayAfter(entry.failures);
   if (now >= allowed_at) return std::chrono::seconds(0);
-  // Rounded up, so a client that waits the whole answer is let in.
+  // Rounded up, so a client that waits the whole Retry-After is let in.
   return std::chrono::ceil<std::chrono::seconds>(allowed_at - now);
 }
 

@@ -31,12 +31,12 @@ struct ApiResponse {
 // "HTTP <status>" when the body is empty. The code follows the status
 // (400 kInvalidArgument, 401 kUnauthenticated, 403 kPermissionDenied, 404
 // kNotFound, 409 kConflict, 413 kTooLarge, 429 kTooManyRequests, anything
-// else kInternal), never kUnavailable. A 401 message also says how to give
+// else kInternal), never kUnavailable. A 401 message also explains how to give
 // credentials.
 Error ResponseError(const ApiResponse& response);
 
 // How the client signs in: an API token, else a user and password, else
-// nothing (the host answers 401).
+// nothing (the host then responds with 401).
 struct ClientCredentials {
   std::string user;
   std::string password;

@@ -134,7 +134,7 @@ void ApiServer::Configure() {
   uint64_t max_upload_bytes = options_.max_upload_bytes;
   server_->set_expect_100_continue_handler([max_upload_bytes](const httplib::Request& request,
                                                               httplib::Response& response) {
-    // Without credentials the answer is 401 whatever the body holds. Wrong
+    // Without credentials the response is 401 whatever the body contains. Wrong
     // credentials are found only after the body, as the route needs it.
     if (!request.has_header("Authorization")) {
       response.set_header("WWW-Authenticate", kBasicChallenge);

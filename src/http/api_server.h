@@ -6,7 +6,7 @@
 // encoded '/' can never turn into a path separator. Handlers only call
 // JobService, or the cron library for the schedule preview, and there is
 // no job logic here. Every request must carry credentials of a user or an
-// API token (auth/authenticator.h); without them the answer is 401 before
+// API token (auth/authenticator.h); without them the response is 401 before
 // any routing, with a scope too narrow for the route it is 403, and a
 // successful change is written to the store's audit log. An error response is the
 // error's message as plain text (text/plain, UTF-8) with the status of its

@@ -1,4 +1,4 @@
-// What each route needs and what it changes: the scope a principal must
+// The policy of each route: the scope a principal must
 // hold to use it, and the action name under which a successful change is
 // written to the audit log. Every route needs authentication; the switch
 // statements have no default, so a new RouteKind does not compile until it

@@ -76,7 +76,7 @@ struct AuditRecord {
   std::string address;  // client IP address, or "local" for the command line
   std::string action;   // what was done, such as "job.deploy" or "token.create"
   std::string target;   // what it was done to, such as "triggered/nightly"
-  int status = 0;       // the HTTP status of the answer
+  int status = 0;       // the HTTP status of the response
 };
 
 // Conditions of a history query. A member left empty does not filter.
