@@ -11,11 +11,15 @@
 // The wrk requests alternate between GET /api/webjobs (the whole list) and
 // GET /api/triggeredwebjobs/<random job>/history, each with an API token of
 // scope read. Ten jobs have a full history page (50 runs), the others one
-// run each.
+// run each. With --encoding gzip (the default) every request sends
+// Accept-Encoding: gzip, as browsers and most HTTP client libraries do, so
+// the host and the bare server send compressed bodies of 1 KiB or more.
+// --encoding identity leaves the header out.
 //
 // Usage: api_load_bench --webjobs PATH [--jobs N] [--clients C]
 //                       [--followers F] [--duration SECONDS]
 //                       [--wrk-threads T] [--http-threads N]
+//                       [--encoding gzip|identity]
 // --http-threads is passed to `webjobs serve --http-threads`. The host's
 // pool has that many threads (its default without the flag) plus one per
 // allowed event stream, and the bare server gets as many. The program
@@ -57,13 +61,15 @@ struct Options {
   uint64_t duration_seconds = 60;
   uint64_t wrk_threads = 2;
   std::optional<uint64_t> http_threads;
+  bool gzip = true;  // --encoding gzip
 };
 
 Result<Options> ParseOptions(int argc, char** argv) {
   Result<BenchFlags> flags = BenchFlags::Parse(argc, argv);
   if (!flags.ok()) return flags.error();
-  std::vector<std::string> unknown = flags->Unknown(
-      {"webjobs", "jobs", "clients", "followers", "duration", "wrk-threads", "http-threads"});
+  std::vector<std::string> unknown =
+      flags->Unknown({"webjobs", "jobs", "clients", "followers", "duration", "wrk-threads",
+                      "http-threads", "encoding"});
   if (!unknown.empty()) return InvalidArgument("unknown flag --" + unknown.front());
   if (!flags->Has("webjobs")) {
     return InvalidArgument("--webjobs PATH (the host binary) is required");
@@ -93,6 +99,11 @@ Result<Options> ParseOptions(int argc, char** argv) {
     if (!value.ok()) return value.error();
     options.http_threads = *value;
   }
+  std::string encoding = flags->Text("encoding", "gzip");
+  if (encoding != "gzip" && encoding != "identity") {
+    return InvalidArgument("--encoding must be gzip or identity, not \"" + encoding + "\"");
+  }
+  options.gzip = encoding == "gzip";
   if (options.jobs < kFullHistoryJobs) {
     return InvalidArgument("--jobs must be at least " + std::to_string(kFullHistoryJobs));
   }
@@ -236,21 +247,41 @@ Result<std::string> CreateReadToken(HostProcess& host) {
 }
 
 // The bodies the host returns to the wrk requests, for the bare server.
+// A reply body as the host sent it, compressed or not.
+struct CapturedBody {
+  std::string bytes;
+  bool gzip = false;  // Content-Encoding: gzip
+};
+
 struct ReplyBodies {
-  std::string list;
-  std::map<std::string, std::string> history;  // job name -> body
+  CapturedBody list;
+  size_t list_text_bytes = 0;                   // the list's JSON before compression
+  std::map<std::string, CapturedBody> history;  // job name -> body
   size_t history_bytes = 0;
   size_t largest_history = 0;
 };
+
+std::string AcceptEncoding(const Options& options) { return options.gzip ? "gzip" : "identity"; }
 
 Result<ReplyBodies> CaptureBodies(HostProcess& host, const Options& options,
                                   const std::string& token) {
   ReplyBodies bodies;
   std::unique_ptr<httplib::Client> client = host.NewClient();
-  httplib::Headers headers = {{"Authorization", "Bearer " + token}};
+  httplib::Headers plain = {{"Authorization", "Bearer " + token}};
+  httplib::Result text = client->Get("/api/webjobs", plain);
+  if (!text || text->status != 200) return IoError("GET /api/webjobs: " + DescribeReply(text));
+  bodies.list_text_bytes = text->body.size();
+
+  // The bodies exactly as wrk receives them.
+  client->set_decompress(false);
+  httplib::Headers headers = {{"Authorization", "Bearer " + token},
+                              {"Accept-Encoding", AcceptEncoding(options)}};
+  auto capture = [](const httplib::Response& response) {
+    return CapturedBody{response.body, response.get_header_value("Content-Encoding") == "gzip"};
+  };
   httplib::Result list = client->Get("/api/webjobs", headers);
   if (!list || list->status != 200) return IoError("GET /api/webjobs: " + DescribeReply(list));
-  bodies.list = list->body;
+  bodies.list = capture(*list);
   for (uint64_t index = 0; index < options.jobs; ++index) {
     std::string path = "/api/triggeredwebjobs/" + JobName(index) + "/history";
     httplib::Result history = client->Get(path, headers);
@@ -259,7 +290,7 @@ Result<ReplyBodies> CaptureBodies(HostProcess& host, const Options& options,
     }
     bodies.history_bytes += history->body.size();
     bodies.largest_history = std::max(bodies.largest_history, history->body.size());
-    bodies.history[JobName(index)] = history->body;
+    bodies.history[JobName(index)] = capture(*history);
   }
   return bodies;
 }
@@ -417,7 +448,7 @@ struct WrkFigures {
 
 // The Lua script: alternate list and history requests, send the token,
 // and print the latency percentiles (wrk gives microseconds) when done.
-std::string WrkScript(const std::string& token, uint64_t jobs) {
+std::string WrkScript(const std::string& token, uint64_t jobs, bool gzip) {
   std::string names;
   for (uint64_t index = 0; index < jobs; ++index) {
     names += "\"" + JobName(index) + "\",";
@@ -426,8 +457,7 @@ std::string WrkScript(const std::string& token, uint64_t jobs) {
          "}\n"
          "local counter = 0\n"
          "wrk.headers[\"Authorization\"] = \"Bearer " +
-         token +
-         "\"\n"
+         token + "\"\n" + (gzip ? "wrk.headers[\"Accept-Encoding\"] = \"gzip\"\n" : "") +
          "request = function()\n"
          "  counter = counter + 1\n"
          "  if counter % 2 == 1 then\n"
@@ -538,8 +568,13 @@ class BareServer {
     server_.set_keep_alive_timeout(2);
     server_.set_keep_alive_max_count(1000);
     server_.set_tcp_nodelay(true);
+    server_.set_socket_options([this](socket_t socket) {
+      int yes = 1;
+      ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listen_socket_ = socket;
+    });
     server_.Get("/api/webjobs", [this](const httplib::Request&, httplib::Response& response) {
-      response.set_content(bodies_.list, "application/json; charset=utf-8");
+      Reply(bodies_.list, response);
     });
     server_.Get(R"(/api/triggeredwebjobs/([^/]+)/history)",
                 [this](const httplib::Request& request, httplib::Response& response) {
@@ -548,7 +583,7 @@ class BareServer {
                     response.status = 404;
                     return;
                   }
-                  response.set_content(found->second, "application/json; charset=utf-8");
+                  Reply(found->second, response);
                 });
   }
   ~BareServer() {
@@ -558,6 +593,10 @@ class BareServer {
 
   Result<int> Start() {
     int port = server_.bind_to_any_port("127.0.0.1");
+    // The host's listen backlog (see kListenBacklog in api_server.cc).
+    if (port >= 0 && ::listen(listen_socket_, 1024) != 0) {
+      return IoError("the bare server failed to set its listen backlog");
+    }
     if (port < 0) return IoError("the bare server failed to bind a port on 127.0.0.1");
     listener_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -565,7 +604,17 @@ class BareServer {
   }
 
  private:
+  // The type is the host's, which httplib does not compress.
+  static void Reply(const CapturedBody& body, httplib::Response& response) {
+    response.set_content(body.bytes, "application/json; charset=utf-8");
+    if (body.gzip) {
+      response.set_header("Content-Encoding", "gzip");
+      response.set_header("Vary", "Accept-Encoding");
+    }
+  }
+
   const ReplyBodies& bodies_;
+  int listen_socket_ = -1;
   httplib::Server server_;
   std::thread listener_;
 };
@@ -596,7 +645,7 @@ Result<Measurement> MeasureOnHost(HostProcess& host, const Options& options,
   std::filesystem::path script = temp / "load.lua";
   {
     std::ofstream file(script);
-    file << WrkScript(*token, options.jobs);
+    file << WrkScript(*token, options.jobs, options.gzip);
     if (!file.flush()) return IoError("cannot write " + script.string());
   }
 
@@ -719,14 +768,15 @@ void PrintReport(const Machine& machine, const Options& options, const Measureme
               machine.cpu_model.c_str(), machine.kernel.c_str(), machine.load_average.c_str());
   std::printf(
       "API under load: %llu jobs (%llu with %llu runs), wrk %llu threads x %llu connections for "
-      "%llu s,\n  GET /api/webjobs (%zu bytes) and GET .../history (%zu bytes on average, %zu "
-      "at most) alternately\n",
+      "%llu s, Accept-Encoding: %s,\n  GET /api/webjobs (%zu bytes%s, %zu as JSON) and GET "
+      ".../history (%zu bytes on average, %zu at most) alternately\n",
       static_cast<unsigned long long>(options.jobs),
       static_cast<unsigned long long>(kFullHistoryJobs),
       static_cast<unsigned long long>(kFullHistoryRuns),
       static_cast<unsigned long long>(options.wrk_threads),
       static_cast<unsigned long long>(options.clients),
-      static_cast<unsigned long long>(options.duration_seconds), m.bodies.list.size(),
+      static_cast<unsigned long long>(options.duration_seconds), AcceptEncoding(options).c_str(),
+      m.bodies.list.bytes.size(), m.bodies.list.gzip ? " gzip" : "", m.bodies.list_text_bytes,
       m.bodies.history.empty() ? 0 : m.bodies.history_bytes / m.bodies.history.size(),
       m.bodies.largest_history);
   PrintFigures("host", m.host, options.duration_seconds);
@@ -762,7 +812,8 @@ int Main(int argc, char** argv) {
   if (!options.ok()) {
     std::fprintf(stderr,
                  "error: %s\nusage: api_load_bench --webjobs PATH [--jobs N] [--clients C] "
-                 "[--followers F] [--duration SECONDS] [--wrk-threads T] [--http-threads N]\n",
+                 "[--followers F] [--duration SECONDS] [--wrk-threads T] [--http-threads N] "
+                 "[--encoding gzip|identity]\n",
                  options.error().message.c_str());
     return 2;
   }

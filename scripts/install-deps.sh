@@ -30,11 +30,11 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # Libraries the product links.
   libcpp-httplib-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libzip-dev
-  libspdlog-dev libfmt-dev libcli11-dev libhowardhinnant-date-dev tzdata libsodium-dev
+  libspdlog-dev libfmt-dev libcli11-dev libhowardhinnant-date-dev tzdata libsodium-dev zlib1g-dev
   # Unit tests.
   googletest libgtest-dev libgmock-dev
   # Tools used by the scripts and the black-box tests.
-  openssl curl zip unzip python3 python3-pytest python3-yaml bash
+  openssl curl zip unzip python3 python3-pytest python3-yaml bash iproute2
   # Interpreters that example and test jobs run with.
   php-cli
   # Server for the multi-instance tests.

@@ -3,17 +3,19 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstring>
 
 #include "core/log.h"
 #include "http/bind_failure.h"
 #include "http/dashboard_page.h"
 #include "http/http_reply.h"
 #include "http/openapi_document.h"
-#include "http/route_policy.h"
 #include "http/request_limits.h"
 #include "http/request_path.h"
+#include "http/route_policy.h"
 #include "http/swagger_json.h"
 #include "http/version.h"
 #include "http/vfs_handler.h"
@@ -27,6 +29,11 @@ constexpr time_t kKeepAliveTimeoutSeconds = 2;
 // this many requests before httplib closes it.
 constexpr size_t kKeepAliveMaxRequests = 1000;
 constexpr auto kStartTimeout = std::chrono::seconds(5);
+// Connections the kernel completes before the accept loop takes them.
+// httplib 0.11 listens with a backlog of 5, built into Debian's shared
+// library, so a burst of new clients lost SYNs and waited 1 s or more for
+// the retransmission. Linux caps this at net.core.somaxconn (4096).
+constexpr int kListenBacklog = 1024;
 constexpr const char* kBasicChallenge = "Basic realm=\"webjobs\", charset=\"UTF-8\"";
 constexpr std::string_view kNoCredentials =
     "no credentials: send HTTP Basic with a user name and password, or an API token as "
@@ -116,9 +123,12 @@ void ApiServer::Configure() {
   // httplib 0.11 sets SO_REUSEPORT by default, which lets a second host bind
   // the same port and take half of the connections. SO_REUSEADDR alone
   // still allows a restart while old connections linger in TIME_WAIT.
-  server_->set_socket_options([](socket_t socket) {
+  // The last socket httplib set up is the one it bound, as it stops at the
+  // first address that binds.
+  server_->set_socket_options([this](socket_t socket) {
     int yes = 1;
     ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_socket_ = socket;
   });
   server_->set_keep_alive_timeout(kKeepAliveTimeoutSeconds);
   server_->set_keep_alive_max_count(kKeepAliveMaxRequests);
@@ -177,17 +187,19 @@ int ApiServer::SelectCertificate(SSL* ssl, void* server) {
 void ApiServer::InstallHeaderLimit() {
   // httplib limits each header line but not their number. This handler
   // runs once all of them are read, before any body.
-  server_->set_pre_routing_handler([](const httplib::Request& request,
-                                      httplib::Response& response) {
-    size_t header_bytes = RequestHeaderBytes(request);
-    if (header_bytes <= kMaxRequestHeaderBytes) return httplib::Server::HandlerResponse::Unhandled;
-    spdlog::debug("event=http_rejected status=431 header_bytes={}", header_bytes);
-    ReplyTextAndClose(response, 431,
-                      "the request headers total " + std::to_string(header_bytes) +
-                          " bytes, more than the limit of " +
-                          std::to_string(kMaxRequestHeaderBytes) + "; send fewer or shorter headers");
-    return httplib::Server::HandlerResponse::Handled;
-  });
+  server_->set_pre_routing_handler(
+      [](const httplib::Request& request, httplib::Response& response) {
+        size_t header_bytes = RequestHeaderBytes(request);
+        if (header_bytes <= kMaxRequestHeaderBytes)
+          return httplib::Server::HandlerResponse::Unhandled;
+        spdlog::debug("event=http_rejected status=431 header_bytes={}", header_bytes);
+        ReplyTextAndClose(response, 431,
+                          "the request headers total " + std::to_string(header_bytes) +
+                              " bytes, more than the limit of " +
+                              std::to_string(kMaxRequestHeaderBytes) +
+                              "; send fewer or shorter headers");
+        return httplib::Server::HandlerResponse::Handled;
+      });
 }
 
 void ApiServer::RegisterRoutes() {
@@ -266,6 +278,11 @@ Result<int> ApiServer::Start() {
                        DescribeBindFailure(options_.address, options_.port));
   }
 
+  // Calling listen() again on a listening socket sets its backlog.
+  if (::listen(listen_socket_, kListenBacklog) != 0) {
+    spdlog::warn("event=listen_backlog_failed address={} port={} backlog={} error=\"{}\"",
+                 options_.address, port, kListenBacklog, std::strerror(errno));
+  }
   listener_ = std::thread([this] { server_->listen_after_bind(); });
   auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   while (!server_->is_running() && std::chrono::steady_clock::now() < deadline) {
@@ -302,6 +319,7 @@ void ApiServer::Dispatch(const httplib::Request& request, httplib::Response& res
     ReplyText(response, 500, "internal error: " + DescribeLibraryError(error.what()));
   }
   body.Discard();
+  EncodeJsonReply(request, response);
   ProtectBodyFromRanges(request, response);
   LogRequest(request, response, started);
 }
@@ -318,12 +336,11 @@ void ApiServer::Serve(const httplib::Request& request, RequestBody& body,
   Scope needed = RequiredScope(route->kind);
   if (!ScopeAllows(principal->scope, needed)) {
     return ReplyError(
-        response,
-        PermissionDenied(request.method + " " + QuoteForMessage(RequestTargetPath(request.target)) +
-                         " needs the " + std::string(ScopeName(needed)) + " scope, and " +
-                         principal->Describe() + " has " +
-                         std::string(ScopeName(principal->scope)) +
-                         "; use credentials with a wider scope"));
+        response, PermissionDenied(
+                      request.method + " " + QuoteForMessage(RequestTargetPath(request.target)) +
+                      " needs the " + std::string(ScopeName(needed)) + " scope, and " +
+                      principal->Describe() + " has " + std::string(ScopeName(principal->scope)) +
+                      "; use credentials with a wider scope"));
   }
   RequestContext context{request,
                          body,
@@ -352,11 +369,16 @@ void ApiServer::Audit(const Route& route, const Principal& principal, const std:
                       int status) {
   std::string_view action = AuditAction(route.kind);
   if (action.empty() || status >= 400) return;
-  AuditRecord record{0,      std::chrono::system_clock::now(), principal.Describe(), address,
-                     std::string(action), AuditTarget(route), status};
+  AuditRecord record{0,
+                     std::chrono::system_clock::now(),
+                     principal.Describe(),
+                     address,
+                     std::string(action),
+                     AuditTarget(route),
+                     status};
   if (Status appended = store_.AppendAudit(record); !appended.ok()) {
-    spdlog::error("event=audit_failed action={} actor={} error={}", action,
-                  Quote(record.actor), Quote(appended.error().message));
+    spdlog::error("event=audit_failed action={} actor={} error={}", action, Quote(record.actor),
+                  Quote(appended.error().message));
   }
 }
 

@@ -22,9 +22,9 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -129,6 +129,8 @@ class ApiServer {
   PassthroughHandler passthrough_handler_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
+  // The socket httplib bound, or -1 before Start().
+  int listen_socket_ = -1;
   bool started_ = false;
 };
 

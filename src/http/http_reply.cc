@@ -1,5 +1,7 @@
 #include "http/http_reply.h"
 
+#include "http/accept_encoding.h"
+#include "http/deflate_piece.h"
 #include "http/entity_tag.h"
 
 namespace webjobs {
@@ -71,6 +73,42 @@ bool ReplyNotModifiedIfMatches(const httplib::Request& request, httplib::Respons
   if (!IfNoneMatchMatches(request.get_header_value("If-None-Match"), entity_tag)) return false;
   ReplyEmpty(response, 304);
   return true;
+}
+
+bool RequestAcceptsGzip(const httplib::Request& request) {
+  size_t count = request.get_header_value_count("Accept-Encoding");
+  if (count == 0) return false;
+  std::string joined;
+  for (size_t index = 0; index < count; ++index) {
+    if (index > 0) joined += ',';
+    joined += request.get_header_value("Accept-Encoding", index);
+  }
+  return AcceptsGzip(joined);
+}
+
+void ReplyGzipJson(httplib::Response& response, int status, const std::string& gzip) {
+  ReplyJsonText(response, status, gzip);
+  response.set_header("Content-Encoding", "gzip");
+  response.set_header("Vary", "Accept-Encoding");
+}
+
+void EncodeJsonReply(const httplib::Request& request, httplib::Response& response) {
+  bool json = response.get_header_value("Content-Type") == kJsonContentType;
+  bool encoded = response.has_header("Content-Encoding");
+  if (!json && response.status != 304) return;
+  bool gzip = RequestAcceptsGzip(request);
+  if (gzip && response.has_header("ETag")) {
+    std::string tag = response.get_header_value("ETag");
+    if (tag.starts_with('"')) {
+      response.headers.erase("ETag");
+      response.set_header("ETag", "W/" + tag);
+    }
+  }
+  if (!json || encoded || response.body.size() < kMinGzipBodyBytes) return;
+  response.set_header("Vary", "Accept-Encoding");
+  if (!gzip) return;
+  response.body = GzipText(response.body, kFastCompression);
+  response.set_header("Content-Encoding", "gzip");
 }
 
 std::string RequestBaseUrl(const httplib::Request& request, bool tls) {

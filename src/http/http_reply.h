@@ -42,6 +42,27 @@ void ReplyEmpty(httplib::Response& response, int status = 200);
 bool ReplyNotModifiedIfMatches(const httplib::Request& request, httplib::Response& response,
                                const std::string& entity_tag);
 
+// JSON bodies shorter than this go out uncompressed: below it gzip saves
+// less than the cost of compressing for every request.
+inline constexpr size_t kMinGzipBodyBytes = 1024;
+
+// Returns true when the request's Accept-Encoding headers allow a gzip
+// body (see AcceptsGzip()).
+bool RequestAcceptsGzip(const httplib::Request& request);
+
+// Replies with `gzip`, a JSON body already compressed as a gzip member,
+// with Content-Encoding and Vary headers.
+void ReplyGzipJson(httplib::Response& response, int status, const std::string& gzip);
+
+// Prepares a finished reply for the request's Accept-Encoding: compresses
+// a JSON body of kMinGzipBodyBytes or more when the client accepts gzip,
+// and marks the ETag of such a client's reply as weak (RFC 9110, 8.8.3.3)
+// whether or not its body was compressed, so a 304 carries the tag of the
+// 200. Plain-text bodies are left to httplib, which compresses text/* for
+// clients that accept gzip. Sets Vary: Accept-Encoding on JSON replies
+// whose body depends on it.
+void EncodeJsonReply(const httplib::Request& request, httplib::Response& response);
+
 // Returns "http://" ("https://" when `tls`) followed by the request's Host
 // header, or by the local address and port when the request has none
 // (HTTP/1.0).

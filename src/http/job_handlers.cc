@@ -112,14 +112,20 @@ JobHandlers::JobHandlers(JobService& service, std::filesystem::path upload_dir,
 
 void JobHandlers::ListJobs(const Route& route, RequestContext& context,
                            httplib::Response& response) {
-  Result<std::vector<JobView>> jobs = service_.ListJobs(route.type);
-  if (!jobs.ok()) return ReplyError(response, jobs.error());
-
-  // The list's tag must not change while a run is in progress, so the
-  // cache leaves the ever-growing duration of a running latest run out of it.
-  SerializedJobList list = list_cache_.Serialize(route.type, context.base_url, *jobs, context.now);
-  if (ReplyNotModifiedIfMatches(context.http, response, list.entity_tag)) return;
-  ReplyJsonText(response, 200, *list.body);
+  bool gzip = RequestAcceptsGzip(context.http);
+  auto build = [&](ListEncodings forms) -> Result<SerializedJobList> {
+    Result<std::vector<JobView>> jobs = service_.ListJobs(route.type);
+    if (!jobs.ok()) return jobs.error();
+    // The list's tag must not change while a run is in progress, so the
+    // cache leaves the ever-growing duration of a running latest run out of it.
+    return list_cache_.Serialize(route.type, context.base_url, *jobs, context.now, forms);
+  };
+  Result<SerializedJobList> list = list_batcher_.Run(
+      {route.type, context.base_url}, ListEncodings{.identity = !gzip, .gzip = gzip}, build);
+  if (!list.ok()) return ReplyError(response, list.error());
+  if (ReplyNotModifiedIfMatches(context.http, response, list->entity_tag)) return;
+  if (gzip && list->gzip_body != nullptr) return ReplyGzipJson(response, 200, *list->gzip_body);
+  ReplyJsonText(response, 200, *list->body);
 }
 
 void JobHandlers::GetJob(const Route& route, RequestContext& context, httplib::Response& response) {

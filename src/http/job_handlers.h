@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "http/api_route.h"
+#include "http/job_list_batcher.h"
 #include "http/job_list_cache.h"
 #include "http/request_context.h"
 #include "jobs/job_service.h"
@@ -56,6 +57,7 @@ class JobHandlers {
   std::filesystem::path upload_dir_;
   uint64_t max_upload_bytes_;
   JobListCache list_cache_;
+  JobListBatcher list_batcher_;
 };
 
 // Parses and checks a PUT .../settings body for a job of `type` as an

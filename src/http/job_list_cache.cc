@@ -16,7 +16,62 @@ bool IsRunInProgress(const std::optional<RunRecord>& run) {
   return run && !run->end_time && run->start_time.time_since_epoch().count() != 0;
 }
 
+constexpr std::string_view kListOpen = "[";
+constexpr std::string_view kListClose = "]";
+
 }  // namespace
+
+std::shared_ptr<const DeflatePiece> JobListCache::Entry::PieceAfter(
+    const std::shared_ptr<const Entry>& predecessor) const {
+  std::lock_guard<std::mutex> lock(piece_mutex);
+  bool same_place = predecessor == nullptr
+                        ? piece_is_first
+                        : !piece_is_first && !piece_predecessor.owner_before(predecessor) &&
+                              !predecessor.owner_before(piece_predecessor);
+  if (piece != nullptr && same_place) return piece;
+  // The piece holds the separator before the text, and the first one the
+  // opening bracket. Its dictionary is the text of the job before it.
+  std::string joined = predecessor == nullptr ? std::string(kListOpen) : ",";
+  joined += text;
+  piece = std::make_shared<const DeflatePiece>(
+      DeflateText(joined, predecessor == nullptr ? std::string_view{} : predecessor->text,
+                  kDefaultCompression));
+  piece_predecessor = predecessor;
+  piece_is_first = predecessor == nullptr;
+  return piece;
+}
+
+std::shared_ptr<const std::string> JobListCache::JoinPieces(const std::vector<EntryPtr>& entries) {
+  std::vector<std::shared_ptr<const DeflatePiece>> pieces;
+  pieces.reserve(entries.size() + 1);
+  for (size_t index = 0; index < entries.size(); ++index) {
+    pieces.push_back(entries[index]->PieceAfter(index == 0 ? nullptr : entries[index - 1]));
+  }
+  // An empty list's opening bracket has no entry to carry it.
+  std::string_view close = entries.empty() ? "[]" : kListClose;
+  pieces.push_back(std::make_shared<const DeflatePiece>(DeflateText(
+      close, entries.empty() ? std::string_view{} : std::string_view(entries.back()->text),
+      kDefaultCompression)));
+  std::vector<const DeflatePiece*> joined;
+  joined.reserve(pieces.size());
+  for (const auto& piece : pieces) joined.push_back(piece.get());
+  return std::make_shared<const std::string>(JoinGzip(joined));
+}
+
+SerializedJobList JobListCache::List::Compose(ListEncodings encodings) const {
+  SerializedJobList result;
+  result.entity_tag = entity_tag;
+  bool compressible = text_size >= kMinGzipBodyBytes;
+  if (encodings.identity || !compressible) {
+    std::call_once(body_once, [this] { body = JoinTexts(entries); });
+    result.body = body;
+  }
+  if (encodings.gzip && compressible) {
+    std::call_once(gzip_once, [this] { gzip_body = JoinPieces(entries); });
+    result.gzip_body = gzip_body;
+  }
+  return result;
+}
 
 JobListCache::EntryPtr JobListCache::BuildEntry(const JobView& job, const std::string& base_url,
                                                 TimePoint now) {
@@ -55,12 +110,12 @@ std::shared_ptr<const std::string> JobListCache::JoinTexts(const std::vector<Ent
   for (const EntryPtr& entry : entries) size += entry->text.size();
   auto body = std::make_shared<std::string>();
   body->reserve(size);
-  body->push_back('[');
+  body->append(kListOpen);
   for (size_t index = 0; index < entries.size(); ++index) {
     if (index > 0) body->push_back(',');
     body->append(entries[index]->text);
   }
-  body->push_back(']');
+  body->append(kListClose);
   return body;
 }
 
@@ -87,7 +142,8 @@ bool JobListCache::SameStableTexts(const List& previous, const std::vector<Entry
 }
 
 SerializedJobList JobListCache::Serialize(std::optional<JobType> type, const std::string& base_url,
-                                          const std::vector<JobView>& jobs, TimePoint now) {
+                                          const std::vector<JobView>& jobs, TimePoint now,
+                                          ListEncodings encodings) {
   Key key{type, base_url};
   std::shared_ptr<const List> previous;
   {
@@ -114,7 +170,7 @@ SerializedJobList JobListCache::Serialize(std::optional<JobType> type, const std
     }
     list->entries.push_back(std::move(entry));
   }
-  if (unchanged) return previous->serialized;
+  if (unchanged) return previous->Compose(encodings);
 
   if (same_positions) {
     list->positions = previous->positions;
@@ -126,13 +182,16 @@ SerializedJobList JobListCache::Serialize(std::optional<JobType> type, const std
     }
     list->positions = std::move(positions);
   }
-  list->serialized.body = JoinTexts(list->entries);
+  list->text_size = kListOpen.size() + kListClose.size();
+  for (size_t index = 0; index < list->entries.size(); ++index) {
+    list->text_size += list->entries[index]->text.size() + (index > 0 ? 1 : 0);
+  }
   // Hashing the whole text costs more than comparing it, and a run in
   // progress changes only its duration, which the tag leaves out.
-  list->serialized.entity_tag = previous != nullptr && SameStableTexts(*previous, list->entries)
-                                    ? previous->serialized.entity_tag
-                                    : TagOf(list->entries);
-  SerializedJobList result = list->serialized;
+  list->entity_tag = previous != nullptr && SameStableTexts(*previous, list->entries)
+                         ? previous->entity_tag
+                         : TagOf(list->entries);
+  SerializedJobList result = list->Compose(encodings);
   Publish(key, std::move(list));
   return result;
 }

@@ -13,6 +13,11 @@
 // Thread-safe: requests build from an immutable snapshot and publish a new
 // one under a mutex. Concurrent requests for the same list may both build
 // it, and the last one wins.
+//
+// For clients that accept gzip, the cache also keeps each job's text
+// compressed as a DeflatePiece with the job before it as its dictionary,
+// so a request compresses only the jobs whose text or predecessor changed
+// and joins the rest.
 #pragma once
 
 #include <cstdint>
@@ -25,25 +30,40 @@
 #include <vector>
 
 #include "core/job_type.h"
+#include "http/deflate_piece.h"
 #include "jobs/job_service.h"
 
 namespace webjobs {
 
+// The forms of a list body that requests need.
+struct ListEncodings {
+  bool identity = true;  // the JSON text
+  bool gzip = false;     // compressed, for lists of kMinGzipBodyBytes or more
+};
+
 struct SerializedJobList {
-  std::shared_ptr<const std::string> body;  // the JSON array
+  // The JSON array. Set when ListEncodings::identity was requested or the
+  // list is too short for gzip, nullptr otherwise.
+  std::shared_ptr<const std::string> body;
   std::string entity_tag;
+  // The body as a gzip member. Set when ListEncodings::gzip was requested
+  // and the body is kMinGzipBodyBytes or longer, nullptr otherwise.
+  std::shared_ptr<const std::string> gzip_body;
 };
 
 class JobListCache {
  public:
   // Returns the JSON array of `jobs` as listed for `type` (nullopt: both
   // types) with links under `base_url`, and its entity tag. `now` sets the
-  // duration of latest runs still in progress.
+  // duration of latest runs still in progress. `encodings` chooses the
+  // forms of the body that the result carries.
   SerializedJobList Serialize(std::optional<JobType> type, const std::string& base_url,
-                              const std::vector<JobView>& jobs, TimePoint now);
+                              const std::vector<JobView>& jobs, TimePoint now,
+                              ListEncodings encodings = {});
 
  private:
-  // One job's view and its JSON text, immutable once built.
+  // One job's view and its JSON text, immutable once built except for the
+  // cached compressed piece, which its mutex guards.
   struct Entry {
     JobView view;
     std::string text;
@@ -54,24 +74,48 @@ class JobListCache {
     bool changes_with_time = false;
 
     const std::string& StableText() const { return stable_text.empty() ? text : stable_text; }
+
+    // Returns the compressed piece of this entry's text in a list where
+    // `predecessor` comes right before it (nullptr: first in the list).
+    // The last piece built is kept for the next request.
+    std::shared_ptr<const DeflatePiece> PieceAfter(
+        const std::shared_ptr<const Entry>& predecessor) const;
+
+   private:
+    mutable std::mutex piece_mutex;
+    mutable std::shared_ptr<const DeflatePiece> piece;
+    // The entry the piece was built after, compared by identity. An
+    // expired pointer still differs from every live entry.
+    mutable std::weak_ptr<const Entry> piece_predecessor;
+    mutable bool piece_is_first = false;
   };
   using EntryPtr = std::shared_ptr<const Entry>;
 
   // Positions of the jobs in a list, by type and name.
   using Positions = std::map<std::pair<JobType, std::string>, size_t>;
 
-  // The last serialized list of one (type, base URL), immutable once built.
+  // The last serialized list of one (type, base URL), immutable once built
+  // except for the forms of its body, each built once on first use.
   struct List {
     std::vector<EntryPtr> entries;  // in list order
     // Shared by the lists that have the same jobs at the same positions.
     std::shared_ptr<const Positions> positions;
-    SerializedJobList serialized;
+    std::string entity_tag;
+    size_t text_size = 0;  // bytes of the JSON array
+    // The forms of the body, each built by the first request that needs it.
+    mutable std::once_flag body_once;
+    mutable std::shared_ptr<const std::string> body;
+    mutable std::once_flag gzip_once;
+    mutable std::shared_ptr<const std::string> gzip_body;
+
+    SerializedJobList Compose(ListEncodings encodings) const;
   };
   using Key = std::pair<std::optional<JobType>, std::string>;
 
   static EntryPtr BuildEntry(const JobView& job, const std::string& base_url, TimePoint now);
   static EntryPtr FindReusable(const List* previous, size_t index, const JobView& job);
   static std::shared_ptr<const std::string> JoinTexts(const std::vector<EntryPtr>& entries);
+  static std::shared_ptr<const std::string> JoinPieces(const std::vector<EntryPtr>& entries);
   static std::string TagOf(const std::vector<EntryPtr>& entries);
   static bool SameStableTexts(const List& previous, const std::vector<EntryPtr>& entries);
   void Publish(const Key& key, std::shared_ptr<const List> list);

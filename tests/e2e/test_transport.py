@@ -280,3 +280,16 @@ def test_more_clients_than_http_threads_all_get_answers(start_host):
                                 range(8)))
     for reply in replies:
         assert reply.status == 200, f"expected 200 from every client; got {reply.describe()}"
+
+
+def test_listen_backlog_takes_a_burst_of_new_clients(start_host):
+    # For a listening socket, ss prints the accept backlog as Send-Q. A
+    # backlog of 5 (httplib's own) drops SYNs when many clients connect at
+    # once, and each dropped client waits a second for the retransmission.
+    host = start_host()
+    result = subprocess.run(["ss", "-ltnH", f"sport = :{host.port}"], capture_output=True,
+                            text=True, check=True)
+    lines = [line.split() for line in result.stdout.splitlines() if line.strip()]
+    assert lines, f"expected a listening socket on port {host.port}; ss printed {result.stdout!r}"
+    backlog = int(lines[0][2])
+    assert backlog >= 1024, f"expected a backlog of at least 1024; ss printed {result.stdout!r}"

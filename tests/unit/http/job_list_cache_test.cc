@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gunzip.h"
 #include "http/entity_tag.h"
 #include "http/http_reply.h"
 #include "http/job_json.h"
@@ -187,6 +188,100 @@ TEST(JobListCacheTest, InvalidUtf8IsReplaced) {
   SerializedJobList list = cache.Serialize(std::nullopt, kBase, jobs, Noon());
   EXPECT_EQ(*list.body, ExpectedBody(jobs, kBase, Noon()));
   EXPECT_NE(list.body->find("\xef\xbf\xbd"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace webjobs
+
+namespace webjobs {
+namespace {
+
+constexpr ListEncodings kGzipOnly{.identity = false, .gzip = true};
+constexpr ListEncodings kBoth{.identity = true, .gzip = true};
+
+std::vector<JobView> ManyJobs(int count) {
+  std::vector<JobView> jobs;
+  for (int index = 0; index < count; ++index) {
+    jobs.push_back(Triggered("job-" + std::to_string(1000 + index)));
+  }
+  return jobs;
+}
+
+TEST(JobListCacheGzipTest, GzipBodyIsTheCompressedJson) {
+  JobListCache cache;
+  std::vector<JobView> jobs = MixedJobs();
+  SerializedJobList list = cache.Serialize(std::nullopt, kBase, jobs, Noon(), kBoth);
+  ASSERT_NE(list.gzip_body, nullptr);
+  ASSERT_NE(list.body, nullptr);
+  EXPECT_EQ(Gunzip(*list.gzip_body), *list.body);
+  EXPECT_EQ(*list.body, ExpectedBody(jobs, kBase, Noon()));
+}
+
+TEST(JobListCacheGzipTest, BuildsOnlyTheRequestedForms) {
+  JobListCache cache;
+  std::vector<JobView> jobs = ManyJobs(20);
+  SerializedJobList gzip_only = cache.Serialize(std::nullopt, kBase, jobs, Noon(), kGzipOnly);
+  EXPECT_EQ(gzip_only.body, nullptr);
+  ASSERT_NE(gzip_only.gzip_body, nullptr);
+  EXPECT_EQ(Gunzip(*gzip_only.gzip_body), ExpectedBody(jobs, kBase, Noon()));
+
+  SerializedJobList plain = cache.Serialize(std::nullopt, kBase, jobs, Noon());
+  EXPECT_EQ(plain.gzip_body, nullptr);
+  ASSERT_NE(plain.body, nullptr);
+  EXPECT_EQ(*plain.body, ExpectedBody(jobs, kBase, Noon()));
+  EXPECT_EQ(plain.entity_tag, gzip_only.entity_tag);
+}
+
+TEST(JobListCacheGzipTest, ShortListIsNotCompressed) {
+  JobListCache cache;
+  SerializedJobList empty = cache.Serialize(std::nullopt, kBase, {}, Noon(), kGzipOnly);
+  EXPECT_EQ(empty.gzip_body, nullptr);
+  ASSERT_NE(empty.body, nullptr);
+  EXPECT_EQ(*empty.body, "[]");
+  std::vector<JobView> one = {Triggered("a")};
+  ASSERT_LT(ExpectedBody(one, kBase, Noon()).size(), kMinGzipBodyBytes);
+  SerializedJobList short_list = cache.Serialize(std::nullopt, kBase, one, Noon(), kGzipOnly);
+  EXPECT_EQ(short_list.gzip_body, nullptr);
+  EXPECT_EQ(*short_list.body, ExpectedBody(one, kBase, Noon()));
+}
+
+TEST(JobListCacheGzipTest, SimilarJobsCompressWell) {
+  JobListCache cache;
+  std::vector<JobView> jobs = ManyJobs(200);
+  SerializedJobList list = cache.Serialize(std::nullopt, kBase, jobs, Noon(), kBoth);
+  EXPECT_LT(list.gzip_body->size() * 8, list.body->size())
+      << "gzip " << list.gzip_body->size() << " bytes, JSON " << list.body->size();
+}
+
+TEST(JobListCacheGzipTest, UnchangedListReusesGzipBody) {
+  JobListCache cache;
+  std::vector<JobView> jobs = ManyJobs(20);
+  SerializedJobList first = cache.Serialize(std::nullopt, kBase, jobs, Noon(), kGzipOnly);
+  SerializedJobList second = cache.Serialize(std::nullopt, kBase, jobs, Noon(), kGzipOnly);
+  EXPECT_EQ(first.gzip_body.get(), second.gzip_body.get());
+}
+
+TEST(JobListCacheGzipTest, FollowsChangesRunsAndOrder) {
+  JobListCache cache;
+  std::vector<JobView> jobs = ManyJobs(20);
+  jobs[5].latest_run = webjobs::Run(jobs[5].name, false);
+  for (int second : {1, 2, 75}) {
+    TimePoint now = Noon() + seconds(second);
+    SerializedJobList list = cache.Serialize(std::nullopt, kBase, jobs, now, kGzipOnly);
+    EXPECT_EQ(Gunzip(*list.gzip_body), ExpectedBody(jobs, kBase, now)) << "at +" << second << " s";
+  }
+  jobs[0].latest_run->status = "Failed";
+  jobs.erase(jobs.begin() + 10);
+  jobs.push_back(Continuous("worker"));
+  std::swap(jobs[2], jobs[3]);
+  SerializedJobList changed = cache.Serialize(std::nullopt, kBase, jobs, Noon(), kGzipOnly);
+  EXPECT_EQ(Gunzip(*changed.gzip_body), ExpectedBody(jobs, kBase, Noon()));
+  // A list of one type is compressed on its own.
+  std::vector<JobView> triggered(jobs.begin(), jobs.end() - 1);
+  SerializedJobList of_type = cache.Serialize(JobType::kTriggered, kBase, triggered, Noon(), kBoth);
+  EXPECT_EQ(Gunzip(*of_type.gzip_body), *of_type.body);
+  EXPECT_EQ(Gunzip(*cache.Serialize(std::nullopt, kBase, jobs, Noon(), kGzipOnly).gzip_body),
+            ExpectedBody(jobs, kBase, Noon()));
 }
 
 }  // namespace

@@ -1,1 +1,0 @@
-while true; do echo tick; sleep 0.2; done
