@@ -564,7 +564,7 @@ def test_audit_log_records_changes(host):
         ("run.start", "triggered/report", "admin"),
         ("settings.replace", "triggered/report", "admin"),
         ("user.set", "user bob", "admin"),
-        ("token.create", "", "admin"),
+        ("token.create", f"token {token_id}", "admin"),
         ("run.start", "triggered/report", token_actor),
         ("token.revoke", f"token {token_id}", "admin"),
     ], json.dumps(entries, indent=1)
