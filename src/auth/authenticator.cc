@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "auth/account_service.h"
 #include "auth/credentials.h"
 #include "auth/password_hash.h"
 #include "core/log.h"
@@ -15,8 +16,6 @@ namespace {
 // Remembered passwords, at most, and for how long.
 constexpr size_t kMaxVerified = 4096;
 constexpr std::chrono::minutes kVerifiedLifetime{15};
-// The user name shown in logs is cut to this length.
-constexpr size_t kMaxLoggedName = 64;
 
 constexpr std::string_view kWrongCredentials = "wrong user name or password";
 
@@ -33,6 +32,14 @@ const std::string& DecoyHash() {
     return decoy.ok() ? decoy.value() : std::string();
   }();
   return hash;
+}
+
+// Names the user of failed Basic credentials in the log. A name that breaks the user name
+// rule is logged by its length only, because clients that put an API token or a password
+// into the user field would otherwise write that secret into the log.
+std::string DescribeUserForLog(std::string_view name) {
+  if (CheckUserName(name).ok()) return "user " + Quote(name);
+  return "invalid user name (" + std::to_string(name.size()) + " bytes)";
 }
 
 }  // namespace
@@ -66,8 +73,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization,
   int failures = 0;
   Result<Principal> principal = CheckPassword(password.user, password.password, address, failures);
   if (!principal.ok() && principal.error().code == ErrorCode::kUnauthenticated) {
-    std::string logged_name = password.user.substr(0, kMaxLoggedName);
-    return Fail(address, "user " + Quote(logged_name), principal.error().message, failures);
+    return Fail(address, DescribeUserForLog(password.user), principal.error().message, failures);
   }
   return principal;
 }

@@ -29,6 +29,14 @@ bool StartsWithScheme(std::string_view header, std::string_view scheme) {
   return true;
 }
 
+bool EqualsIgnoringCase(std::string_view text, std::string_view lower) {
+  return text.size() == lower.size() &&
+         std::equal(text.begin(), text.end(), lower.begin(), [](char c, char expected) {
+           if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+           return c == expected;
+         });
+}
+
 std::string_view TrimSpaces(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
@@ -103,6 +111,11 @@ Result<Credentials> ParseAuthorization(std::string_view header) {
                              " hex digits, as `webjobs token create` prints it");
     }
     return Credentials(std::move(*token));
+  }
+  if (EqualsIgnoringCase(header, "basic") || EqualsIgnoringCase(header, "bearer")) {
+    return Unauthenticated("the Authorization header " + std::string(header) +
+                           " has no credentials after the scheme; send \"Basic "
+                           "base64(user:password)\" or \"Bearer <token>\"");
   }
   size_t space = header.find(' ');
   std::string scheme(header.substr(0, std::min<size_t>(space, 20)));

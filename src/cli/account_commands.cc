@@ -46,7 +46,7 @@ std::optional<std::string> ReadHidden(const std::string& prompt) {
 
 // The new password of `user add` and `user passwd`: flags.new_password,
 // else typed twice on a terminal, else the first line of stdin.
-Result<std::string> ReadNewPassword(const ClientFlags& flags) {
+Result<std::string> ReadNewPassword(const ClientFlags& flags, CommandKind kind) {
   if (flags.new_password) return *flags.new_password;
   if (::isatty(STDIN_FILENO) == 1) {
     std::optional<std::string> first = ReadHidden("New password for " + flags.name + ": ");
@@ -57,9 +57,11 @@ Result<std::string> ReadNewPassword(const ClientFlags& flags) {
   }
   std::string line;
   if (!std::getline(std::cin, line) || line.empty()) {
-    return InvalidArgument(
-        "no password: type it on a terminal, or pipe it as one line to stdin, as in "
-        "`printf '%s\\n' \"$PASSWORD\" | webjobs user add NAME`");
+    std::string command = kind == CommandKind::kUserAdd ? "add" : "passwd";
+    return InvalidArgument("no password for user " + QuoteForMessage(flags.name) +
+                           ": type it on a terminal, or pipe it as one line to stdin, as in "
+                           "`printf '%s\\n' \"$PASSWORD\" | webjobs user " +
+                           command + " " + flags.name + "`");
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
@@ -123,7 +125,7 @@ Status RunUserCommand(ApiClient& client, CommandKind kind, const ClientFlags& fl
     }
     case CommandKind::kUserAdd:
     case CommandKind::kUserPasswd: {
-      Result<std::string> password = ReadNewPassword(flags);
+      Result<std::string> password = ReadNewPassword(flags, kind);
       if (!password.ok()) return password.error();
       json body = {{"password", *password}};
       if (flags.role) body["role"] = *flags.role;
@@ -190,7 +192,7 @@ Status RunLocalUserCommand(CommandKind kind, const ClientFlags& flags, std::ostr
       if (kind == CommandKind::kUserPasswd && !existing->has_value()) {
         return NotFound("user " + QuoteForMessage(flags.name) + " does not exist");
       }
-      Result<std::string> password = ReadNewPassword(flags);
+      Result<std::string> password = ReadNewPassword(flags, kind);
       if (!password.ok()) return password.error();
       std::optional<Scope> role;
       if (flags.role) {

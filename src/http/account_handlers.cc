@@ -154,6 +154,7 @@ void AccountHandlers::CreateToken(const Route&, RequestContext& context,
       &context.principal, context.principal.user, OptionalString(*body, "label").value_or(""),
       *scope);
   if (!created.ok()) return ReplyError(response, created.error());
+  context.audit_target = "token " + created->record.id;
   json reply = TokenJson(created->record);
   reply["token"] = created->token;
   response.set_header("Cache-Control", "no-store");

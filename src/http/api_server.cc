@@ -347,10 +347,11 @@ void ApiServer::Serve(const httplib::Request& request, RequestBody& body,
                          RequestBaseUrl(request, options_.tls != nullptr),
                          std::chrono::system_clock::now(),
                          *principal,
-                         address};
+                         address,
+                         {}};
   HandleRoute(*route, context, response);
   if (request.method != "GET" && request.method != "HEAD") {
-    Audit(*route, *principal, address, response.status);
+    Audit(*route, *principal, address, response.status, context.audit_target);
   }
 }
 
@@ -366,15 +367,16 @@ void ApiServer::ReplyAuthFailure(const Error& error, const std::string& address,
 }
 
 void ApiServer::Audit(const Route& route, const Principal& principal, const std::string& address,
-                      int status) {
+                      int status, const std::string& target) {
   std::string_view action = AuditAction(route.kind);
   if (action.empty() || status >= 400) return;
+  std::string recorded_target = target.empty() ? AuditTarget(route) : target;
   AuditRecord record{0,
                      std::chrono::system_clock::now(),
                      principal.Describe(),
                      address,
                      std::string(action),
-                     AuditTarget(route),
+                     recorded_target,
                      status};
   if (Status appended = store_.AppendAudit(record); !appended.ok()) {
     spdlog::error("event=audit_failed action={} actor={} error={}", action, Quote(record.actor),

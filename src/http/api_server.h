@@ -111,8 +111,9 @@ class ApiServer {
   void Serve(const httplib::Request& request, RequestBody& body, httplib::Response& response);
   void ReplyAuthFailure(const Error& error, const std::string& address,
                         httplib::Response& response);
-  void Audit(const Route& route, const Principal& principal, const std::string& address,
-             int status);
+  // Records a successful change; a non-empty target replaces the route's.
+  void Audit(const Route& route, const Principal& principal, const std::string& address, int status,
+             const std::string& target);
   void ReplyTriggeredSwagger(httplib::Response& response);
 
   JobService& service_;

@@ -22,6 +22,9 @@ struct RequestContext {
   const Principal& principal;
   // The client's IP address.
   std::string address;
+  // The audit log's target for a change whose object gets its id in the
+  // handler, such as "token 3f9c0a1b2c3d4e5f"; empty means the route's target.
+  std::string audit_target;
 };
 
 }  // namespace webjobs

@@ -435,6 +435,27 @@ def test_failed_sign_ins_are_throttled(start_host, tmp_path):
     assert all(secret not in " ".join(map(str, row)) for row in read_audit_db(host.root))
 
 
+def test_user_field_secret_not_logged(start_host):
+    host = start_host()
+    token, _ = create_token(host, "read")
+    secret = token.split("_")[2]
+    password_like = "p4ss!word with spaces"
+    # Clients that know only "user:password" sometimes put the token or a
+    # password into the user field.
+    for user in (token, password_like):
+        response = host.request("GET", "/api/me", auth=basic_auth(user, ""))
+        assert response.status == 401, response.text
+    assert host.request("GET", "/api/me", auth=basic_auth("nobody", "wrong")).status == 401
+
+    assert host.stop() == 0
+    log = host.log_path.read_text(errors="replace")
+    assert secret[:16] not in log
+    assert "word with" not in log
+    assert f'who="invalid user name ({len(token)} bytes)"' in log
+    assert f'who="invalid user name ({len(password_like)} bytes)"' in log
+    assert 'who="user \\"nobody\\""' in log
+
+
 def test_parallel_guesses_are_throttled(start_host):
     host = start_host()
     auth = basic_auth("admin", "concurrent-wrong-password")
@@ -543,7 +564,7 @@ def test_audit_log_records_changes(host):
         ("run.start", "triggered/report", "admin"),
         ("settings.replace", "triggered/report", "admin"),
         ("user.set", "user bob", "admin"),
-        ("token.create", "", "admin"),
+        ("token.create", f"token {token_id}", "admin"),
         ("run.start", "triggered/report", token_actor),
         ("token.revoke", f"token {token_id}", "admin"),
     ], json.dumps(entries, indent=1)
@@ -580,6 +601,10 @@ def test_cli_users_tokens_and_audit(host):
 
     weak = cli(host, "user", "passwd", "bob", input_text="short\n")
     assert weak.returncode != 0 and "short" in weak.stderr
+    empty = cli(host, "user", "passwd", "bob", input_text="")
+    assert empty.returncode != 0
+    assert 'no password for user "bob"' in empty.stderr
+    assert "| webjobs user passwd bob`" in empty.stderr
 
     # Bob creates a token for himself; it prints alone on stdout.
     bob_env = {"WEBJOBS_USER": "bob", "WEBJOBS_PASSWORD": "bob-new-password"}

@@ -130,9 +130,10 @@ TEST(CredentialsTest, RejectsMissingColon) {
 TEST(CredentialsTest, RejectsEmptyHeaderAndSchemeAlone) {
   ExpectUnauthenticated(ParseAuthorization(""), "no credentials");
   ExpectUnauthenticated(ParseAuthorization("   \t "), "no credentials");
-  ExpectUnauthenticated(ParseAuthorization("Basic"), "unsupported");
-  ExpectUnauthenticated(ParseAuthorization("Bearer"), "unsupported");
-  ExpectUnauthenticated(ParseAuthorization("Basic "), "unsupported");
+  ExpectUnauthenticated(ParseAuthorization("Basic"), "header Basic has no credentials");
+  ExpectUnauthenticated(ParseAuthorization("Bearer"), "header Bearer has no credentials");
+  ExpectUnauthenticated(ParseAuthorization("Basic "), "header Basic has no credentials");
+  ExpectUnauthenticated(ParseAuthorization("bEARER \t"), "header bEARER has no credentials");
 }
 
 TEST(CredentialsTest, SchemeNeedsASpace) {
