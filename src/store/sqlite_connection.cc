@@ -1,5 +1,11 @@
 #include "store/sqlite_connection.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <system_error>
 
 namespace webjobs {
@@ -61,11 +67,45 @@ Status CheckParentDirectory(const std::filesystem::path& db_file) {
                  directory.string() + " does not exist or is not a directory; create it first");
 }
 
+// Creates `file` if missing and makes it readable and writable only by its
+// owner: the store holds password and token hashes and the audit log.
+// SQLite gives the -wal and -shm files it creates the mode of the database.
+Status RestrictToOwner(const std::filesystem::path& file, bool create) {
+  if (create) {
+    int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return IoError("store: cannot create database " + file.string() + ": " +
+                     std::strerror(errno) + "; check the permissions of its directory");
+    }
+    ::close(fd);
+  }
+  struct stat info {};
+  if (::stat(file.c_str(), &info) != 0) {
+    if (errno == ENOENT && !create) return Status::Ok();
+    return IoError("store: cannot read the mode of " + file.string() + ": " + std::strerror(errno));
+  }
+  if ((info.st_mode & 0077) == 0) return Status::Ok();
+  if (::chmod(file.c_str(), info.st_mode & 0700) != 0) {
+    return IoError("store: cannot restrict " + file.string() + " to its owner (mode 0600): " +
+                   std::strerror(errno) + "; run the host as the file's owner or chmod it");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<SqliteConnection> SqliteConnection::Open(const std::filesystem::path& db_file) {
   if (Status status = CheckParentDirectory(db_file); !status.ok()) {
     return status.error();
+  }
+
+  if (db_file != ":memory:") {
+    if (Status status = RestrictToOwner(db_file, true); !status.ok()) return status.error();
+    for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+      std::filesystem::path companion = db_file;
+      companion += suffix;
+      if (Status status = RestrictToOwner(companion, false); !status.ok()) return status.error();
+    }
   }
 
   sqlite3* raw = nullptr;

@@ -688,3 +688,47 @@ TEST_F(SqliteStoreTest, PutRunErrorNamesRunJobAndFile) {
 
 }  // namespace
 }  // namespace webjobs
+
+namespace webjobs {
+namespace {
+
+std::filesystem::perms PermissionsOf(const std::filesystem::path& file) {
+  return std::filesystem::status(file).permissions() & std::filesystem::perms::mask;
+}
+
+constexpr std::filesystem::perms kOwnerReadWrite =
+    std::filesystem::perms::owner_read | std::filesystem::perms::owner_write;
+
+TEST_F(SqliteStoreTest, NewDatabaseIsReadableOnlyByItsOwner) {
+  std::unique_ptr<SqliteStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->PutRun(MakeRun("job", "1")).ok());
+  EXPECT_EQ(PermissionsOf(db_file_), kOwnerReadWrite);
+  std::filesystem::path wal = db_file_;
+  wal += "-wal";
+  if (std::filesystem::exists(wal)) {
+    EXPECT_EQ(PermissionsOf(wal), kOwnerReadWrite);
+  }
+}
+
+TEST_F(SqliteStoreTest, OpeningRestrictsAnOlderDatabase) {
+  { ASSERT_NE(OpenStore(), nullptr); }
+  std::filesystem::permissions(
+      db_file_, std::filesystem::perms::group_read | std::filesystem::perms::others_read,
+      std::filesystem::perm_options::add);
+  std::filesystem::path wal = db_file_;
+  wal += "-wal";
+  std::ofstream(wal).flush();
+  std::filesystem::permissions(wal, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  ASSERT_NE(OpenStore(), nullptr);
+  EXPECT_EQ(PermissionsOf(db_file_), kOwnerReadWrite);
+  // SQLite may remove an empty -wal file when it opens the database.
+  if (std::filesystem::exists(wal)) {
+    EXPECT_EQ(PermissionsOf(wal) & std::filesystem::perms::others_all,
+              std::filesystem::perms::none);
+  }
+}
+
+}  // namespace
+}  // namespace webjobs
