@@ -16,6 +16,8 @@ namespace {
 // Remembered passwords, at most, and for how long.
 constexpr size_t kMaxVerified = 4096;
 constexpr std::chrono::minutes kVerifiedLifetime{15};
+// Tokens remembered by CheckToken(), one entry per token id.
+constexpr size_t kMaxCheckedTokens = 4096;
 
 constexpr std::string_view kWrongCredentials = "wrong user name or password";
 
@@ -109,13 +111,34 @@ Result<Principal> Authenticator::CheckPassword(const std::string& user, const st
   return Principal{found.name, *role, ""};
 }
 
+std::optional<Principal> Authenticator::FindCheckedToken(const std::string& id,
+                                                         const std::string& secret_hash,
+                                                         uint64_t version) {
+  std::lock_guard lock(mutex_);
+  auto found = checked_tokens_.find(id);
+  if (found == checked_tokens_.end()) return std::nullopt;
+  if (found->second.version != version) {
+    checked_tokens_.erase(found);
+    return std::nullopt;
+  }
+  if (!ConstantTimeEquals(secret_hash, found->second.secret_hash)) return std::nullopt;
+  return found->second.principal;
+}
+
 Result<Principal> Authenticator::CheckToken(const std::string& id, const std::string& secret) {
+  // The version is read before the records, so a change that lands between
+  // the two leaves the remembered entry with an outdated version.
+  Result<uint64_t> version = store_.CredentialsVersion();
+  if (!version.ok()) return version.error();
+  std::string secret_hash = Sha256Hex(secret);
+  if (std::optional<Principal> known = FindCheckedToken(id, secret_hash, *version)) return *known;
+
   Result<std::optional<TokenRecord>> record = store_.GetToken(id);
   if (!record.ok()) return record.error();
   constexpr std::string_view kUnknownToken = "unknown or revoked API token";
   if (!record->has_value()) return Unauthenticated(std::string(kUnknownToken));
   const TokenRecord& token = **record;
-  if (!ConstantTimeEquals(Sha256Hex(secret), token.secret_hash)) {
+  if (!ConstantTimeEquals(secret_hash, token.secret_hash)) {
     return Unauthenticated(std::string(kUnknownToken));
   }
   Result<std::optional<UserRecord>> owner = store_.GetUser(token.user);
@@ -129,7 +152,12 @@ Result<Principal> Authenticator::CheckToken(const std::string& id, const std::st
   }
   // A token never carries more than its user's current role.
   Scope granted = ScopeAllows(*role, *scope) ? *scope : *role;
-  return Principal{(*owner)->name, granted, token.id};
+  Principal principal{(*owner)->name, granted, token.id};
+  std::lock_guard lock(mutex_);
+  // Entries of other versions are useless, so a full map is emptied.
+  if (checked_tokens_.size() >= kMaxCheckedTokens) checked_tokens_.clear();
+  checked_tokens_[token.id] = CheckedToken{token.secret_hash, principal, *version};
+  return principal;
 }
 
 Authenticator::Verification Authenticator::VerifyWithCache(const UserRecord& user,

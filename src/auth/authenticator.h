@@ -6,8 +6,10 @@
 // stored hash and password, never the password) until the user's hash
 // changes, so a client that sends Basic credentials with every request pays
 // that cost once. At most one check per CPU runs at a time, which bounds
-// the memory guessing can take. Tokens are checked against the store on
-// every request, so a revoked token is refused at once.
+// the memory guessing can take. A token that matched is remembered with
+// the store's CredentialsVersion(), and used again only while that version
+// is unchanged, so a revoked token, or one whose user was removed or got
+// another role, is refused at once.
 //
 // Failed attempts are counted per client address (LoginThrottle) and
 // logged as event=auth_failed with the address, the user name or token id
@@ -53,6 +55,10 @@ class Authenticator {
   Result<Principal> CheckPassword(const std::string& user, const std::string& password,
                                   const std::string& address, int& failures);
   Result<Principal> CheckToken(const std::string& id, const std::string& secret);
+  // Returns the principal of a token checked before, while the store's
+  // credentials have not changed since; nullopt otherwise.
+  std::optional<Principal> FindCheckedToken(const std::string& id, const std::string& secret_hash,
+                                            uint64_t version);
   Verification VerifyWithCache(const UserRecord& user, const std::string& password,
                                const std::string& address, int& failures);
   Error TooManyFailures(const std::string& address, int wait_seconds);
@@ -70,6 +76,15 @@ class Authenticator {
   std::mutex mutex_;
   // Digest -> when it was verified; guarded by mutex_.
   std::unordered_map<std::string, std::chrono::steady_clock::time_point> verified_;
+
+  // A token that matched, kept while the credentials version is unchanged.
+  struct CheckedToken {
+    std::string secret_hash;  // SHA-256 hex, as stored
+    Principal principal;
+    uint64_t version = 0;
+  };
+  // Token id -> its last successful check; guarded by mutex_.
+  std::unordered_map<std::string, CheckedToken> checked_tokens_;
 };
 
 }  // namespace webjobs

@@ -18,6 +18,7 @@ namespace webjobs {
 // zlib's levels: 1 is the fastest, 9 the smallest.
 inline constexpr int kFastCompression = 1;
 inline constexpr int kDefaultCompression = 6;
+inline constexpr int kBestCompression = 9;
 
 struct DeflatePiece {
   std::string data;      // deflate blocks ending with a sync flush, none final

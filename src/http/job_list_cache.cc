@@ -1,5 +1,7 @@
 #include "http/job_list_cache.h"
 
+#include <algorithm>
+
 #include "http/entity_tag.h"
 #include "http/http_reply.h"
 #include "http/job_json.h"
@@ -16,42 +18,64 @@ bool IsRunInProgress(const std::optional<RunRecord>& run) {
   return run && !run->end_time && run->start_time.time_since_epoch().count() != 0;
 }
 
+// Jobs compressed together in one piece of the gzip body. A change of one
+// job compresses its group and the next one again, about 2 x 8 KB of JSON.
+constexpr size_t kJobsPerPiece = 8;
+
 constexpr std::string_view kListOpen = "[";
 constexpr std::string_view kListClose = "]";
 
 }  // namespace
 
-std::shared_ptr<const DeflatePiece> JobListCache::Entry::PieceAfter(
-    const std::shared_ptr<const Entry>& predecessor) const {
+std::shared_ptr<const DeflatePiece> JobListCache::Entry::GroupPiece(
+    std::span<const std::shared_ptr<const Entry>> group,
+    std::span<const std::shared_ptr<const Entry>> previous) const {
+  auto same = [](const std::weak_ptr<const Entry>& kept, const std::shared_ptr<const Entry>& entry) {
+    return !kept.owner_before(entry) && !entry.owner_before(kept);
+  };
   std::lock_guard<std::mutex> lock(piece_mutex);
-  bool same_place = predecessor == nullptr
-                        ? piece_is_first
-                        : !piece_is_first && !piece_predecessor.owner_before(predecessor) &&
-                              !predecessor.owner_before(piece_predecessor);
-  if (piece != nullptr && same_place) return piece;
-  // The piece holds the separator before the text, and the first one the
-  // opening bracket. Its dictionary is the text of the job before it.
-  std::string joined = predecessor == nullptr ? std::string(kListOpen) : ",";
-  joined += text;
-  piece = std::make_shared<const DeflatePiece>(
-      DeflateText(joined, predecessor == nullptr ? std::string_view{} : predecessor->text,
-                  kDefaultCompression));
-  piece_predecessor = predecessor;
-  piece_is_first = predecessor == nullptr;
+  bool reusable = piece != nullptr && piece_group_size == group.size() &&
+                  piece_entries.size() == group.size() + previous.size();
+  for (size_t index = 0; reusable && index < piece_entries.size(); ++index) {
+    reusable = same(piece_entries[index], index < group.size()
+                                              ? group[index]
+                                              : previous[index - group.size()]);
+  }
+  if (reusable) return piece;
+
+  // The piece holds the separator before the group, or the opening
+  // bracket for the first group. Its dictionary is the text before it.
+  std::string text = previous.empty() ? std::string(kListOpen) : ",";
+  for (size_t index = 0; index < group.size(); ++index) {
+    if (index > 0) text += ',';
+    text += group[index]->text;
+  }
+  std::string dictionary;
+  for (size_t index = 0; index < previous.size(); ++index) {
+    if (index > 0) dictionary += ',';
+    dictionary += previous[index]->text;
+  }
+  piece = std::make_shared<const DeflatePiece>(DeflateText(text, dictionary, kBestCompression));
+  piece_group_size = group.size();
+  piece_entries.assign(group.begin(), group.end());
+  piece_entries.insert(piece_entries.end(), previous.begin(), previous.end());
   return piece;
 }
 
 std::shared_ptr<const std::string> JobListCache::JoinPieces(const std::vector<EntryPtr>& entries) {
   std::vector<std::shared_ptr<const DeflatePiece>> pieces;
-  pieces.reserve(entries.size() + 1);
-  for (size_t index = 0; index < entries.size(); ++index) {
-    pieces.push_back(entries[index]->PieceAfter(index == 0 ? nullptr : entries[index - 1]));
+  pieces.reserve(entries.size() / kJobsPerPiece + 2);
+  std::span<const EntryPtr> all(entries);
+  std::span<const EntryPtr> previous;
+  for (size_t first = 0; first < entries.size(); first += kJobsPerPiece) {
+    std::span<const EntryPtr> group = all.subspan(first, std::min(kJobsPerPiece, all.size() - first));
+    pieces.push_back(group.front()->GroupPiece(group, previous));
+    previous = group;
   }
-  // An empty list's opening bracket has no entry to carry it.
-  std::string_view close = entries.empty() ? "[]" : kListClose;
-  pieces.push_back(std::make_shared<const DeflatePiece>(DeflateText(
-      close, entries.empty() ? std::string_view{} : std::string_view(entries.back()->text),
-      kDefaultCompression)));
+  // An empty list's opening bracket has no group to carry it. The closing
+  // bracket is too short to gain from a dictionary.
+  pieces.push_back(std::make_shared<const DeflatePiece>(
+      DeflateText(entries.empty() ? "[]" : kListClose, {}, kBestCompression)));
   std::vector<const DeflatePiece*> joined;
   joined.reserve(pieces.size());
   for (const auto& piece : pieces) joined.push_back(piece.get());

@@ -120,6 +120,7 @@ void JobManager::LoadAll() {
       AddJob(std::move(definition).value());
     }
   }
+  PublishListed();
 }
 
 void JobManager::AddJob(JobDefinition definition) {
@@ -170,6 +171,7 @@ void JobManager::Reload(JobType type, const std::string& name, bool force) {
   }
   if (!previous) {
     AddJob(std::move(definition).value());
+    PublishListed();
     ManagedJob& job = jobs_.at(name);
     if (job.continuous) job.continuous->Activate();
     if (job.triggered) job.triggered->Activate();
@@ -195,12 +197,14 @@ void JobManager::RemoveJob(const std::string& name, const std::string& reason,
   if (found == jobs_.end()) return done();
   JobType type = found->second.type;
   removing_.insert(name);
+  PublishListed();
   auto finish = [this, name, type, done = std::move(done)] {
     // Erase in a later turn: the job's own callback may be on the stack.
     context_.loop.Post([this, name, type, done] {
       (void)KillJobProcesses(0, MakeJobMarker(context_.config.MarkerScope(), type, name));
       jobs_.erase(name);
       removing_.erase(name);
+      PublishListed();
       spdlog::info("event=job_removed job={} type={}", name, TypeText(type));
       done();
     });
@@ -227,6 +231,20 @@ const JobManager::ManagedJob* JobManager::Find(JobType type, const std::string& 
   auto found = jobs_.find(name);
   if (found == jobs_.end() || found->second.type != type || removing_.count(name)) return nullptr;
   return &found->second;
+}
+
+void JobManager::PublishListed() {
+  auto listed = std::make_shared<ListedJobs>();
+  for (const auto& [name, job] : jobs_) {
+    if (!removing_.count(name)) listed->emplace_hint(listed->end(), name, job.type);
+  }
+  std::lock_guard<std::mutex> lock(listed_mutex_);
+  listed_ = std::move(listed);
+}
+
+std::shared_ptr<const JobManager::ListedJobs> JobManager::Listed() const {
+  std::lock_guard<std::mutex> lock(listed_mutex_);
+  return listed_;
 }
 
 std::optional<JobType> JobManager::TypeOf(const std::string& name) const {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -63,6 +64,15 @@ class JobManager {
   // True when a job of `name` exists, of any type.
   std::optional<JobType> TypeOf(const std::string& name) const;
 
+  // The type of each job that List() shows, by name.
+  using ListedJobs = std::map<std::string, JobType>;
+  // Returns the jobs that List() showed at the end of the loop's last turn
+  // that added or removed one. Thread-safe, unlike the rest of the class:
+  // requests that only need to know whether a job exists read it without
+  // a round trip to the loop. A job added or removed by a request is in it
+  // before that request gets its reply.
+  std::shared_ptr<const ListedJobs> Listed() const;
+
  private:
   // Whether files that other processes create or remove exist: the SDK
   // marker that a job writes into its data folder, and the scheduler log
@@ -91,6 +101,8 @@ class JobManager {
   // `force` reloads even when the folder's fingerprint did not change.
   void Reload(JobType type, const std::string& name, bool force = false);
   void RemoveJob(const std::string& name, const std::string& reason, std::function<void()> done);
+  // Publishes the jobs of jobs_ that are not in removing_ for Listed().
+  void PublishListed();
   JobView ViewOf(const ManagedJob& job) const;
   const FileFlags& CheckFiles(const ManagedJob& job) const;
   const ManagedJob* Find(JobType type, const std::string& name) const;
@@ -104,6 +116,8 @@ class JobManager {
   // Jobs whose removal has started. File events for them are ignored, so
   // the folder moved away by a delete is not reported as a second removal.
   std::set<std::string> removing_;
+  mutable std::mutex listed_mutex_;
+  std::shared_ptr<const ListedJobs> listed_ = std::make_shared<const ListedJobs>();
 };
 
 }  // namespace webjobs

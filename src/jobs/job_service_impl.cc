@@ -170,15 +170,25 @@ Status JobServiceImpl::CancelRun(const std::string& name, const std::string& run
       [this, name, run_id](auto reply) { reply(manager_.CancelRun(name, run_id)); });
 }
 
+Status JobServiceImpl::CheckTriggeredJobListed(const std::string& name) const {
+  if (Status valid = ValidateJobName(name); !valid.ok()) return valid;
+  std::shared_ptr<const JobManager::ListedJobs> listed = manager_.Listed();
+  auto found = listed->find(name);
+  if (found == listed->end() || found->second != JobType::kTriggered) {
+    return NotFound("triggered job \"" + name + "\" not found");
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<RunRecord>> JobServiceImpl::ListRuns(const std::string& name) {
-  if (Result<JobView> job = GetJob(JobType::kTriggered, name); !job.ok()) return job.error();
+  if (Status listed = CheckTriggeredJobListed(name); !listed.ok()) return listed.error();
   return store_.ListRuns(name, history_limit_);
 }
 
 Result<std::vector<RunRecord>> JobServiceImpl::QueryRuns(const std::string& name,
                                                          const RunFilter& filter,
                                                          std::optional<size_t> limit) {
-  if (Result<JobView> job = GetJob(JobType::kTriggered, name); !job.ok()) return job.error();
+  if (Status listed = CheckTriggeredJobListed(name); !listed.ok()) return listed.error();
   return store_.QueryRuns(name, filter, limit.value_or(history_limit_));
 }
 

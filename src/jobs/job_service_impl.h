@@ -56,6 +56,9 @@ class JobServiceImpl final : public JobService {
   // reply callback.
   template <typename T>
   T Call(std::function<void(std::function<void(T)>)> work);
+  // Returns kNotFound unless a triggered job `name` is listed, without a
+  // round trip to the loop (see JobManager::Listed()).
+  Status CheckTriggeredJobListed(const std::string& name) const;
   Result<std::filesystem::path> StagePackage(const DeployRequest& request,
                                              std::vector<std::string>& warnings);
 

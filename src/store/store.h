@@ -144,6 +144,13 @@ class Store {
   virtual Result<std::vector<UserRecord>> ListUsers() = 0;
   virtual Result<bool> DeleteUser(const std::string& name) = 0;
 
+  // A number that differs after any change of users or tokens, so readers
+  // can cache what they read until it changes. It covers changes made
+  // through this object and, where the store can see them, by other
+  // processes (`webjobs user --root` beside a running host). Equal numbers
+  // may follow changes of other data.
+  virtual Result<uint64_t> CredentialsVersion() = 0;
+
   // API tokens, by id. DeleteToken returns whether the token existed.
   virtual Status PutToken(const TokenRecord& token) = 0;
   virtual Result<std::optional<TokenRecord>> GetToken(const std::string& id) = 0;

@@ -129,7 +129,7 @@ Status SqliteStore::PrepareStatements() {
       {&delete_state_, kDeleteStateSql}, {&set_state_, kSetStateSql},
       {&get_state_, kGetStateSql},       {&clear_state_, kClearStateSql},
       {&get_user_, kGetUserSql},         {&get_token_, kGetTokenSql},
-      {&append_audit_, kAppendAuditSql},
+      {&append_audit_, kAppendAuditSql}, {&data_version_, "PRAGMA data_version"},
   };
   for (const auto& [statement, sql] : statements) {
     int code = statement->Prepare(connection_.handle(), sql);

@@ -68,6 +68,7 @@ class SqliteStore final : public Store {
   Result<bool> DeleteUser(const std::string& name) override;
   Status PutToken(const TokenRecord& token) override;
   Result<std::optional<TokenRecord>> GetToken(const std::string& id) override;
+  Result<uint64_t> CredentialsVersion() override;
   Result<std::vector<TokenRecord>> ListTokens() override;
   Result<bool> DeleteToken(const std::string& id) override;
   Status AppendAudit(const AuditRecord& record) override;
@@ -103,7 +104,11 @@ class SqliteStore final : public Store {
   // Run on every authenticated request.
   SqliteStatement get_user_;
   SqliteStatement get_token_;
+  SqliteStatement data_version_;
   SqliteStatement append_audit_;
+  // Changes of users and tokens through this connection, which SQLite's
+  // data_version does not count.
+  uint64_t credential_changes_ = 0;
   int64_t audit_appends_ = 0;
 };
 

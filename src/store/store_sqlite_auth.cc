@@ -88,12 +88,14 @@ Status SqliteStore::RunOnce(const char* sql, const std::string& what,
 
 Status SqliteStore::PutUser(const UserRecord& user) {
   std::lock_guard lock(mutex_);
+  ++credential_changes_;
   return RunOnce(kPutUserSql, UserWhat("cannot save", user.name),
                  [&](SqliteStatement& statement) { BindUser(statement, user); });
 }
 
 Result<bool> SqliteStore::AddFirstUser(const UserRecord& user) {
   std::lock_guard lock(mutex_);
+  ++credential_changes_;
   Status added = RunOnce(kAddFirstUserSql, UserWhat("cannot add the first", user.name),
                          [&](SqliteStatement& statement) { BindUser(statement, user); });
   if (!added.ok()) return added.error();
@@ -121,6 +123,7 @@ Result<std::vector<UserRecord>> SqliteStore::ListUsers() {
 
 Result<bool> SqliteStore::DeleteUser(const std::string& name) {
   std::lock_guard lock(mutex_);
+  ++credential_changes_;
   bool existed = false;
   std::string what = UserWhat("cannot delete", name) + " and its tokens";
   Status deleted = connection_.InTransaction(what, [&]() -> Status {
@@ -138,6 +141,7 @@ Result<bool> SqliteStore::DeleteUser(const std::string& name) {
 
 Status SqliteStore::PutToken(const TokenRecord& token) {
   std::lock_guard lock(mutex_);
+  ++credential_changes_;
   return RunOnce(kPutTokenSql, TokenWhat("cannot save", token.id),
                  [&](SqliteStatement& statement) {
                    statement.BindText(1, token.id);
@@ -159,6 +163,17 @@ Result<std::optional<TokenRecord>> SqliteStore::GetToken(const std::string& id) 
   return std::optional<TokenRecord>(ReadToken(get_token_));
 }
 
+Result<uint64_t> SqliteStore::CredentialsVersion() {
+  std::lock_guard lock(mutex_);
+  // data_version changes when another connection, in this process or
+  // another, commits a change to the database file.
+  StatementResetter resetter(data_version_);
+  int code = data_version_.Step();
+  if (code != SQLITE_ROW) return connection_.ErrorFor(code, "cannot read the data version");
+  auto external = static_cast<uint64_t>(data_version_.Int64(0));
+  return (credential_changes_ << 32) ^ external;
+}
+
 Result<std::vector<TokenRecord>> SqliteStore::ListTokens() {
   std::lock_guard lock(mutex_);
   std::vector<TokenRecord> tokens;
@@ -170,6 +185,7 @@ Result<std::vector<TokenRecord>> SqliteStore::ListTokens() {
 
 Result<bool> SqliteStore::DeleteToken(const std::string& id) {
   std::lock_guard lock(mutex_);
+  ++credential_changes_;
   Status deleted = RunOnce(kDeleteTokenSql, TokenWhat("cannot delete", id),
                            [&](SqliteStatement& statement) { statement.BindText(1, id); });
   if (!deleted.ok()) return deleted.error();

@@ -323,6 +323,7 @@ class OverlappingStore final : public Store {
   }
   Result<bool> DeleteUser(const std::string& name) override { return store_.DeleteUser(name); }
   Status PutToken(const TokenRecord& token) override { return store_.PutToken(token); }
+  Result<uint64_t> CredentialsVersion() override { return store_.CredentialsVersion(); }
   Result<std::optional<TokenRecord>> GetToken(const std::string& id) override {
     return store_.GetToken(id);
   }

@@ -159,6 +159,27 @@ TEST_F(AuthenticatorTest, RevokedTokenIsRejectedAtOnce) {
   ExpectRejected(Authenticate("Bearer " + token));
 }
 
+TEST_F(AuthenticatorTest, TokenRevokedByAnotherProcessIsRejectedAtOnce) {
+  // `webjobs user remove --root` changes the database beside the host,
+  // through a connection of its own.
+  std::string token = AddToken("bob", "read");
+  ASSERT_TRUE(Authenticate("Bearer " + token).ok());
+  ASSERT_TRUE(Authenticate("Bearer " + token).ok());
+  Result<std::unique_ptr<SqliteStore>> other = SqliteStore::Open(dir_.path() / "webjobs.db");
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  ASSERT_TRUE((*other)->DeleteUser("bob").ok());
+  ExpectRejected(Authenticate("Bearer " + token));
+}
+
+TEST_F(AuthenticatorTest, RememberedTokenStillNeedsItsSecret) {
+  std::string token = AddToken("alice", "admin");
+  ASSERT_TRUE(Authenticate("Bearer " + token).ok());
+  std::string wrong = token;
+  wrong.back() = wrong.back() == '0' ? '1' : '0';
+  ExpectRejected(Authenticate("Bearer " + wrong), wrong.substr(21));
+  ASSERT_TRUE(Authenticate("Bearer " + token).ok());
+}
+
 TEST_F(AuthenticatorTest, TokenOfRemovedUserIsRejected) {
   std::string token = AddToken("bob", "read");
   ASSERT_TRUE(Authenticate("Bearer " + token).ok());

@@ -49,6 +49,7 @@ class FakeStore final : public Store {
   Result<std::vector<UserRecord>> ListUsers() override { return Unused(); }
   Result<bool> DeleteUser(const std::string&) override { return Unused(); }
   Status PutToken(const TokenRecord&) override { return Unused(); }
+  Result<uint64_t> CredentialsVersion() override { return Unused(); }
   Result<std::optional<TokenRecord>> GetToken(const std::string&) override { return Unused(); }
   Result<std::vector<TokenRecord>> ListTokens() override { return Unused(); }
   Result<bool> DeleteToken(const std::string&) override { return Unused(); }

@@ -166,6 +166,21 @@ TEST_F(JobManagerTest, LoadsFolderCopiedIn) {
   Result<JobView> view = manager.Get(JobType::kTriggered, "late");
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view->run_command, "run.sh");
+  std::shared_ptr<const JobManager::ListedJobs> listed = manager.Listed();
+  ASSERT_EQ(listed->count("late"), 1u);
+  EXPECT_EQ(listed->at("late"), JobType::kTriggered);
+}
+
+TEST_F(JobManagerTest, ListedHoldsTheJobsOfList) {
+  ASSERT_NO_FATAL_FAILURE(DefineJob(JobType::kTriggered, "nightly", "exit 0\n"));
+  ASSERT_NO_FATAL_FAILURE(DefineJob(JobType::kContinuous, "worker", "sleep 60\n"));
+  ASSERT_TRUE(store_.SetJobState("worker", "stopped", "1").ok());
+  JobManager& manager = MakeManager();
+  EXPECT_TRUE(manager.Listed()->empty());
+  ASSERT_TRUE(manager.Start().ok());
+  JobManager::ListedJobs expected{{"nightly", JobType::kTriggered},
+                                  {"worker", JobType::kContinuous}};
+  EXPECT_EQ(*manager.Listed(), expected);
 }
 
 TEST_F(JobManagerTest, ViewShowsSdkMarker) {
@@ -291,6 +306,7 @@ TEST_F(JobManagerTest, DeleteStopsAndRemovesJob) {
 
   ASSERT_TRUE(deleted->ok()) << deleted->error().message;
   EXPECT_FALSE(manager.Get(JobType::kContinuous, "doomed").ok());
+  EXPECT_EQ(manager.Listed()->count("doomed"), 0u);
   EXPECT_FALSE(std::filesystem::exists(paths_.JobDir(JobType::kContinuous, "doomed")));
   EXPECT_FALSE(std::filesystem::exists(paths_.DataDir(JobType::kContinuous, "doomed")));
   EXPECT_FALSE(store_.GetJobState("doomed", "stopped").value().has_value());

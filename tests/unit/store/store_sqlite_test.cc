@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -728,6 +729,38 @@ TEST_F(SqliteStoreTest, OpeningRestrictsAnOlderDatabase) {
     EXPECT_EQ(PermissionsOf(wal) & std::filesystem::perms::others_all,
               std::filesystem::perms::none);
   }
+}
+
+}  // namespace
+}  // namespace webjobs
+
+namespace webjobs {
+namespace {
+
+TEST_F(SqliteStoreTest, CredentialsVersionFollowsUserAndTokenChanges) {
+  std::unique_ptr<SqliteStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::set<uint64_t> seen;
+  auto expect_new_version = [&](const char* after) {
+    Result<uint64_t> version = store->CredentialsVersion();
+    ASSERT_TRUE(version.ok()) << version.error().message;
+    EXPECT_TRUE(seen.insert(*version).second) << "unchanged after " << after;
+  };
+  expect_new_version("opening");
+  UserRecord user{"alice", "hash", "admin", Micros(1), Micros(1)};
+  ASSERT_TRUE(store->PutUser(user).ok());
+  expect_new_version("PutUser");
+  TokenRecord token{"0123456789abcdef", "alice", "ci", "read", "digest", Micros(2)};
+  ASSERT_TRUE(store->PutToken(token).ok());
+  expect_new_version("PutToken");
+  ASSERT_TRUE(store->DeleteToken(token.id).ok());
+  expect_new_version("DeleteToken");
+
+  // A change through another connection, as `webjobs user --root` makes.
+  ExecRaw("DELETE FROM users WHERE name = 'alice'");
+  expect_new_version("a change by another connection");
+  ASSERT_TRUE(store->DeleteUser("alice").ok());
+  expect_new_version("DeleteUser");
 }
 
 }  // namespace
