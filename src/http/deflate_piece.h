@@ -2,9 +2,9 @@
 // piece is raw deflate data that ends on a byte boundary and has no final
 // block, so pieces in order form one deflate stream (as pigz joins its
 // blocks). Each piece may refer back into the text before it, given as its
-// dictionary, so a list of similar JSON objects compresses about as well
-// as in one pass while only the pieces whose text or predecessor changed
-// are compressed again.
+// dictionary, so a list of similar JSON objects compresses almost as well
+// as in one pass. A change compresses again only the piece whose text
+// changed and the piece after it.
 #pragma once
 
 #include <cstddef>

@@ -15,11 +15,11 @@
 // it, and the last one wins.
 //
 // For clients that accept gzip, the cache also keeps the list compressed
-// in groups of kJobsPerPiece jobs, each a DeflatePiece with the group
-// before it as its dictionary, so a request compresses only the groups in
-// which a job changed, and the groups after them, and joins the rest.
-// Groups cost fewer block headers than one piece per job: with 1,000 jobs
-// the body is about 60 KB instead of 80 KB.
+// in groups of kJobsPerPiece jobs. Each group is a DeflatePiece with the
+// group before it as its dictionary. A request compresses again only the
+// groups in which a job changed and the group after each, and joins the
+// rest. Groups cost fewer block headers than one piece per job: with 1,000
+// jobs the body is about 55 KB instead of 80 KB.
 #pragma once
 
 #include <cstdint>
