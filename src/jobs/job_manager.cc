@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/log.h"
+#include "package/ascii_case.h"
 #include "package/job_name.h"
 #include "package/package_importer.h"
 #include "process/process_tree.h"
@@ -309,6 +310,17 @@ Result<JobView> JobManager::Get(JobType type, const std::string& name) const {
   return ViewOf(*job);
 }
 
+namespace {
+
+Error CaseConflict(JobType type, const std::string& existing, const std::string& name) {
+  return Conflict("a " + std::string(JobTypeName(type)) + " job named \"" + existing +
+                  "\" already exists, and \"" + name +
+                  "\" differs from it only in case; job names are compared without regard to "
+                  "case, as Kudu does, so use \"" + existing + "\" or choose another name");
+}
+
+}  // namespace
+
 Status JobManager::CheckNameFree(JobType type, const std::string& name) const {
   JobType other = type == JobType::kContinuous ? JobType::kTriggered : JobType::kContinuous;
   std::error_code error;
@@ -318,6 +330,22 @@ Status JobManager::CheckNameFree(JobType type, const std::string& name) const {
     return Conflict("a " + TypeText(other) + " job named \"" + name +
                     "\" already exists; job names are unique across both types, so delete it "
                     "first or choose another name");
+  }
+  // Kudu looks jobs up by name without regard to case, so "Nightly" and
+  // "nightly" would be one job there. The folders on disk count too,
+  // because a job whose folder fails to load is not in jobs_.
+  auto same_but_case = [&](const std::string& existing) {
+    return existing != name && EqualsIgnoringAsciiCase(existing, name);
+  };
+  for (const auto& [existing, job] : jobs_) {
+    if (same_but_case(existing)) return CaseConflict(job.type, existing, name);
+  }
+  for (JobType listed : {JobType::kTriggered, JobType::kContinuous}) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(context_.paths.JobsRoot(listed), error)) {
+      std::string existing = entry.path().filename().string();
+      if (same_but_case(existing)) return CaseConflict(listed, existing, name);
+    }
   }
   return Status::Ok();
 }

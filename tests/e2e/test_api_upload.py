@@ -88,3 +88,16 @@ def test_zip_content_type_is_case_insensitive(host):
     job = host.deploy_bytes("ctype", "triggered", body, "Application/ZIP", "ctype.zip").json()
     assert job["run_command"] == "inner/run.sh", (
         f"expected 'Application/ZIP' to be unpacked as a zip; got {job}")
+
+
+def test_name_differing_only_in_case_is_rejected(host):
+    host.deploy_file("Nightly", "triggered", "run.sh", "echo nightly\n")
+    for job_type, name in (("triggered", "nightly"), ("continuous", "NIGHTLY")):
+        response = host.deploy_file(name, job_type, "run.sh", "echo other\n", expect=409)
+        assert '"Nightly"' in response.text and f'"{name}"' in response.text, (
+            f"expected the message to name both spellings; got {response.text!r}")
+        assert host.request("GET", f"/api/{job_type}webjobs/{name}").status == 404
+    listed = [job["name"] for job in host.get_json("/api/webjobs")]
+    assert listed == ["Nightly"], f"expected only the first job; got {listed}"
+    # The same spelling replaces the job as before.
+    host.deploy_file("Nightly", "triggered", "run.sh", "echo again\n")
