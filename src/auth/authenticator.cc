@@ -105,8 +105,8 @@ Result<Principal> Authenticator::CheckPassword(const std::string& user, const st
   const UserRecord& found = checked;
   Result<Scope> role = ParseScope(found.role);
   if (!role.ok()) {
-    return InternalError("user " + Quote(found.name) + " has an unknown role " +
-                         Quote(found.role) + " in the store");
+    return InternalError("user " + Quote(found.name) + " has an unknown role " + Quote(found.role) +
+                         " in the store");
   }
   return Principal{found.name, *role, ""};
 }
@@ -164,8 +164,8 @@ Authenticator::Verification Authenticator::VerifyWithCache(const UserRecord& use
                                                            const std::string& password,
                                                            const std::string& address,
                                                            int& failures) {
-  std::string digest = Sha256Hex(cache_key_ + '\0' + user.name + '\0' + user.password_hash +
-                                 '\0' + password);
+  std::string digest =
+      Sha256Hex(cache_key_ + '\0' + user.name + '\0' + user.password_hash + '\0' + password);
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);

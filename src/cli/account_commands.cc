@@ -20,6 +20,13 @@
 namespace webjobs {
 namespace {
 
+// User names are compared without regard to case, so `stored` is the
+// spelling the existing user was created with.
+std::string ExistingUserMessage(const std::string& stored) {
+  return "user " + QuoteForMessage(stored) +
+         " already exists (user names ignore case); change it with `webjobs user passwd`";
+}
+
 using nlohmann::json;
 
 // Reads one line from the terminal with echo off. nullopt without one.
@@ -135,16 +142,20 @@ Status RunUserCommand(ApiClient& client, CommandKind kind, const ClientFlags& fl
         Result<ApiResponse> existing = client.Get(UserPath(flags.name));
         if (!existing.ok()) return existing.error();
         if (existing->status == 200) {
-          return Conflict("user " + QuoteForMessage(flags.name) +
-                          " already exists; change it with `webjobs user passwd`");
+          // User names ignore case, so the stored spelling may differ.
+          json user = json::parse(existing->body, nullptr, false);
+          std::string stored = user.is_object() && user.value("name", json()).is_string()
+                                   ? user["name"].get<std::string>()
+                                   : flags.name;
+          return Conflict(ExistingUserMessage(stored));
         }
       }
       Result<ApiResponse> response = client.PutJson(UserPath(flags.name), body.dump());
       if (Status done = Expect(response); !done.ok()) return done;
       Result<json> user = ParseBody(*response);
       if (!user.ok()) return user.error();
-      out << (response->status == 201 ? "added user " : "changed user ") << flags.name
-          << " (role " << user->value("role", "") << ")\n";
+      out << (response->status == 201 ? "added user " : "changed user ") << flags.name << " (role "
+          << user->value("role", "") << ")\n";
       (void)err;
       return Status::Ok();
     }
@@ -186,8 +197,7 @@ Status RunLocalUserCommand(CommandKind kind, const ClientFlags& flags, std::ostr
       Result<std::optional<UserRecord>> existing = (*store)->GetUser(flags.name);
       if (!existing.ok()) return existing.error();
       if (kind == CommandKind::kUserAdd && existing->has_value()) {
-        return Conflict("user " + QuoteForMessage(flags.name) +
-                        " already exists; change it with `webjobs user passwd`");
+        return Conflict(ExistingUserMessage((*existing)->name));
       }
       if (kind == CommandKind::kUserPasswd && !existing->has_value()) {
         return NotFound("user " + QuoteForMessage(flags.name) + " does not exist");
@@ -202,8 +212,8 @@ Status RunLocalUserCommand(CommandKind kind, const ClientFlags& flags, std::ostr
       }
       Result<UserChange> change = accounts.SetUser(nullptr, flags.name, *password, role);
       if (!change.ok()) return change.error();
-      out << (change->created ? "added user " : "changed user ") << change->user.name
-          << " (role " << change->user.role << ")\n";
+      out << (change->created ? "added user " : "changed user ") << change->user.name << " (role "
+          << change->user.role << ")\n";
       action = "user.set";
       break;
     }
@@ -216,8 +226,7 @@ Status RunLocalUserCommand(CommandKind kind, const ClientFlags& flags, std::ostr
     default:
       return InternalError("not a user command");
   }
-  AuditRecord record{0,        clock.Now(), LocalActor(), "local", action, "user " + flags.name,
-                     200};
+  AuditRecord record{0, clock.Now(), LocalActor(), "local", action, "user " + flags.name, 200};
   if (Status audited = (*store)->AppendAudit(record); !audited.ok()) {
     err << "webjobs: warning: the change is made, but the audit log could not record it: "
         << audited.error().message << "\n";

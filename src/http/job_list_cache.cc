@@ -30,16 +30,16 @@ constexpr std::string_view kListClose = "]";
 std::shared_ptr<const DeflatePiece> JobListCache::Entry::GroupPiece(
     std::span<const std::shared_ptr<const Entry>> group,
     std::span<const std::shared_ptr<const Entry>> previous) const {
-  auto same = [](const std::weak_ptr<const Entry>& kept, const std::shared_ptr<const Entry>& entry) {
+  auto same = [](const std::weak_ptr<const Entry>& kept,
+                 const std::shared_ptr<const Entry>& entry) {
     return !kept.owner_before(entry) && !entry.owner_before(kept);
   };
   std::lock_guard<std::mutex> lock(piece_mutex);
   bool reusable = piece != nullptr && piece_group_size == group.size() &&
                   piece_entries.size() == group.size() + previous.size();
   for (size_t index = 0; reusable && index < piece_entries.size(); ++index) {
-    reusable = same(piece_entries[index], index < group.size()
-                                              ? group[index]
-                                              : previous[index - group.size()]);
+    reusable = same(piece_entries[index],
+                    index < group.size() ? group[index] : previous[index - group.size()]);
   }
   if (reusable) return piece;
 
@@ -68,7 +68,8 @@ std::shared_ptr<const std::string> JobListCache::JoinPieces(const std::vector<En
   std::span<const EntryPtr> all(entries);
   std::span<const EntryPtr> previous;
   for (size_t first = 0; first < entries.size(); first += kJobsPerPiece) {
-    std::span<const EntryPtr> group = all.subspan(first, std::min(kJobsPerPiece, all.size() - first));
+    std::span<const EntryPtr> group =
+        all.subspan(first, std::min(kJobsPerPiece, all.size() - first));
     pieces.push_back(group.front()->GroupPiece(group, previous));
     previous = group;
   }

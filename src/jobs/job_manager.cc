@@ -316,7 +316,8 @@ Error CaseConflict(JobType type, const std::string& existing, const std::string&
   return Conflict("a " + std::string(JobTypeName(type)) + " job named \"" + existing +
                   "\" already exists, and \"" + name +
                   "\" differs from it only in case; job names are compared without regard to "
-                  "case, as Kudu does, so use \"" + existing + "\" or choose another name");
+                  "case, as Kudu does, so use \"" +
+                  existing + "\" or choose another name");
 }
 
 }  // namespace

@@ -142,15 +142,14 @@ Result<bool> SqliteStore::DeleteUser(const std::string& name) {
 Status SqliteStore::PutToken(const TokenRecord& token) {
   std::lock_guard lock(mutex_);
   ++credential_changes_;
-  return RunOnce(kPutTokenSql, TokenWhat("cannot save", token.id),
-                 [&](SqliteStatement& statement) {
-                   statement.BindText(1, token.id);
-                   statement.BindText(2, token.user);
-                   statement.BindText(3, token.label);
-                   statement.BindText(4, token.scope);
-                   statement.BindText(5, token.secret_hash);
-                   statement.BindInt64(6, ToMicros(token.created));
-                 });
+  return RunOnce(kPutTokenSql, TokenWhat("cannot save", token.id), [&](SqliteStatement& statement) {
+    statement.BindText(1, token.id);
+    statement.BindText(2, token.user);
+    statement.BindText(3, token.label);
+    statement.BindText(4, token.scope);
+    statement.BindText(5, token.secret_hash);
+    statement.BindInt64(6, ToMicros(token.created));
+  });
 }
 
 Result<std::optional<TokenRecord>> SqliteStore::GetToken(const std::string& id) {

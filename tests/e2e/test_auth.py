@@ -591,6 +591,9 @@ def test_cli_users_tokens_and_audit(host):
         == "operate"
     again = cli(host, "user", "add", "bob", input_text=BOB_PASSWORD + "\n")
     assert again.returncode != 0 and "already exists" in again.stderr
+    # User names ignore case, and the message names the stored spelling.
+    upper = cli(host, "user", "add", "BOB", input_text=BOB_PASSWORD + "\n")
+    assert upper.returncode != 0 and 'user "bob" already exists' in upper.stderr, upper.stderr
 
     listing = check(cli(host, "user", "list"), "user list").stdout
     assert re.search(r"^bob\s+operate", listing, re.M), listing
