@@ -67,6 +67,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return 0;
   }
+  // A bare scheme is quoted back, and it is only "Basic" or "Bearer" in
+  // some case.
+  constexpr std::string_view kBareScheme = "the Authorization header ";
+  if (message.substr(0, kBareScheme.size()) == kBareScheme) {
+    size_t end = message.find(" has no credentials after the scheme", kBareScheme.size());
+    if (end == std::string_view::npos) std::abort();
+    std::string scheme(message.substr(kBareScheme.size(), end - kBareScheme.size()));
+    for (char& c : scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (scheme != "basic" && scheme != "bearer") std::abort();
+    return 0;
+  }
   for (std::string_view fixed :
        {"no credentials", "the Authorization header is longer than",
         "the Basic credentials are not valid base64", "the Basic credentials have no ':'",
