@@ -87,7 +87,8 @@ Result<SessionGrant> Authenticator::SignIn(const std::string& user, const std::s
                                            const std::string& address) {
   if (int wait = RetryAfterSeconds(address); wait > 0) return TooManyFailures(address, wait);
   if (user.empty() || password.empty()) {
-    return Fail(address, DescribeUserForLog(user), "the sign-in form needs a user name and a password");
+    return Fail(address, DescribeUserForLog(user),
+                "the sign-in form needs a user name and a password");
   }
   int failures = 0;
   Result<Principal> principal = CheckPassword(user, password, address, failures);

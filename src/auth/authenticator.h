@@ -20,7 +20,7 @@
 // event=auth_failed too, never with the cookie, but it does not count
 // against the address: a session id has 256 random bits and cannot be
 // guessed, and a page left open after its session expired would otherwise
-// lock its user out of signing in again.
+// delay its user's next sign-in.
 #pragma once
 
 #include <chrono>
@@ -60,11 +60,11 @@ class Authenticator {
   // and no Authorization header. `csrf_token` is the X-CSRF-Token header of
   // a request that may change something, and nullopt for GET and HEAD.
   // Returns the session with an empty id. Errors: kUnauthenticated for an
-  // unknown or expired session, kPermissionDenied for a missing or wrong CSRF token, kIo when the store
-  // fails.
+  // unknown or expired session, kPermissionDenied for a missing or wrong
+  // CSRF token, kIo when the store fails.
   Result<SessionGrant> AuthenticateSession(std::string_view session_id,
-                                        std::optional<std::string_view> csrf_token,
-                                        const std::string& address);
+                                           std::optional<std::string_view> csrf_token,
+                                           const std::string& address);
 
   SessionStore& sessions() { return sessions_; }
 

@@ -32,14 +32,14 @@ Result<SessionGrant> SessionStore::Create(const std::string& user, Clock::time_p
   if (!record->has_value()) return Unauthenticated("user " + Quote(user) + " no longer exists");
   Result<Scope> role = ParseScope((*record)->role);
   if (!role.ok()) {
-    return InternalError("user " + Quote(user) + " has an unknown role " +
-                         Quote((*record)->role) + " in the store");
+    return InternalError("user " + Quote(user) + " has an unknown role " + Quote((*record)->role) +
+                         " in the store");
   }
 
   SessionGrant grant{RandomHex(kSessionIdBytes), RandomHex(kCsrfTokenBytes),
                      Principal{(*record)->name, *role, ""}};
-  Entry entry{grant.principal.user, *role, grant.csrf_token, (*record)->password_hash,
-              *version,             now,   now};
+  Entry entry{
+      grant.principal.user, *role, grant.csrf_token, (*record)->password_hash, *version, now, now};
   std::lock_guard lock(mutex_);
   if (sessions_.size() >= limits_.max_sessions) RemoveOldestLocked();
   sessions_[Sha256Hex(grant.id)] = std::move(entry);

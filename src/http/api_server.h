@@ -8,7 +8,8 @@
 // no job logic here. Every request must carry credentials of a user or an
 // API token (auth/authenticator.h), or the session cookie of the web
 // portal. A change made with the cookie also needs the session's CSRF token
-// in X-CSRF-Token. Without credentials the response is 401 before any routing, with a scope too narrow for the route it is 403, and a
+// in X-CSRF-Token. Without credentials the response is 401 before any
+// routing, with a scope too narrow for the route it is 403, and a
 // successful change is written to the store's audit log. The portal's
 // pages and its sign-in route (portal_handler.h) are the only requests
 // served without credentials. An error response is the

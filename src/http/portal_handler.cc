@@ -182,8 +182,8 @@ void PortalHandler::SignOut(const httplib::Request& request, httplib::Response& 
 
 void PortalHandler::Audit(const std::string& user, const std::string& address,
                           std::string_view action, int status) {
-  AuditRecord record{0, std::chrono::system_clock::now(), user, address, std::string(action),
-                     "portal", status};
+  AuditRecord record{
+      0, std::chrono::system_clock::now(), user, address, std::string(action), "portal", status};
   if (Status appended = store_.AppendAudit(record); !appended.ok()) {
     spdlog::error("event=audit_failed action={} actor={} error={}", action, Quote(user),
                   Quote(appended.error().message));

@@ -42,10 +42,9 @@ std::span<const PortalAsset> PortalAssets() { return AssetList(); }
 
 const PortalAsset* FindPortalAsset(std::string_view path) {
   const std::vector<PortalAsset>& assets = AssetList();
-  auto found = std::lower_bound(assets.begin(), assets.end(), path,
-                                [](const PortalAsset& asset, std::string_view key) {
-                                  return asset.path < key;
-                                });
+  auto found = std::lower_bound(
+      assets.begin(), assets.end(), path,
+      [](const PortalAsset& asset, std::string_view key) { return asset.path < key; });
   if (found == assets.end() || found->path != path) return nullptr;
   return &*found;
 }

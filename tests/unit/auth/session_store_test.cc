@@ -8,9 +8,9 @@
 namespace webjobs {
 namespace {
 
-using testing::AuthStoreTest;
 using std::chrono::minutes;
 using std::chrono::seconds;
+using testing::AuthStoreTest;
 
 constexpr const char* kAddress = "192.0.2.20";
 constexpr const char* kAlicePassword = "alice password 1";
@@ -152,9 +152,7 @@ TEST_F(SessionStoreTest, FullStoreEndsLeastRecentlyUsed) {
   EXPECT_TRUE(sessions_->Find(extra.id, start_ + seconds(5)).ok());
 }
 
-TEST(CsrfTokenTest, AcceptsEqualToken) {
-  EXPECT_TRUE(CheckCsrfToken("0123abcd", "0123abcd").ok());
-}
+TEST(CsrfTokenTest, AcceptsEqualToken) { EXPECT_TRUE(CheckCsrfToken("0123abcd", "0123abcd").ok()); }
 
 TEST(CsrfTokenTest, RejectsMissingToken) {
   Status checked = CheckCsrfToken("0123abcd", "");
@@ -192,7 +190,8 @@ TEST_F(SessionSignInTest, SignInStartsSession) {
   Result<SessionGrant> grant = authenticator_->SignIn("alice", kAlicePassword, kAddress);
   ASSERT_TRUE(grant.ok()) << grant.error().message;
   EXPECT_EQ(grant->principal.scope, Scope::kAdmin);
-  Result<SessionGrant> session = authenticator_->AuthenticateSession(grant->id, std::nullopt, kAddress);
+  Result<SessionGrant> session =
+      authenticator_->AuthenticateSession(grant->id, std::nullopt, kAddress);
   ASSERT_TRUE(session.ok()) << session.error().message;
   EXPECT_EQ(session->principal.user, "alice");
 }
@@ -229,7 +228,8 @@ TEST_F(SessionSignInTest, ChangeNeedsCsrfToken) {
 
 TEST_F(SessionSignInTest, SessionFailuresDoNotThrottleSignIn) {
   for (int i = 0; i < 20; ++i) {
-    EXPECT_FALSE(authenticator_->AuthenticateSession(std::string(64, 'b'), std::nullopt, kAddress).ok());
+    EXPECT_FALSE(
+        authenticator_->AuthenticateSession(std::string(64, 'b'), std::nullopt, kAddress).ok());
   }
   EXPECT_EQ(authenticator_->RetryAfterSeconds(kAddress), 0);
   EXPECT_TRUE(authenticator_->SignIn("alice", kAlicePassword, kAddress).ok());

@@ -17,9 +17,7 @@ TEST(FindCookieTest, TrimsSpacesAndQuotes) {
   EXPECT_EQ(FindCookie("b=\"", "b"), "\"");
 }
 
-TEST(FindCookieTest, FirstOfRepeatedNamesWins) {
-  EXPECT_EQ(FindCookie("a=1; a=2", "a"), "1");
-}
+TEST(FindCookieTest, FirstOfRepeatedNamesWins) { EXPECT_EQ(FindCookie("a=1; a=2", "a"), "1"); }
 
 TEST(FindCookieTest, MissingOrMalformedGivesNothing) {
   EXPECT_EQ(FindCookie("", "a"), std::nullopt);
@@ -29,9 +27,7 @@ TEST(FindCookieTest, MissingOrMalformedGivesNothing) {
   EXPECT_EQ(FindCookie("xa=1; ax=2", "a"), std::nullopt);
 }
 
-TEST(FindCookieTest, EmptyValueIsFound) {
-  EXPECT_EQ(FindCookie("a=; b=2", "a"), "");
-}
+TEST(FindCookieTest, EmptyValueIsFound) { EXPECT_EQ(FindCookie("a=; b=2", "a"), ""); }
 
 TEST(SessionCookieTest, SetsSecurityAttributes) {
   std::string cookie = SessionCookie("0123", false);

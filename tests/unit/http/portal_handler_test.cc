@@ -26,8 +26,8 @@ class PortalTest : public ApiServerTest {
   // Signs in as the test user and keeps the session cookie and CSRF token.
   void SignIn() {
     httplib::Result result = Anonymous().Post(
-        "/portal/session",
-        json{{"user", kTestUser}, {"password", kTestPassword}}.dump(), "application/json");
+        "/portal/session", json{{"user", kTestUser}, {"password", kTestPassword}}.dump(),
+        "application/json");
     ASSERT_TRUE(result);
     ASSERT_EQ(result->status, 201) << result->body;
     std::string set_cookie = result->get_header_value("Set-Cookie");
@@ -85,8 +85,8 @@ TEST_F(PortalTest, PageLanguageFollowsAcceptLanguageAndCookie) {
   ASSERT_TRUE(result);
   EXPECT_THAT(result->body, HasSubstr("<html lang=\"ko\">"));
   EXPECT_EQ(result->get_header_value("Content-Language"), "ko");
-  result = Anonymous().Get("/portal/signin", {{"Accept-Language", "ko-KR"},
-                                              {"Cookie", "webjobs_lang=en"}});
+  result = Anonymous().Get("/portal/signin",
+                           {{"Accept-Language", "ko-KR"}, {"Cookie", "webjobs_lang=en"}});
   ASSERT_TRUE(result);
   EXPECT_THAT(result->body, HasSubstr("<html lang=\"en\">"));
   result = Anonymous().Get("/portal/", {{"Cookie", "webjobs_lang=<b>"}});
@@ -119,7 +119,8 @@ TEST_F(PortalTest, WrongPasswordIsRejectedWithoutChallenge) {
 }
 
 TEST_F(PortalTest, MalformedSignInIsBadRequest) {
-  for (const char* body : {"", "[]", "{\"user\": \"tester\"}", "{\"user\": 1, \"password\": \"x\"}"}) {
+  for (const char* body :
+       {"", "[]", "{\"user\": \"tester\"}", "{\"user\": 1, \"password\": \"x\"}"}) {
     httplib::Result result = Anonymous().Post("/portal/session", body, "application/json");
     ASSERT_TRUE(result) << body;
     EXPECT_EQ(result->status, 400) << body;
@@ -151,8 +152,8 @@ TEST_F(PortalTest, SessionCookieReadsApi) {
 TEST_F(PortalTest, ChangeWithCookieNeedsCsrfToken) {
   AddJob("nightly", JobType::kTriggered);
   SignIn();
-  httplib::Result result = Anonymous().Post("/api/triggeredwebjobs/nightly/run", WithCookie(), "",
-                                            "text/plain");
+  httplib::Result result =
+      Anonymous().Post("/api/triggeredwebjobs/nightly/run", WithCookie(), "", "text/plain");
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 403) << result->body;
   EXPECT_THAT(result->body, HasSubstr("X-CSRF-Token"));
