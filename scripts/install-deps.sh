@@ -4,7 +4,8 @@
 # already installed it changes nothing and skips `apt-get update`.
 #
 # Usage: scripts/install-deps.sh [--with-browser]
-#   --with-browser  also install chromium (for browser tests of the portal)
+#   --with-browser  also install chromium and a Korean font (fonts-nanum),
+#                   for the browser test of the portal and its screenshots
 #
 # Needs root; uses sudo when started as another user.
 set -euo pipefail
@@ -50,7 +51,7 @@ command -v npm >/dev/null 2>&1 || packages+=(npm)
 command -v javac >/dev/null 2>&1 || packages+=(default-jdk-headless)
 command -v jar >/dev/null 2>&1 || packages+=(default-jdk-headless)
 if [[ "$with_browser" -eq 1 ]]; then
-  packages+=(chromium)
+  packages+=(chromium fonts-nanum)
 fi
 
 missing=()

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of webjobs on this machine:
-#   1. installs the Debian packages (scripts/install-deps.sh) and the npm
-#      packages of the black-box tests (scripts/install-test-packages.sh),
+#   1. installs the Debian packages with chromium for the portal's browser
+#      test (scripts/install-deps.sh --with-browser) and the npm packages of
+#      the black-box tests (scripts/install-test-packages.sh),
 #   2. builds build/ and runs its unit tests with ctest,
 #   3. builds build-asan/ (AddressSanitizer + UBSan) and runs its unit tests,
 #   4. builds build-fuzz/ and runs each fuzz target for a fixed number of
 #      inputs, starting from a copy of its seeds in tests/fuzz/corpus/<target>/,
-#   5. runs the black-box tests in tests/e2e against build/webjobs.
+#   5. runs the black-box tests in tests/e2e against build/webjobs, the
+#      portal's browser test (test_portal_browser.py) among them.
 # Every step runs even when an earlier one failed, except the tests of a
 # tree that did not build. The exit status is non-zero if any step failed.
 #
@@ -122,7 +124,7 @@ run_e2e() {
   WEBJOBS_BIN="$binary" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/e2e
 }
 
-run_step "install packages" scripts/install-deps.sh || true
+run_step "install packages" scripts/install-deps.sh --with-browser || true
 run_step "install npm packages of the black-box tests" scripts/install-test-packages.sh || true
 
 if run_step "build release" scripts/build.sh release; then

@@ -46,8 +46,11 @@ std::string DescribeUserForLog(std::string_view name) {
 
 }  // namespace
 
-Authenticator::Authenticator(Store& store)
-    : store_(store), verifications_(VerificationSlots()), cache_key_(RandomHex(32)) {}
+Authenticator::Authenticator(Store& store, SessionLimits session_limits)
+    : store_(store),
+      sessions_(store, session_limits),
+      verifications_(VerificationSlots()),
+      cache_key_(RandomHex(32)) {}
 
 int Authenticator::RetryAfterSeconds(const std::string& address) {
   return static_cast<int>(throttle_.WaitFor(address, LoginThrottle::Clock::now()).count());
@@ -78,6 +81,47 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization,
     return Fail(address, DescribeUserForLog(password.user), principal.error().message, failures);
   }
   return principal;
+}
+
+Result<SessionGrant> Authenticator::SignIn(const std::string& user, const std::string& password,
+                                           const std::string& address) {
+  if (int wait = RetryAfterSeconds(address); wait > 0) return TooManyFailures(address, wait);
+  if (user.empty() || password.empty()) {
+    return Fail(address, DescribeUserForLog(user),
+                "the sign-in form needs a user name and a password");
+  }
+  int failures = 0;
+  Result<Principal> principal = CheckPassword(user, password, address, failures);
+  if (!principal.ok()) {
+    if (principal.error().code != ErrorCode::kUnauthenticated) return principal.error();
+    return Fail(address, DescribeUserForLog(user), principal.error().message, failures);
+  }
+  Result<SessionGrant> grant = sessions_.Create(principal->user, SessionStore::Clock::now());
+  if (!grant.ok()) return grant.error();
+  spdlog::info("event=session_started address={} user={} scope={}", Quote(address),
+               Quote(grant->principal.user), ScopeName(grant->principal.scope));
+  return grant;
+}
+
+Result<SessionGrant> Authenticator::AuthenticateSession(std::string_view session_id,
+                                                        std::optional<std::string_view> csrf_token,
+                                                        const std::string& address) {
+  Result<SessionGrant> session = sessions_.Find(session_id, SessionStore::Clock::now());
+  if (!session.ok()) {
+    if (session.error().code != ErrorCode::kUnauthenticated) return session.error();
+    spdlog::warn("event=auth_failed address={} who={} reason={}", Quote(address), Quote("session"),
+                 Quote(session.error().message));
+    return session.error();
+  }
+  if (csrf_token.has_value()) {
+    if (Status checked = CheckCsrfToken(session->csrf_token, *csrf_token); !checked.ok()) {
+      spdlog::warn("event=auth_failed address={} who={} reason={}", Quote(address),
+                   Quote("session of user " + session->principal.user),
+                   Quote(checked.error().message));
+      return checked.error();
+    }
+  }
+  return session;
 }
 
 Error Authenticator::TooManyFailures(const std::string& address, int wait_seconds) {

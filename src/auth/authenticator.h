@@ -14,6 +14,13 @@
 // Failed attempts are counted per client address (LoginThrottle) and
 // logged as event=auth_failed with the address, the user name or token id
 // and the reason, never the password or token.
+//
+// The web portal signs in with a password once and then sends a session
+// cookie (SessionStore). A failed session check is logged as
+// event=auth_failed too, never with the cookie, but it does not count
+// against the address: a session id has 256 random bits and cannot be
+// guessed, and a page left open after its session expired would otherwise
+// delay its user's next sign-in.
 #pragma once
 
 #include <chrono>
@@ -27,6 +34,7 @@
 
 #include "auth/login_throttle.h"
 #include "auth/principal.h"
+#include "auth/session_store.h"
 #include "core/result.h"
 #include "store/store.h"
 
@@ -34,7 +42,7 @@ namespace webjobs {
 
 class Authenticator {
  public:
-  explicit Authenticator(Store& store);
+  explicit Authenticator(Store& store, SessionLimits session_limits = {});
 
   // Authenticates a request with `authorization` (the header's value, empty
   // when the request has none) from `address`. Errors: kUnauthenticated
@@ -42,6 +50,23 @@ class Authenticator {
   // whether a user exists), kTooManyRequests while the address is
   // throttled (see RetryAfter), kIo when the store fails.
   Result<Principal> Authenticate(std::string_view authorization, const std::string& address);
+
+  // Checks `user` and `password` from the portal's sign-in form like Basic
+  // credentials (same errors, throttle and log) and starts a session.
+  Result<SessionGrant> SignIn(const std::string& user, const std::string& password,
+                              const std::string& address);
+
+  // Authenticates a request that carries the session cookie `session_id`
+  // and no Authorization header. `csrf_token` is the X-CSRF-Token header of
+  // a request that may change something, and nullopt for GET and HEAD.
+  // Returns the session with an empty id. Errors: kUnauthenticated for an
+  // unknown or expired session, kPermissionDenied for a missing or wrong
+  // CSRF token, kIo when the store fails.
+  Result<SessionGrant> AuthenticateSession(std::string_view session_id,
+                                           std::optional<std::string_view> csrf_token,
+                                           const std::string& address);
+
+  SessionStore& sessions() { return sessions_; }
 
   // Seconds `address` must wait before its next attempt; 0 when none.
   int RetryAfterSeconds(const std::string& address);
@@ -69,6 +94,7 @@ class Authenticator {
 
   Store& store_;
   LoginThrottle throttle_;
+  SessionStore sessions_;
   std::counting_semaphore<256> verifications_;
   // A random key for the digests in verified_, so they are useless outside
   // this process.

@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "http/bind_failure.h"
+#include "http/cookie_header.h"
 #include "http/dashboard_page.h"
 #include "http/http_reply.h"
 #include "http/openapi_document.h"
@@ -102,7 +103,8 @@ ApiServer::ApiServer(JobService& service, Store& store, ApiServerOptions options
       run_handlers_(service),
       schedule_handlers_(options_.default_time_zone),
       event_streams_(service, options_.max_event_streams),
-      passthrough_handler_(service, options_.max_upload_bytes) {}
+      passthrough_handler_(service, options_.max_upload_bytes),
+      portal_handler_(authenticator_, store, options_.tls != nullptr) {}
 
 ApiServer::~ApiServer() { Stop(); }
 
@@ -146,7 +148,10 @@ void ApiServer::Configure() {
                                                               httplib::Response& response) {
     // Without credentials the response is 401 whatever the body contains. Wrong
     // credentials are found only after the body, as the route needs it.
-    if (!request.has_header("Authorization")) {
+    // The portal's pages send the session cookie instead, and sign in
+    // with a body.
+    if (!request.has_header("Authorization") && !request.has_header("Cookie") &&
+        !PortalHandler::Handles(RequestTargetPath(request.target))) {
       response.set_header("WWW-Authenticate", kBasicChallenge);
       ReplyText(response, 401, kNoCredentials);
       return 401;
@@ -326,10 +331,13 @@ void ApiServer::Dispatch(const httplib::Request& request, httplib::Response& res
 
 void ApiServer::Serve(const httplib::Request& request, RequestBody& body,
                       httplib::Response& response) {
+  if (PortalHandler::Handles(RequestTargetPath(request.target))) {
+    return portal_handler_.Serve(request, body, response);
+  }
   const std::string& address = request.remote_addr;
-  Result<Principal> principal =
-      authenticator_.Authenticate(request.get_header_value("Authorization"), address);
-  if (!principal.ok()) return ReplyAuthFailure(principal.error(), address, response);
+  bool by_session = false;
+  Result<Principal> principal = AuthenticateRequest(request, by_session);
+  if (!principal.ok()) return ReplyAuthFailure(principal.error(), address, !by_session, response);
 
   Result<Route> route = MatchRoute(request.method, request.target);
   if (!route.ok()) return ReplyError(response, route.error());
@@ -355,12 +363,37 @@ void ApiServer::Serve(const httplib::Request& request, RequestBody& body,
   }
 }
 
-void ApiServer::ReplyAuthFailure(const Error& error, const std::string& address,
+Result<Principal> ApiServer::AuthenticateRequest(const httplib::Request& request,
+                                                 bool& by_session) {
+  std::string authorization = request.get_header_value("Authorization");
+  by_session = false;
+  if (authorization.empty()) {
+    auto [begin, end] = request.headers.equal_range("Cookie");
+    for (auto it = begin; it != end; ++it) {
+      std::optional<std::string> session = FindCookie(it->second, kSessionCookie);
+      if (!session || session->empty()) continue;
+      by_session = true;
+      // GET and HEAD change nothing, and a page of another site cannot
+      // read their responses, so only other methods need the CSRF token.
+      std::optional<std::string> csrf_token;
+      if (request.method != "GET" && request.method != "HEAD") {
+        csrf_token = request.get_header_value(std::string(kCsrfHeader));
+      }
+      Result<SessionGrant> grant =
+          authenticator_.AuthenticateSession(*session, csrf_token, request.remote_addr);
+      if (!grant.ok()) return grant.error();
+      return grant->principal;
+    }
+  }
+  return authenticator_.Authenticate(authorization, request.remote_addr);
+}
+
+void ApiServer::ReplyAuthFailure(const Error& error, const std::string& address, bool challenge,
                                  httplib::Response& response) {
   if (error.code == ErrorCode::kTooManyRequests) {
     response.set_header("Retry-After",
                         std::to_string(std::max(1, authenticator_.RetryAfterSeconds(address))));
-  } else if (error.code == ErrorCode::kUnauthenticated) {
+  } else if (error.code == ErrorCode::kUnauthenticated && challenge) {
     response.set_header("WWW-Authenticate", kBasicChallenge);
   }
   ReplyError(response, error);

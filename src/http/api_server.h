@@ -6,9 +6,13 @@
 // encoded '/' can never turn into a path separator. Handlers only call
 // JobService, or the cron library for the schedule preview, and there is
 // no job logic here. Every request must carry credentials of a user or an
-// API token (auth/authenticator.h); without them the response is 401 before
-// any routing, with a scope too narrow for the route it is 403, and a
-// successful change is written to the store's audit log. An error response is the
+// API token (auth/authenticator.h), or the session cookie of the web
+// portal. A change made with the cookie also needs the session's CSRF token
+// in X-CSRF-Token. Without credentials the response is 401 before any
+// routing, with a scope too narrow for the route it is 403, and a
+// successful change is written to the store's audit log. The portal's
+// pages and its sign-in route (portal_handler.h) are the only requests
+// served without credentials. An error response is the
 // error's message as plain text (text/plain, UTF-8) with the status of its
 // code (http_reply.h). Each request is logged at debug
 // level, and each 5xx response at error level as event=http_error. Bodies
@@ -37,6 +41,7 @@
 #include "http/event_stream_handler.h"
 #include "http/job_handlers.h"
 #include "http/passthrough_handler.h"
+#include "http/portal_handler.h"
 #include "http/run_handlers.h"
 #include "http/schedule_handlers.h"
 #include "http/tls_credentials.h"
@@ -109,7 +114,13 @@ class ApiServer {
   void ReplyHealth(httplib::Response& response);
   // Authenticates, routes, checks the scope and runs the route's handler.
   void Serve(const httplib::Request& request, RequestBody& body, httplib::Response& response);
-  void ReplyAuthFailure(const Error& error, const std::string& address,
+  // Authenticates with the Authorization header, or without one with the
+  // portal's session cookie; sets `by_session` when the cookie was used.
+  Result<Principal> AuthenticateRequest(const httplib::Request& request, bool& by_session);
+  // Replies to a failed authentication. `challenge` adds the Basic
+  // challenge to a 401, which a browser page's own requests must not get:
+  // it would open the browser's password dialog.
+  void ReplyAuthFailure(const Error& error, const std::string& address, bool challenge,
                         httplib::Response& response);
   // Records a successful change; a non-empty target replaces the route's.
   void Audit(const Route& route, const Principal& principal, const std::string& address, int status,
@@ -128,6 +139,7 @@ class ApiServer {
   ScheduleHandlers schedule_handlers_;
   EventStreamHandler event_streams_;
   PassthroughHandler passthrough_handler_;
+  PortalHandler portal_handler_;
   std::unique_ptr<httplib::Server> server_;
   std::thread listener_;
   // The socket httplib bound, or -1 before Start().

@@ -82,9 +82,12 @@ ROUTES = [
     ("kDashboard", "GET", "/azurejobs/", None),
 ]
 
-# Requests that match no route still need credentials first.
+# Requests that match no route still need credentials first. The portal's
+# pages under /portal/, and "/", which redirects there, are the only
+# requests served without credentials (test_portal_routes_need_no_credentials).
 UNKNOWN = [
-    ("GET", "/"),
+    ("GET", "/index.html"),
+    ("GET", "/portalx"),
     ("GET", "/nope"),
     ("GET", "/api"),
     ("GET", "/api/nope"),
@@ -228,6 +231,20 @@ def test_no_credentials_get_401_everywhere(host):
     assert snapshot(host) == before
     # No credentials at all is not a failed sign-in: nothing is throttled.
     assert host.request("GET", "/api/me").status == 200
+
+
+def test_portal_routes_need_no_credentials(host):
+    response = host.request("GET", "/", auth=False)
+    assert response.status == 302, response.describe()
+    assert response.headers.get("Location") == "/portal/"
+    for path in ("/portal/", "/portal/signin", "/portal/portal.js", "/portal/i18n/en.json"):
+        response = host.request("GET", path, auth=False)
+        assert response.status == 200, f"GET {path}: {response.describe()}"
+        assert "frame-ancestors 'none'" in response.headers.get("Content-Security-Policy", "")
+    # The session route answers without a session, and gives nothing away.
+    response = host.request("GET", "/portal/session", auth=False)
+    assert response.status == 401, response.describe()
+    assert "WWW-Authenticate" not in response.headers
 
 
 def test_wrong_credentials_are_401(host):

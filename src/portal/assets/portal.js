@@ -1,0 +1,176 @@
+// Shared code of the portal's pages: message catalogs, the language
+// switch, dates in the user's locale and time zone, and API requests with
+// the session cookie and CSRF token.
+"use strict";
+
+window.WebJobsPortal = (function () {
+  var LANGUAGES = ["en", "ko"];
+  var LANGUAGE_COOKIE = "webjobs_lang";
+  var catalog = {};
+  var csrfToken = "";
+  var languageListeners = [];
+
+  function currentLanguage() {
+    var lang = document.documentElement.lang;
+    return LANGUAGES.indexOf(lang) >= 0 ? lang : LANGUAGES[0];
+  }
+
+  // Returns the message `key` with each {name} replaced by params[name].
+  // A key missing from the catalog shows as itself, so tests notice it.
+  function t(key, params) {
+    var text = Object.prototype.hasOwnProperty.call(catalog, key) ? catalog[key] : key;
+    return text.replace(/\{([A-Za-z0-9_]+)\}/g, function (whole, name) {
+      return params && Object.prototype.hasOwnProperty.call(params, name)
+        ? String(params[name]) : whole;
+    });
+  }
+
+  // Fills the text of every [data-i18n] element and the attributes named by
+  // data-i18n-attr ("aria-label:key;title:key") below `root`.
+  function translate(root) {
+    root.querySelectorAll("[data-i18n]").forEach(function (element) {
+      element.textContent = t(element.getAttribute("data-i18n"));
+    });
+    root.querySelectorAll("[data-i18n-attr]").forEach(function (element) {
+      element.getAttribute("data-i18n-attr").split(";").forEach(function (pair) {
+        var parts = pair.split(":");
+        if (parts.length === 2) element.setAttribute(parts[0].trim(), t(parts[1].trim()));
+      });
+    });
+  }
+
+  function loadCatalog(lang) {
+    return fetch("/portal/i18n/" + lang + ".json", { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("message catalog " + lang + ": HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (messages) {
+        catalog = messages;
+        document.documentElement.lang = lang;
+        translate(document);
+        document.documentElement.classList.add("ready");
+      });
+  }
+
+  // Switches the page to `lang` and remembers the choice for a year.
+  function setLanguage(lang) {
+    if (LANGUAGES.indexOf(lang) < 0) return Promise.resolve();
+    var secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = LANGUAGE_COOKIE + "=" + lang + "; Path=/; Max-Age=31536000; SameSite=Strict" + secure;
+    return loadCatalog(lang).then(function () {
+      languageListeners.forEach(function (listener) { listener(lang); });
+    });
+  }
+
+  function onLanguageChange(listener) { languageListeners.push(listener); }
+
+  function bindLanguageSelect() {
+    var select = document.getElementById("language");
+    if (!select) return;
+    select.value = currentLanguage();
+    select.addEventListener("change", function () { setLanguage(select.value); });
+  }
+
+  // The BCP 47 locale for dates: the browser's preferred locale of the
+  // page's language ("en-GB" for a British English browser), else the
+  // language itself.
+  function locale() {
+    var lang = currentLanguage();
+    var preferred = navigator.languages || [navigator.language];
+    for (var i = 0; i < preferred.length; i++) {
+      if (preferred[i] && preferred[i].split("-")[0].toLowerCase() === lang) return preferred[i];
+    }
+    return lang;
+  }
+
+  function timeZone() {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  }
+
+  // Formats an ISO 8601 time in the user's locale and time zone; "" for
+  // none or for .NET's unset date (year 1).
+  function formatDate(iso) {
+    if (!iso) return "";
+    var date = new Date(iso);
+    if (isNaN(date.getTime()) || date.getUTCFullYear() < 1970) return "";
+    return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "medium" }).format(date);
+  }
+
+  function signInUrl() {
+    return "/portal/signin?next=" + encodeURIComponent(location.pathname + location.search);
+  }
+
+  // Sends an API request with the session cookie. Requests that may change
+  // something carry the CSRF token. A 401 (session ended) opens the
+  // sign-in page. Resolves to the response; rejects with an Error whose
+  // message is the server's text for other failures.
+  function api(method, path, body) {
+    var headers = {};
+    if (method !== "GET" && method !== "HEAD") headers["X-CSRF-Token"] = csrfToken;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    return fetch(path, {
+      method: method,
+      headers: headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (response) {
+      if (response.status === 401) {
+        location.assign(signInUrl());
+        throw new Error(t("common.sessionEnded"));
+      }
+      if (!response.ok) {
+        return response.text().then(function (text) {
+          throw new Error(text || ("HTTP " + response.status));
+        });
+      }
+      return response;
+    });
+  }
+
+  // Loads the session: resolves to {user, scope} or opens the sign-in page.
+  function requireSession() {
+    return fetch("/portal/session", { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) {
+        location.assign(signInUrl());
+        throw new Error(t("common.sessionEnded"));
+      }
+      return response.json();
+    }).then(function (session) {
+      csrfToken = session.csrf_token;
+      return session;
+    });
+  }
+
+  function signOut() {
+    return fetch("/portal/session", {
+      method: "DELETE",
+      headers: { "X-CSRF-Token": csrfToken },
+      credentials: "same-origin"
+    }).then(function () {
+      location.assign("/portal/signin");
+    });
+  }
+
+  // True when `scope` includes `needed` (read < operate < admin).
+  function scopeAllows(scope, needed) {
+    var order = ["read", "operate", "admin"];
+    return order.indexOf(scope) >= order.indexOf(needed);
+  }
+
+  return {
+    t: t,
+    translate: translate,
+    language: currentLanguage,
+    loadCatalog: loadCatalog,
+    setLanguage: setLanguage,
+    onLanguageChange: onLanguageChange,
+    bindLanguageSelect: bindLanguageSelect,
+    timeZone: timeZone,
+    formatDate: formatDate,
+    api: api,
+    requireSession: requireSession,
+    signOut: signOut,
+    scopeAllows: scopeAllows
+  };
+})();
