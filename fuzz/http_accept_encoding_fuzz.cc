@@ -1,5 +1,5 @@
 // Fuzzes the reading of Accept-Encoding header values. Any bytes must give
-// an answer, and the answer must obey the header's rules: the case of
+// a result, and the result must obey the header's rules: the case of
 // ASCII letters does not matter, a later "gzip;q=0" rejects gzip whatever
 // came before, a later "gzip" member allows it unless gzip was rejected,
 // and adding a coding other than gzip or "*" changes nothing.

@@ -7,15 +7,6 @@
 namespace webjobs {
 namespace {
 
-constexpr std::string_view kWhitespace = " \t";
-
-std::string_view Trim(std::string_view text) {
-  size_t first = text.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return {};
-  size_t last = text.find_last_not_of(kWhitespace);
-  return text.substr(first, last - first + 1);
-}
-
 // Parses a qvalue: "0" or "1", optionally followed by "." and up to three
 // digits ("1" allows only zeros). Returns whether it is above 0.
 std::optional<bool> ParseQValue(std::string_view text) {
@@ -37,13 +28,13 @@ std::optional<bool> ParametersAllow(std::string_view parameters) {
   bool allowed = true;
   while (!parameters.empty()) {
     size_t end = parameters.find(';');
-    std::string_view parameter = Trim(parameters.substr(0, end));
+    std::string_view parameter = TrimHttpWhitespace(parameters.substr(0, end));
     parameters = end == std::string_view::npos ? std::string_view{} : parameters.substr(end + 1);
     if (parameter.empty()) continue;
     size_t equals = parameter.find('=');
     if (equals == std::string_view::npos) return std::nullopt;
-    if (!EqualsIgnoringAsciiCase(Trim(parameter.substr(0, equals)), "q")) continue;
-    std::optional<bool> q = ParseQValue(Trim(parameter.substr(equals + 1)));
+    if (!EqualsIgnoringAsciiCase(TrimHttpWhitespace(parameter.substr(0, equals)), "q")) continue;
+    std::optional<bool> q = ParseQValue(TrimHttpWhitespace(parameter.substr(equals + 1)));
     if (!q) return std::nullopt;
     allowed = *q;
   }
@@ -61,7 +52,7 @@ bool AcceptsGzip(std::string_view accept_encoding) {
     accept_encoding =
         end == std::string_view::npos ? std::string_view{} : accept_encoding.substr(end + 1);
     size_t semicolon = member.find(';');
-    std::string_view coding = Trim(member.substr(0, semicolon));
+    std::string_view coding = TrimHttpWhitespace(member.substr(0, semicolon));
     if (coding.empty()) continue;
     std::optional<bool> allowed = ParametersAllow(
         semicolon == std::string_view::npos ? std::string_view{} : member.substr(semicolon + 1));

@@ -54,9 +54,9 @@ bool RequestAcceptsGzip(const httplib::Request& request);
 // with Content-Encoding and Vary headers.
 void ReplyGzipJson(httplib::Response& response, int status, const std::string& gzip);
 
-// Prepares a finished reply for the request's Accept-Encoding: compresses
-// a JSON body of kMinGzipBodyBytes or more when the client accepts gzip,
-// and marks the ETag of such a client's reply as weak (RFC 9110, 8.8.3.3)
+// Prepares a finished reply for the request's Accept-Encoding. Compresses
+// a JSON body of kMinGzipBodyBytes or more when the client accepts gzip.
+// Marks the ETag of such a client's reply as weak (RFC 9110, 8.8.3.3)
 // whether or not its body was compressed, so a 304 carries the tag of the
 // 200. Plain-text bodies are left to httplib, which compresses text/* for
 // clients that accept gzip. Sets Vary: Accept-Encoding on JSON replies

@@ -34,7 +34,7 @@ class JobListBatcher {
 
   // Returns the result of a build of the list `key` that starts after this
   // call, with at least the forms in `needed`. The calling thread runs
-  // `build` itself when no build of the list is in progress; otherwise it
+  // `build` itself when no build of the list is in progress. Otherwise it
   // waits for the next build, which one of the waiting threads runs with
   // its own `build`. Thread-safe. An exception from `build` is thrown to
   // every request of the batch.

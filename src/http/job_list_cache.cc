@@ -43,7 +43,7 @@ std::shared_ptr<const DeflatePiece> JobListCache::Entry::GroupPiece(
   }
   if (reusable) return piece;
 
-  // The piece holds the separator before the group, or the opening
+  // The piece contains the separator before the group, or the opening
   // bracket for the first group. Its dictionary is the text before it.
   std::string text = previous.empty() ? std::string(kListOpen) : ",";
   for (size_t index = 0; index < group.size(); ++index) {

@@ -28,4 +28,12 @@ bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+std::string_view TrimHttpWhitespace(std::string_view text) {
+  constexpr std::string_view kWhitespace = " \t";
+  size_t begin = text.find_first_not_of(kWhitespace);
+  if (begin == std::string_view::npos) return {};
+  size_t end = text.find_last_not_of(kWhitespace);
+  return text.substr(begin, end - begin + 1);
+}
+
 }  // namespace webjobs

@@ -11,5 +11,8 @@ namespace webjobs {
 std::string ToLowerAscii(std::string_view text);
 std::string ToUpperAscii(std::string_view text);
 bool EqualsIgnoringAsciiCase(std::string_view a, std::string_view b);
+// Returns `text` without the spaces and tabs (HTTP's optional whitespace)
+// at both ends.
+std::string_view TrimHttpWhitespace(std::string_view text);
 
 }  // namespace webjobs

@@ -17,13 +17,6 @@ struct Parameter {
 
 constexpr std::string_view kWhitespace = " \t";
 
-std::string_view Trim(std::string_view text) {
-  size_t begin = text.find_first_not_of(kWhitespace);
-  if (begin == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(kWhitespace);
-  return text.substr(begin, end - begin + 1);
-}
-
 Error Malformed(std::string_view header, std::string_view problem) {
   return InvalidArgument("malformed Content-Disposition header " + QuoteForMessage(header) + ": " +
                          std::string(problem));
@@ -57,7 +50,8 @@ Result<std::vector<Parameter>> ParseParameters(std::string_view header) {
       pos = next_separator;
       continue;
     }
-    Parameter parameter{ToLowerAscii(Trim(header.substr(pos, next_separator - pos))), ""};
+    Parameter parameter{ToLowerAscii(TrimHttpWhitespace(header.substr(pos, next_separator - pos))),
+                        ""};
     pos = header.find_first_not_of(kWhitespace, next_separator + 1);
     if (pos != std::string_view::npos && header[pos] == '"') {
       Result<std::string> quoted = ReadQuotedString(header, pos);
@@ -66,7 +60,7 @@ Result<std::vector<Parameter>> ParseParameters(std::string_view header) {
       pos = header.find(';', pos);
     } else if (pos != std::string_view::npos) {
       size_t end = header.find(';', pos);
-      parameter.value = std::string(Trim(header.substr(pos, end - pos)));
+      parameter.value = std::string(TrimHttpWhitespace(header.substr(pos, end - pos)));
       pos = end;
     }
     parameters.push_back(std::move(parameter));

@@ -68,7 +68,7 @@ Status CheckParentDirectory(const std::filesystem::path& db_file) {
 }
 
 // Creates `file` if missing and makes it readable and writable only by its
-// owner: the store holds password and token hashes and the audit log.
+// owner, because the store contains password and token hashes and the audit log.
 // SQLite gives the -wal and -shm files it creates the mode of the database.
 Status RestrictToOwner(const std::filesystem::path& file, bool create) {
   if (create) {

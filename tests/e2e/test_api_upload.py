@@ -94,8 +94,8 @@ def test_name_differing_only_in_case_is_rejected(host):
     host.deploy_file("Nightly", "triggered", "run.sh", "echo nightly\n")
     for job_type, name in (("triggered", "nightly"), ("continuous", "NIGHTLY")):
         response = host.deploy_file(name, job_type, "run.sh", "echo other\n", expect=409)
-        assert '"Nightly"' in response.text and f'"{name}"' in response.text, (
-            f"expected the message to name both spellings; got {response.text!r}")
+        assert '"Nightly"' in response.text, f"expected the existing name; got {response.text!r}"
+        assert f'"{name}"' in response.text, f"expected the new name; got {response.text!r}"
         assert host.request("GET", f"/api/{job_type}webjobs/{name}").status == 404
     listed = [job["name"] for job in host.get_json("/api/webjobs")]
     assert listed == ["Nightly"], f"expected only the first job; got {listed}"

@@ -241,7 +241,7 @@ def test_portal_routes_need_no_credentials(host):
         response = host.request("GET", path, auth=False)
         assert response.status == 200, f"GET {path}: {response.describe()}"
         assert "frame-ancestors 'none'" in response.headers.get("Content-Security-Policy", "")
-    # The session route answers without a session, and gives nothing away.
+    # The session route replies without a session, and gives nothing away.
     response = host.request("GET", "/portal/session", auth=False)
     assert response.status == 401, response.describe()
     assert "WWW-Authenticate" not in response.headers
@@ -610,7 +610,8 @@ def test_cli_users_tokens_and_audit(host):
     assert again.returncode != 0 and "already exists" in again.stderr
     # User names ignore case, and the message names the stored spelling.
     upper = cli(host, "user", "add", "BOB", input_text=BOB_PASSWORD + "\n")
-    assert upper.returncode != 0 and 'user "bob" already exists' in upper.stderr, upper.stderr
+    assert upper.returncode != 0, upper.stderr
+    assert 'user "bob" already exists' in upper.stderr, upper.stderr
 
     listing = check(cli(host, "user", "list"), "user list").stdout
     assert re.search(r"^bob\s+operate", listing, re.M), listing

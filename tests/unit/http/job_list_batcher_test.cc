@@ -20,7 +20,7 @@ SerializedJobList ListTagged(const std::string& tag) {
   return list;
 }
 
-// A gate that holds builds until the test opens it.
+// A gate that blocks builds until the test opens it.
 class Gate {
  public:
   void Wait() {
