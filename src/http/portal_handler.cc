@@ -11,6 +11,7 @@
 #include "package/message_value.h"
 #include "portal/language.h"
 #include "portal/portal_assets.h"
+#include "portal/portal_page.h"
 
 namespace webjobs {
 namespace {
@@ -100,8 +101,9 @@ void PortalHandler::Serve(const httplib::Request& request, RequestBody& body,
     return ReplyText(response, 405, "use POST, GET or DELETE for /portal/session");
   }
   if (!reads) return ReplyText(response, 405, "use GET for " + QuoteForMessage(path));
-  if (rest.empty()) return ServeFile(request, "index.html", response);
-  if (rest == "signin") return ServeFile(request, "signin.html", response);
+  if (std::optional<std::string_view> page = PortalPageFile(rest)) {
+    return ServeFile(request, *page, response);
+  }
   ServeFile(request, rest, response);
 }
 

@@ -1,49 +1,19 @@
-"""The web portal in a real browser against a real host.
+"""The WebJobs list page in a real browser against a real host.
 
-tests/e2e/portal/portal_test.js drives Debian's chromium with
-playwright-core. scripts/install-test-packages.sh installs playwright-core
-and scripts/install-deps.sh --with-browser installs chromium. The script
-signs in, finds the jobs deployed here, runs one with arguments, stops and
-starts a continuous job, deletes one, switches to Korean and signs out.
-This file checks what the host recorded: the run's arguments, the audit
-log, and a log without the session cookie.
-
-The screenshots of the list page go to a temporary folder, or to the
-folder named by WEBJOBS_SCREENSHOT_DIR; docs/screenshots/ holds the ones
-taken with WEBJOBS_SCREENSHOT_DIR=docs/screenshots.
+tests/e2e/portal/list_test.js signs in, finds the jobs deployed here, runs
+one with arguments, stops and starts a continuous job, deletes one,
+switches to Korean and signs out. This file checks what the host
+recorded: the run's arguments, the audit log, and a log without the
+session cookie.
 """
 
-import json
-import os
-import pathlib
-import shutil
-import subprocess
+from portal_browser import run_script, screenshot_dir
+from webjobs_host import WAIT_FOR_SHUTDOWN
 
-import pytest
-
-from webjobs_host import JOB_PATH, WAIT_FOR_SHUTDOWN
-
-TEST_DIR = pathlib.Path(__file__).resolve().parent / "portal"
-TEST_SCRIPT = TEST_DIR / "portal_test.js"
-CHROMIUM = pathlib.Path("/usr/bin/chromium")
 SCREENSHOTS = ("portal-jobs-en.png", "portal-jobs-ko.png", "portal-jobs-ko-390.png")
 
 
-@pytest.fixture(scope="module")
-def node():
-    if not (TEST_DIR / "node_modules" / "playwright-core").is_dir():
-        pytest.fail(f"playwright-core is not installed in {TEST_DIR}; run "
-                    "scripts/install-test-packages.sh", pytrace=False)
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} not found; run scripts/install-deps.sh --with-browser",
-                    pytrace=False)
-    binary = shutil.which("node", path=JOB_PATH)
-    if binary is None:
-        pytest.fail(f"node not found on {JOB_PATH}; run scripts/install-deps.sh", pytrace=False)
-    return binary
-
-
-def test_portal_in_browser(start_host, node, tmp_path):
+def test_portal_list_in_browser(start_host, tmp_path):
     # Schedules in UTC, whatever the machine's zone: the browser shows the
     # next 03:00 UTC as 12:00 in Asia/Seoul.
     host = start_host(env={"WEBSITE_TIME_ZONE": "UTC"})
@@ -53,25 +23,8 @@ def test_portal_in_browser(start_host, node, tmp_path):
     host.deploy_zip("scratch", "triggered", {"run.sh": "echo scratch\n"})
     host.wait_for_log_line("daemon", "daemon up")
 
-    screenshots = pathlib.Path(os.environ.get("WEBJOBS_SCREENSHOT_DIR") or tmp_path / "shots")
-    screenshots.mkdir(parents=True, exist_ok=True)
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {
-        "PATH": JOB_PATH,
-        "HOME": str(home),
-        "WEBJOBS_TEST_BASE_URL": host.url,
-        "WEBJOBS_TEST_USER": host.admin_user,
-        "WEBJOBS_TEST_PASSWORD": host.admin_password,
-        "WEBJOBS_TEST_SCREENSHOTS": str(screenshots.resolve()),
-        "WEBJOBS_TEST_CHROMIUM": str(CHROMIUM),
-    }
-    result = subprocess.run([node, str(TEST_SCRIPT)], cwd=TEST_DIR, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, (
-        f"portal_test.js exited with {result.returncode}\nstdout:\n{result.stdout}\n"
-        f"stderr:\n{result.stderr}\nhost log:\n{host.log_tail(60)}")
-    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    summary = run_script("list_test.js", host, tmp_path)
+    screenshots = screenshot_dir(tmp_path)
 
     for name in SCREENSHOTS:
         assert (screenshots / name).stat().st_size > 0, f"screenshot {name} is empty"

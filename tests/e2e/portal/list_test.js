@@ -1,30 +1,17 @@
-// Drives the web portal of a running host in Debian's chromium through
+// Drives the WebJobs list page in Debian's chromium through
 // playwright-core. The steps: sign in, see the deployed jobs, run one with
 // arguments, stop and start a continuous job, and delete one after a
 // confirmation. Then switch to Korean, check the narrow layout, and sign out.
-//
-// Environment (test_portal_browser.py sets it):
-//   WEBJOBS_TEST_BASE_URL    the host, such as http://127.0.0.1:8420
-//   WEBJOBS_TEST_USER        an admin user and its password
-//   WEBJOBS_TEST_PASSWORD
-//   WEBJOBS_TEST_SCREENSHOTS folder for the screenshots of the list page
-//   WEBJOBS_TEST_CHROMIUM    the browser (default /usr/bin/chromium)
-// Prints one JSON line at the end: {"session_cookie": "..."}, so the
-// caller can check that the host never logged it. Exits non-zero with
-// the failed step on stderr.
+// browser.js lists the environment. Prints one JSON line at the end:
+// {"session_cookie": "..."}, so the caller can check that the host never
+// logged it. Exits non-zero with the failed step on stderr.
 "use strict";
 
 const assert = require("node:assert/strict");
 const path = require("node:path");
-const { chromium } = require("playwright-core");
+const { env, TIMEOUT_MS, step, openBrowser, run } = require("./browser");
 
-const baseUrl = process.env.WEBJOBS_TEST_BASE_URL;
-const user = process.env.WEBJOBS_TEST_USER;
-const password = process.env.WEBJOBS_TEST_PASSWORD;
-const screenshots = process.env.WEBJOBS_TEST_SCREENSHOTS;
-const executablePath = process.env.WEBJOBS_TEST_CHROMIUM || "/usr/bin/chromium";
-// Generous: the host runs real jobs, and the machine may be busy.
-const TIMEOUT_MS = 30000;
+const { baseUrl, user, password, screenshots } = env;
 
 function row(page, type, name) {
   return page.locator(`tr[data-job="${type}/${name}"]`);
@@ -32,15 +19,6 @@ function row(page, type, name) {
 
 function cellOf(rowLocator, index) {
   return rowLocator.locator("th, td").nth(index);
-}
-
-async function step(name, action) {
-  try {
-    return await action();
-  } catch (error) {
-    error.message = `step "${name}" failed: ${error.message}`;
-    throw error;
-  }
 }
 
 // Clicks Refresh until `predicate` of the row's text holds: the page also
@@ -58,31 +36,8 @@ async function waitForRowText(page, rowLocator, predicate, description) {
 }
 
 async function main() {
-  for (const [name, value] of Object.entries({ baseUrl, user, password, screenshots })) {
-    assert.ok(value, `missing ${name}: set the WEBJOBS_TEST_* variables`);
-  }
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const { browser, context, page, pageErrors } = await openBrowser();
   try {
-    const context = await browser.newContext({
-      locale: "en-US",
-      timezoneId: "Asia/Seoul",
-      viewport: { width: 1280, height: 800 },
-    });
-    context.setDefaultTimeout(TIMEOUT_MS);
-    // Every request must stay on the host under test.
-    await context.route("**/*", (route) => {
-      if (route.request().url().startsWith(baseUrl + "/")) return route.continue();
-      return route.abort();
-    });
-    const page = await context.newPage();
-    const pageErrors = [];
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-
     await step("open the portal without a session", async () => {
       await page.goto(baseUrl + "/");
       await page.waitForURL(/\/portal\/signin\?next=/);
@@ -221,7 +176,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error.stack || String(error));
-  process.exit(1);
-});
+run(main);
