@@ -172,6 +172,7 @@ std::unique_ptr<TriggeredJob::RunState> TriggeredJob::NewRun(const std::string& 
   record.instance_id = context_.config.instance_id;
   record.start_time = now;
   latest_run_start_ = now;
+  if (!active_.empty()) trim_after_runs_end_ = true;
   TrimHistory();
 
   // Creating the run's folder and file costs more than spawning its
@@ -493,6 +494,10 @@ void TriggeredJob::FinishRun(const std::string& run_id, const std::string& statu
   active_.erase(found);
   if (run_id == catch_up_run_id_) catch_up_run_id_.clear();
   RecordFinished(*run, status, error);
+  if (trim_after_runs_end_ && active_.empty()) {
+    trim_after_runs_end_ = false;
+    TrimHistory();
+  }
   // The process object may be the caller; let it unwind first.
   context_.loop.Post([process = std::shared_ptr<JobProcess>(std::move(run->process))] {});
   AfterRunEnded();

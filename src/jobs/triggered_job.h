@@ -232,6 +232,9 @@ class TriggeredJob {
   bool activated_ = false;  // Activate() ran once, so later passes are not the host's start
   std::string last_run_id_;
   bool shutting_down_ = false;
+  // A trim ran while other runs were active; the store keeps active runs,
+  // so the history may hold more than history_size until those runs end.
+  bool trim_after_runs_end_ = false;
   std::string shutdown_reason_;
   std::vector<std::function<void()>> on_shutdown_;  // every Shutdown() caller waits
   // Scheduler log records of the current loop event, written when it ends

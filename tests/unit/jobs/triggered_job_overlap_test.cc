@@ -338,6 +338,38 @@ TEST_F(TriggeredJobOverlapTest, AllowRunsConcurrentlyWithOwnShutdownFiles) {
                 "\n");
 }
 
+TEST_F(TriggeredJobOverlapTest, AllowedOverlapTrimsHistoryOnceRunsEnd) {
+  // The second run's start cannot remove the first, which is still
+  // running; once both end, the history holds history_size runs again.
+  std::string probes = ShellQuote(Probes());
+  JobDefinition definition;
+  ASSERT_NO_FATAL_FAILURE(
+      definition =
+          DefineJob(JobType::kTriggered, "overlapped",
+                    "touch " + probes +
+                        "/started-$WEBJOBS_RUN_ID\n"
+                        "until [ \"$(ls " +
+                        probes + " | grep -c '^started-')\" -ge 2 ]; do sleep 0.05; done\n",
+                    R"({"overlap": "allow", "history_size": 1})"));
+  TriggeredJob& job = AddTriggered(definition);
+  RunReplyCatcher first;
+  RunReplyCatcher second;
+
+  LoopDriver driver(loop());
+  AddStart(driver, job, first);
+  driver.Do([&] { job.StartRun("", kTrigger, second.Callback()); })
+      .WaitUntil("both runs' ends", [&] { return second.received() && job.ActiveRuns().empty(); });
+  ASSERT_TRUE(driver.Run(seconds(30)));
+  FlushStoreWorker();
+
+  ASSERT_TRUE(second.reply().ok()) << second.reply().error().message;
+  Result<std::vector<RunRecord>> runs = store_.ListRuns("overlapped", 100);
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1u);
+  EXPECT_EQ((*runs)[0].run_id, second.run_id());
+  EXPECT_FALSE(std::filesystem::exists(paths_.RunDir("overlapped", first.run_id())));
+}
+
 TEST_F(TriggeredJobOverlapTest, AllowCancelOneRunLeavesOther) {
   // The runs ignore their shutdown file, so the stop ends in a kill, which
   // must reach only the cancelled run's processes.
