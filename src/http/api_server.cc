@@ -341,6 +341,11 @@ void ApiServer::Serve(const httplib::Request& request, RequestBody& body,
 
   Result<Route> route = MatchRoute(request.method, request.target);
   if (!route.ok()) return ReplyError(response, route.error());
+  // "HELLO" reaches the job "hello", as in Kudu. An upload keeps the name
+  // it was sent with, so that a second spelling gets its 409 (DeployJob).
+  if (!route->job_name.empty() && route->kind != RouteKind::kPutJob) {
+    route->job_name = service_.CanonicalJobName(route->job_name);
+  }
   Scope needed = RequiredScope(route->kind);
   if (!ScopeAllows(principal->scope, needed)) {
     return ReplyError(

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -168,6 +169,16 @@ Status JobServiceImpl::CancelRun(const std::string& name, const std::string& run
   if (Status valid = ValidateRunId(run_id); !valid.ok()) return valid;
   return Call<Status>(
       [this, name, run_id](auto reply) { reply(manager_.CancelRun(name, run_id)); });
+}
+
+std::string JobServiceImpl::CanonicalJobName(const std::string& name) const {
+  std::shared_ptr<const JobManager::ListedJobs> listed = manager_.Listed();
+  if (listed->contains(name)) return name;
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (const auto& [listed_name, type] : *listed) {
+    if (std::ranges::equal(listed_name, name, {}, lower, lower)) return listed_name;
+  }
+  return name;
 }
 
 Status JobServiceImpl::CheckTriggeredJobListed(const std::string& name) const {

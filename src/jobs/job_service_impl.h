@@ -14,8 +14,8 @@
 #include "jobs/job_manager.h"
 #include "jobs/job_service.h"
 #include "jobs/jobs_config.h"
-#include "process/log_feed_registry.h"
 #include "package/package_limits.h"
+#include "process/log_feed_registry.h"
 
 namespace webjobs {
 
@@ -28,6 +28,7 @@ class JobServiceImpl final : public JobService {
 
   Result<std::vector<JobView>> ListJobs(std::optional<JobType> type) override;
   Result<JobView> GetJob(JobType type, const std::string& name) override;
+  std::string CanonicalJobName(const std::string& name) const override;
   Result<DeployResult> DeployJob(const DeployRequest& request) override;
   Status DeleteJob(JobType type, const std::string& name) override;
   Status StartJob(const std::string& name) override;

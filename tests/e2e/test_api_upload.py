@@ -96,8 +96,31 @@ def test_name_differing_only_in_case_is_rejected(host):
         response = host.deploy_file(name, job_type, "run.sh", "echo other\n", expect=409)
         assert '"Nightly"' in response.text, f"expected the existing name; got {response.text!r}"
         assert f'"{name}"' in response.text, f"expected the new name; got {response.text!r}"
-        assert host.request("GET", f"/api/{job_type}webjobs/{name}").status == 404
+        expected = 200 if job_type == "triggered" else 404
+        assert host.request("GET", f"/api/{job_type}webjobs/{name}").status == expected
     listed = [job["name"] for job in host.get_json("/api/webjobs")]
     assert listed == ["Nightly"], f"expected only the first job; got {listed}"
     # The same spelling replaces the job as before.
     host.deploy_file("Nightly", "triggered", "run.sh", "echo again\n")
+
+
+def test_routes_find_a_job_whatever_the_case(host):
+    # Kudu compares names without regard to case, so a script written for it
+    # may use another spelling than the upload did.
+    host.deploy_file("Nightly", "triggered", "run.sh", 'echo "nightly $*"\n')
+    job = host.get_json("/api/triggeredwebjobs/NIGHTLY")
+    assert job["name"] == "Nightly", f"expected the stored spelling; got {job['name']!r}"
+    assert job["history_url"].endswith("/api/triggeredwebjobs/Nightly/history"), job
+
+    response = host.post_run("nIgHtLy", "case")
+    assert response.status == 202, f"POST run with another case: {response.describe()}"
+    run_id = response.headers["Location"].rsplit("/", 1)[1]
+    assert "/api/triggeredwebjobs/Nightly/history/" in response.headers["Location"]
+    run = host.wait_for_run("Nightly", run_id)
+    assert run["status"] == "Success"
+    assert host.get_json(f"/api/triggeredwebjobs/nightly/history/{run_id}")["id"] == run_id
+    assert host.get_json("/api/triggeredwebjobs/NIGHTLY/settings") == {}
+
+    host.expect(host.request("DELETE", "/api/triggeredwebjobs/nightly"), 200, "DELETE nightly")
+    assert host.get_json("/api/webjobs") == [], "DELETE with another case must remove Nightly"
+    assert not host.job_dir("triggered", "Nightly").exists()
