@@ -36,9 +36,6 @@ constexpr auto kStartTimeout = std::chrono::seconds(5);
 // the retransmission. Linux caps this at net.core.somaxconn (4096).
 constexpr int kListenBacklog = 1024;
 constexpr const char* kBasicChallenge = "Basic realm=\"webjobs\", charset=\"UTF-8\"";
-constexpr std::string_view kNoCredentials =
-    "no credentials: send HTTP Basic with a user name and password, or an API token as "
-    "\"Authorization: Bearer <token>\"";
 
 // httplib 0.11 applies a request's Range header to every response body,
 // JSON and error text included. Only data files reply with a range (206),
@@ -144,17 +141,21 @@ void ApiServer::Configure() {
   // A client that asks before sending (curl does for bodies over 1 MiB)
   // learns that its body is too large before it sends any of it.
   uint64_t max_upload_bytes = options_.max_upload_bytes;
-  server_->set_expect_100_continue_handler([max_upload_bytes](const httplib::Request& request,
-                                                              httplib::Response& response) {
-    // Without credentials the response is 401 whatever the body contains. Wrong
-    // credentials are found only after the body, as the route needs it.
-    // The portal's pages send the session cookie instead, and sign in
-    // with a body.
-    if (!request.has_header("Authorization") && !request.has_header("Cookie") &&
-        !PortalHandler::Handles(RequestTargetPath(request.target))) {
-      response.set_header("WWW-Authenticate", kBasicChallenge);
-      ReplyText(response, 401, kNoCredentials);
-      return 401;
+  server_->set_expect_100_continue_handler([this, max_upload_bytes](const httplib::Request& request,
+                                                                    httplib::Response& response) {
+    // Credentials are checked before the body is sent: without valid ones
+    // the answer is 401 (or 429 while the address is throttled) whatever
+    // the body holds. A failure counts once, as the request ends here. The
+    // portal's pages send the session cookie instead, and sign in with a
+    // body, which its handler checks.
+    if (!PortalHandler::Handles(RequestTargetPath(request.target))) {
+      bool by_session = false;
+      Result<Principal> principal = AuthenticateRequest(request, by_session);
+      if (!principal.ok()) {
+        ReplyAuthFailure(principal.error(), request.remote_addr, !by_session, response);
+        LogRequest(request, response, std::chrono::steady_clock::now());
+        return response.status;
+      }
     }
     std::string length = request.get_header_value("Content-Length");
     uint64_t bytes = 0;

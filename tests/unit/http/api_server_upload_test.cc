@@ -230,6 +230,33 @@ TEST_F(ApiServerUploadTest, OversizeBodyIsRefusedBeforeContinue) {
   EXPECT_THAT(service_.Calls(), IsEmpty());
 }
 
+TEST_F(ApiServerUploadTest, MissingOrWrongCredentialsAreRefusedBeforeContinue) {
+  const std::string request =
+      "PUT /api/triggeredwebjobs/J HTTP/1.1\r\nHost: t\r\nContent-Type: application/zip\r\n"
+      "Content-Disposition: attachment; filename=J.zip\r\nConnection: close\r\n"
+      "Expect: 100-continue\r\nContent-Length: 200000000\r\n\r\n";
+  std::string none = SendRaw(request, /*authorize=*/false);
+  EXPECT_THAT(none, ::testing::StartsWith("HTTP/1.1 401"));
+  EXPECT_THAT(none, HasSubstr("WWW-Authenticate: Basic"));
+  EXPECT_THAT(none, Not(HasSubstr("100 Continue")));
+
+  std::string with_wrong_password = request;
+  // "tester:wrong"
+  with_wrong_password.insert(with_wrong_password.find("\r\n") + 2,
+                             "Authorization: Basic dGVzdGVyOndyb25n\r\n");
+  std::string wrong = SendRaw(with_wrong_password, /*authorize=*/false);
+  EXPECT_THAT(wrong, ::testing::StartsWith("HTTP/1.1 401"));
+  EXPECT_THAT(wrong, Not(HasSubstr("100 Continue")));
+
+  std::string with_unknown_token = request;
+  with_unknown_token.insert(with_unknown_token.find("\r\n") + 2,
+                            "Authorization: Bearer wj_unknown\r\n");
+  std::string token = SendRaw(with_unknown_token, /*authorize=*/false);
+  EXPECT_THAT(token, ::testing::StartsWith("HTTP/1.1 401"));
+  EXPECT_THAT(token, Not(HasSubstr("100 Continue")));
+  EXPECT_THAT(service_.Calls(), IsEmpty());
+}
+
 TEST_F(ApiServerUploadTest, BodyWithinLimitGetsContinue) {
   std::string reply = SendRaw(
       "PUT /api/triggeredwebjobs/J HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n"
