@@ -82,7 +82,12 @@ Result<std::string> RequestBody::ReadToString(size_t max_bytes) {
 
 void RequestBody::Discard() {
   if (consumed_) return;
-  Status ignored = Read([](std::string_view) { return Status::Ok(); });
+  uint64_t dropped = 0;
+  Status ignored = Read([&dropped](std::string_view chunk) -> Status {
+    dropped += chunk.size();
+    if (dropped <= kMaxDrainBytes) return Status::Ok();
+    return TooLarge("the unread request body exceeds the drain limit");
+  });
   (void)ignored;
 }
 

@@ -50,7 +50,8 @@ class RequestBody {
   // Reads the whole body into a string. Returns kTooLarge above `max_bytes`.
   Result<std::string> ReadToString(size_t max_bytes);
 
-  // Reads and drops the body unless a handler has read it.
+  // Reads and drops the body unless a handler has read it: at most about
+  // 2 * kMaxDrainBytes, after which httplib closes the connection.
   void Discard();
 
  private:

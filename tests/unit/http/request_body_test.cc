@@ -69,6 +69,31 @@ TEST(RequestBodyTest, DrainsTheRestAfterTheSinkRefuses) {
   EXPECT_EQ(source.delivered, 50u);
 }
 
+TEST(RequestBodyTest, DiscardReadsAnUnreadBody) {
+  ChunkSource source{20, 1000};
+  httplib::ContentReader reader = source.Reader();
+  httplib::Request request = ChunkedRequest();
+  httplib::Response response;
+  RequestBody body(request, response, &reader);
+  body.Discard();
+  EXPECT_EQ(source.delivered, 20u);
+}
+
+TEST(RequestBodyTest, DiscardStopsAtTwiceTheDrainBound) {
+  // A request refused before its body was read (401, 404) cannot keep a
+  // worker reading a body of any size.
+  size_t chunk_size = 1 << 20;
+  size_t bound_chunks = RequestBody::kMaxDrainBytes / chunk_size;
+  ChunkSource source{bound_chunks * 4, chunk_size};
+  httplib::ContentReader reader = source.Reader();
+  httplib::Request request = ChunkedRequest();
+  httplib::Response response;
+  RequestBody body(request, response, &reader);
+  body.Discard();
+  EXPECT_GT(source.delivered, bound_chunks);
+  EXPECT_LE(source.delivered, bound_chunks * 2 + 2);
+}
+
 TEST(RequestBodyTest, StopsDrainingAtTheBound) {
   size_t chunk_size = 1 << 20;
   size_t bound_chunks = RequestBody::kMaxDrainBytes / chunk_size;
