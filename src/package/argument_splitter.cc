@@ -65,7 +65,11 @@ Status ReadDoubleQuoted(std::string_view text, size_t& pos, Splitter& splitter) 
 
 Result<std::vector<std::string>> SplitArguments(std::string_view text) {
   size_t nul = text.find('\0');
-  if (nul != std::string_view::npos) return ArgumentError("NUL byte", nul);
+  if (nul != std::string_view::npos) {
+    return InvalidArgument("invalid arguments: a NUL byte at offset " + std::to_string(nul) +
+                           "; a process argument cannot hold one, so remove it (it may come "
+                           "from %00 in the query string)");
+  }
 
   Splitter splitter;
   size_t pos = 0;

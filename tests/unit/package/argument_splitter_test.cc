@@ -59,7 +59,10 @@ TEST(ArgumentSplitterTest, RejectsUnterminatedQuotes) {
 }
 
 TEST(ArgumentSplitterTest, RejectsNulByte) {
-  EXPECT_FALSE(SplitArguments(std::string("a\0b", 3)).ok());
+  Result<std::vector<std::string>> split = SplitArguments(std::string("a\0b", 3));
+  ASSERT_FALSE(split.ok());
+  EXPECT_NE(split.error().message.find("NUL byte at offset 1"), std::string::npos);
+  EXPECT_EQ(split.error().message.find("quote"), std::string::npos) << split.error().message;
 }
 
 }  // namespace
