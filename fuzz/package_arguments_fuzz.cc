@@ -1,7 +1,7 @@
 // Fuzzes the splitting of run arguments into words. Any bytes must split
-// or fail cleanly; text with a NUL byte must fail; and the words of a
-// successful split, each quoted in single quotes and joined by spaces,
-// must split back into the same words.
+// or fail with a message, and text with a NUL byte must fail. The words of
+// a successful split, each in single quotes and joined by spaces, must
+// split back into the same words.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -1,7 +1,7 @@
 // Fuzzes the mapping of portal addresses to page files. Any bytes must give
-// nothing or one of the page files; an address that maps to a page must
-// keep mapping after its job name is replaced by another valid name, and
-// an address with an empty segment or a trailing slash maps to nothing.
+// nothing or one of the page files. An address that maps to a page must
+// map to the same page with another valid job name in it. An address with
+// an empty segment or a trailing slash maps to nothing.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -144,8 +144,8 @@ void ApiServer::Configure() {
   server_->set_expect_100_continue_handler([this, max_upload_bytes](const httplib::Request& request,
                                                                     httplib::Response& response) {
     // Credentials are checked before the body is sent: without valid ones
-    // the answer is 401 (or 429 while the address is throttled) whatever
-    // the body holds. A failure counts once, as the request ends here. The
+    // the response is 401 (or 429 while the address is throttled) whatever
+    // the body contains. A failure counts once, as the request ends here. The
     // portal's pages send the session cookie instead, and sign in with a
     // body, which its handler checks.
     if (!PortalHandler::Handles(RequestTargetPath(request.target))) {

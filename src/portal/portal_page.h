@@ -18,9 +18,9 @@ namespace webjobs {
 // Returns the HTML file for `rest`, the path after "/portal/" as the
 // request target has it, or nullopt when `rest` is no page address. Every
 // segment must be non-empty, the type "triggered" or "continuous", and a run
-// id decimal digits. The name is not checked here: the page's own API
-// requests find out whether the job exists, so the page can say so in the
-// user's language.
+// id decimal digits. The name is not checked here. The page's own API
+// requests find out whether the job exists, and the page reports that in
+// the user's language.
 std::optional<std::string_view> PortalPageFile(std::string_view rest);
 
 }  // namespace webjobs

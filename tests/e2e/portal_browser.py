@@ -1,7 +1,7 @@
 """Runs one of the portal's browser scripts (tests/e2e/portal/*.js).
 
 Each script drives Debian's chromium through playwright-core against a
-real host; tests/e2e/portal/browser.js holds what the scripts share.
+real host; tests/e2e/portal/browser.js contains what the scripts share.
 scripts/install-test-packages.sh installs playwright-core and
 scripts/install-deps.sh --with-browser installs chromium.
 
