@@ -27,7 +27,7 @@ esac
 """
 
 # Prints a line every 0.3 s until the test writes the file `finish` or the
-# host asks the run to shut down.
+# host writes the run's shutdown file.
 SLOW = """finish={finish}
 i=0
 while [ ! -e "$finish" ]; do
@@ -63,7 +63,11 @@ def test_portal_logs_in_browser(start_host, tmp_path):
                     settings={"stopping_wait_time": 10})
     host.deploy_zip("daemon", "continuous",
                     {"run.sh": DAEMON.format(folder=shlex.quote(str(files)))})
+    host.deploy_zip("bulk", "triggered", {"run.sh": 'seq 1 25000 | sed "s/^/row /"\n'})
     host.wait_for_log_line("daemon", "daemon up")
+    bulk = host.run_and_wait("bulk")
+    assert bulk["status"] == "Success", bulk
+    (files / "bulk-run").write_text(bulk["id"])
     # Twelve finished runs, every fourth one failing.
     for number in range(12):
         run = host.run_and_wait("hello", "fail" if number % 4 == 3 else f"n{number}")
@@ -84,7 +88,8 @@ def test_portal_logs_in_browser(start_host, tmp_path):
     assert live_lines[-1].startswith("finished after "), live_lines[-3:]
 
     cancelled = host.get_run("slow", summary["cancelled_run"])
-    assert cancelled["status"] in FINISHED_STATUSES and cancelled["status"] != "Success", cancelled
+    assert cancelled["status"] in FINISHED_STATUSES, cancelled
+    assert cancelled["status"] != "Success", cancelled
     assert cancelled["arguments"] == "to cancel"
     assert "shutdown requested" in stdout_lines(host.run_output("slow", cancelled["id"]))
 

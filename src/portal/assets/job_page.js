@@ -1,14 +1,14 @@
-// What the pages of one job share (the run history, a run, a continuous
-// job's log): the job's type, name and run id from the page address, the
-// top bar (user, language, sign out), the breadcrumb, status badges and the
-// kind of trigger that started a run.
+// Code that the pages of one job share: the run history, a run and a
+// continuous job's log. It reads the job's type, name and run id from the
+// page address, fills the top bar (user, language, sign out) and the
+// breadcrumb, and names statuses and the kind of trigger that started a run.
 "use strict";
 
 window.WebJobsJobPage = (function () {
   var portal = window.WebJobsPortal;
   var t = portal.t;
 
-  // Returns {type, name, runId} from /portal/jobs/{type}/{name}[/runs/{id}];
+  // Returns {type, name, runId} from /portal/jobs/{type}/{name}[/runs/{id}].
   // runId is "" on a job's own page.
   function address() {
     var segments = location.pathname.split("/");

@@ -1,16 +1,17 @@
-// The output viewer of the run page and of a continuous job's log page: the
-// log in a monospace block that "Toggle output" shows and hides, search
-// with highlighted matches (case-insensitive, next and previous), a follow
-// switch that keeps the newest line in view, a download link, and the live
-// tail through one of the host's server-sent events routes.
+// The output viewer of the run page and of a continuous job's log page.
+// It shows the log in a monospace block that "Toggle output" shows and
+// hides. Search highlights matches (case-insensitive, with next and
+// previous), a follow switch keeps the newest line in view, a link
+// downloads the file, and the live tail reads one of the host's
+// server-sent events routes.
 "use strict";
 
 window.WebJobsOutputView = (function () {
   var portal = window.WebJobsPortal;
   var t = portal.t;
-  // Lines kept in the page. Past MAX_LINES the oldest DROP_LINES go at
-  // once, so a long live tail does not slow the page; the download link
-  // still has the whole file.
+  // Lines kept in the page. Once MAX_LINES + DROP_LINES are shown, the
+  // oldest go until MAX_LINES remain, so a long live tail does not slow the
+  // page. The download link still has the whole file.
   var MAX_LINES = 20000;
   var DROP_LINES = 2000;
   var SEARCH_DELAY_MS = 150;
@@ -18,7 +19,7 @@ window.WebJobsOutputView = (function () {
   // end, so rounding of fractional pixels does not stop following.
   var END_SLACK_PX = 8;
 
-  // Creates an element with the given attributes; `i18nKey` becomes its
+  // Creates an element with the given attributes. `i18nKey` becomes its
   // data-i18n, so portal.translate fills and refills its text.
   function make(tag, attributes, i18nKey) {
     var node = document.createElement(tag);
@@ -37,8 +38,8 @@ window.WebJobsOutputView = (function () {
   }
 
   // Builds the viewer inside `container`. options.heading is the message
-  // key of its heading; options.emptyKey the text shown when the log has no
-  // line.
+  // key of its heading, and options.emptyKey the key of the text shown when
+  // the log has no line.
   function create(container, options) {
     var lines = [];
     var lineNodes = [];
@@ -231,14 +232,19 @@ window.WebJobsOutputView = (function () {
 
     // Content --------------------------------------------------------------
 
-    function dropOldest() {
-      var drop = DROP_LINES;
+    function showDropped(count) {
+      droppedLines += count;
+      truncated.hidden = false;
+      truncated.textContent = t("log.truncated", { count: droppedLines });
+    }
+
+    // Removes the oldest `drop` lines and searches the rest again, keeping
+    // the current match when it is still there.
+    function dropOldest(drop) {
       for (var i = 0; i < drop; i++) pre.removeChild(lineNodes[i]);
       lines.splice(0, drop);
       lineNodes.splice(0, drop);
-      droppedLines += drop;
-      truncated.hidden = false;
-      truncated.textContent = t("log.truncated", { count: droppedLines });
+      showDropped(drop);
       var keep = current >= 0 ? matches[current] : null;
       search(false);
       if (keep && keep.line >= drop) {
@@ -253,6 +259,17 @@ window.WebJobsOutputView = (function () {
     // in view while following.
     function append(newLines) {
       if (!newLines.length) return;
+      if (newLines.length >= MAX_LINES) {
+        // Only the newest MAX_LINES of a large batch (a long file) are shown.
+        showDropped(lines.length + newLines.length - MAX_LINES);
+        newLines = newLines.slice(newLines.length - MAX_LINES);
+        lines = [];
+        lineNodes = [];
+        matches = [];
+        matchesByLine = {};
+        current = -1;
+        pre.textContent = "";
+      }
       var fragment = document.createDocumentFragment();
       newLines.forEach(function (text) {
         var index = lines.length;
@@ -266,7 +283,7 @@ window.WebJobsOutputView = (function () {
         fragment.appendChild(node);
       });
       pre.appendChild(fragment);
-      if (lines.length > MAX_LINES + DROP_LINES) dropOldest();
+      if (lines.length > MAX_LINES + DROP_LINES) dropOldest(lines.length - MAX_LINES);
       if (pattern) updateCount(false);
       updateEmpty();
       if (following && !panel.hidden) scrollToEnd();

@@ -97,9 +97,9 @@ window.WebJobsPortal = (function () {
     return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "medium" }).format(date);
   }
 
-  // Converts .NET TimeSpan text as the API writes durations,
-  // "[d.]hh:mm:ss[.fffffff]" ("00:00:05.2222222"), to milliseconds; NaN for
-  // text of another form.
+  // Converts .NET TimeSpan text, which the API writes for durations
+  // ("[d.]hh:mm:ss[.fffffff]", such as "00:00:05.2222222"), to
+  // milliseconds. Returns NaN for text of another form.
   function parseTimeSpan(text) {
     var match = /^(-)?(?:(\d+)\.)?(\d+):(\d\d):(\d\d)(?:\.(\d{1,7}))?$/.exec(String(text || ""));
     if (!match) return NaN;

@@ -82,6 +82,44 @@
     });
   }
 
+  // Returns the bar of `run` at `index`: a link to the run's page whose
+  // title gives the start, status and duration.
+  function chartBar(run, index, duration, longest) {
+    var height = Math.max(2, duration / longest * (CHART_HEIGHT - 4));
+    var label = t("history.chart.bar", {
+      start: portal.formatDate(run.start_time) || run.id,
+      status: page.statusText(run.status),
+      duration: portal.formatDuration(duration)
+    });
+    var link = svg("a", { href: page.runPagePath(name, run.id), "aria-label": label });
+    var bar = svg("rect", {
+      x: String(index * CHART_SLOT + (CHART_SLOT - CHART_BAR) / 2),
+      y: String(CHART_HEIGHT - height),
+      width: String(CHART_BAR),
+      height: String(height),
+      "class": "bar " + barClass(run.status),
+      "data-run": run.id
+    });
+    var title = svg("title");
+    title.textContent = label;
+    bar.appendChild(title);
+    link.appendChild(bar);
+    return link;
+  }
+
+  // Failed bars are hatched, so they differ from the others without color.
+  function hatchPattern() {
+    var defs = svg("defs");
+    var hatch = svg("pattern", {
+      id: "chart-hatch", patternUnits: "userSpaceOnUse", width: "4", height: "4",
+      patternTransform: "rotate(45)"
+    });
+    hatch.appendChild(svg("rect", { width: "4", height: "4", "class": "hatch-back" }));
+    hatch.appendChild(svg("rect", { width: "2", height: "4", "class": "hatch-line" }));
+    defs.appendChild(hatch);
+    return defs;
+  }
+
   function renderChart() {
     var container = document.getElementById("chart");
     container.textContent = "";
@@ -105,41 +143,13 @@
     desc.textContent = chartSummary(data, durations);
     chart.appendChild(title);
     chart.appendChild(desc);
-    // Failed bars are hatched, so they differ from the others without color.
-    var defs = svg("defs");
-    var hatch = svg("pattern", {
-      id: "chart-hatch", patternUnits: "userSpaceOnUse", width: "4", height: "4",
-      patternTransform: "rotate(45)"
-    });
-    hatch.appendChild(svg("rect", { width: "4", height: "4", "class": "hatch-back" }));
-    hatch.appendChild(svg("rect", { width: "2", height: "4", "class": "hatch-line" }));
-    defs.appendChild(hatch);
-    chart.appendChild(defs);
+    chart.appendChild(hatchPattern());
     chart.appendChild(svg("line", {
       x1: "0", y1: String(CHART_HEIGHT - 0.5), x2: String(CHART_SLOT * CHART_RUNS),
       y2: String(CHART_HEIGHT - 0.5), "class": "chart-axis"
     }));
     data.forEach(function (run, index) {
-      var height = Math.max(2, durations[index] / longest * (CHART_HEIGHT - 4));
-      var label = t("history.chart.bar", {
-        start: portal.formatDate(run.start_time) || run.id,
-        status: page.statusText(run.status),
-        duration: portal.formatDuration(durations[index])
-      });
-      var link = svg("a", { href: page.runPagePath(name, run.id), "aria-label": label });
-      var bar = svg("rect", {
-        x: String(index * CHART_SLOT + (CHART_SLOT - CHART_BAR) / 2),
-        y: String(CHART_HEIGHT - height),
-        width: String(CHART_BAR),
-        height: String(height),
-        "class": "bar " + barClass(run.status),
-        "data-run": run.id
-      });
-      var barTitle = svg("title");
-      barTitle.textContent = label;
-      bar.appendChild(barTitle);
-      link.appendChild(bar);
-      chart.appendChild(link);
+      chart.appendChild(chartBar(run, index, durations[index], longest));
     });
     container.appendChild(chart);
     var scale = document.createElement("p");

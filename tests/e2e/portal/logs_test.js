@@ -1,9 +1,10 @@
 // Drives the Logs pages of the portal in Debian's chromium through
-// playwright-core: a triggered job's run history (chart, rows, paging,
-// status filter, Run), one run (live output, final status, Toggle output,
-// search, follow, download, cancel), a continuous job's log (live tail,
-// search, download, Stop and Start), the messages for an unknown job or
-// run, the Korean pages and the 390 px layout.
+// playwright-core. It checks a triggered job's run history (chart, rows,
+// paging, status filter, Run) and one run (live output, final status,
+// Toggle output, search, follow, download, cancel). Then it checks a
+// continuous job's log (live tail, search, download, Stop and Start), the
+// messages for an unknown job or run, the Korean pages and the 390 px
+// layout.
 //
 // test_portal_logs.py deploys the jobs this script expects:
 //   hello   triggered, 12 finished runs (9 Success, 3 Failed)
@@ -11,6 +12,8 @@
 //           WEBJOBS_TEST_FILES/finish exists or the run is cancelled
 //   daemon  continuous, prints the text of each file
 //           WEBJOBS_TEST_FILES/say-* and removes it
+//   bulk    triggered, one finished run that printed "row 1" to
+//           "row 25000"; its id is in the file WEBJOBS_TEST_FILES/bulk-run
 // browser.js lists the environment. Prints one JSON line at the end with
 // the ids of the runs started here.
 "use strict";
@@ -452,6 +455,22 @@ async function unknownPages(page) {
   });
 }
 
+async function longOutput(page, context, runId) {
+  await step("keep the newest lines of a long output", async () => {
+    await page.goto(`${baseUrl}/portal/jobs/triggered/bulk/runs/${runId}`);
+    await page.locator("#run-status").getByText("Success").waitFor();
+    await page.locator("#output .line", { hasText: /INFO\] row 25000$/ }).waitFor();
+    const runJson = await apiJson(context, `/api/triggeredwebjobs/bulk/history/${runId}`);
+    const total = (await apiText(context, new URL(runJson.output_url).pathname))
+      .replace(/\n$/, "").split("\n").length;
+    assert.equal(await outputLines(page).count(), 20000);
+    await page.getByText(`The ${total - 20000} oldest lines are not shown here.`, { exact: false })
+      .waitFor();
+    // "row 2499" itself was dropped; rows 24990 to 24999 are shown.
+    assert.equal(await search(page, "row 2499"), "1 of 10");
+  });
+}
+
 async function main() {
   const { browser, context, page, pageErrors } = await openBrowser();
   try {
@@ -461,6 +480,7 @@ async function main() {
     const cancelled = await cancelRun(page, context);
     await continuousLog(page, context);
     await unknownPages(page);
+    await longOutput(page, context, fs.readFileSync(path.join(env.files, "bulk-run"), "utf8").trim());
     assert.deepEqual(pageErrors, [], "the pages raised script errors");
     console.log(JSON.stringify({ live_run: live.runId, cancelled_run: cancelled }));
   } finally {
