@@ -68,6 +68,9 @@ def test_portal_logs_in_browser(start_host, tmp_path):
     bulk = host.run_and_wait("bulk")
     assert bulk["status"] == "Success", bulk
     (files / "bulk-run").write_text(bulk["id"])
+    host.expect(host.request("PUT", "/api/users/viewer",
+                             '{"password": "viewer-password-1", "role": "read"}',
+                             {"Content-Type": "application/json"}), 201, "PUT /api/users/viewer")
     # Twelve finished runs, every fourth one failing.
     for number in range(12):
         run = host.run_and_wait("hello", "fail" if number % 4 == 3 else f"n{number}")

@@ -14,6 +14,7 @@
 //           WEBJOBS_TEST_FILES/say-* and removes it
 //   bulk    triggered, one finished run that printed "row 1" to
 //           "row 25000"; its id is in the file WEBJOBS_TEST_FILES/bulk-run
+// and the user "viewer" with the read role.
 // browser.js lists the environment. Prints one JSON line at the end with
 // the ids of the runs started here.
 "use strict";
@@ -25,6 +26,9 @@ const { env, TIMEOUT_MS, step, openBrowser, signIn, screenshot, assertFitsWidth,
   require("./browser");
 
 const { baseUrl } = env;
+// test_portal_logs.py adds this user with the read role.
+const READ_ONLY_USER = "viewer";
+const READ_ONLY_PASSWORD = "viewer-password-1";
 
 async function setLanguage(page, lang) {
   await page.locator("#language").selectOption(lang);
@@ -471,6 +475,35 @@ async function longOutput(page, context, runId) {
   });
 }
 
+// Signs in as the read-only user `viewer` in a second context and checks
+// that the pages offer no action that needs the operate scope.
+async function readOnlyPages(browser) {
+  const context = await browser.newContext({ locale: "en-US", timezoneId: "Asia/Seoul" });
+  context.setDefaultTimeout(TIMEOUT_MS);
+  await context.route("**/*", (route) =>
+    route.request().url().startsWith(baseUrl + "/") ? route.continue() : route.abort());
+  const page = await context.newPage();
+  try {
+    await step("hide actions from a read-only user", async () => {
+      await page.goto(baseUrl + "/portal/signin");
+      await page.locator("#user").fill(READ_ONLY_USER);
+      await page.locator("#password").fill(READ_ONLY_PASSWORD);
+      await page.locator("#password").press("Enter");
+      await page.waitForURL(baseUrl + "/portal/");
+      await page.goto(baseUrl + "/portal/jobs/triggered/hello");
+      await page.locator("#runs tbody tr").first().waitFor();
+      assert.equal(await page.locator("#run").isHidden(), true, "Run must be hidden");
+      await page.goto(baseUrl + "/portal/jobs/continuous/daemon");
+      await page.locator("#job-status").getByText("Running").waitFor();
+      assert.equal(await page.locator("#stop").isHidden(), true, "Stop must be hidden");
+      assert.equal(await page.locator("#start").isHidden(), true, "Start must be hidden");
+      await page.locator("#output .line", { hasText: "daemon up" }).first().waitFor();
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 async function main() {
   const { browser, context, page, pageErrors } = await openBrowser();
   try {
@@ -481,6 +514,7 @@ async function main() {
     await continuousLog(page, context);
     await unknownPages(page);
     await longOutput(page, context, fs.readFileSync(path.join(env.files, "bulk-run"), "utf8").trim());
+    await readOnlyPages(browser);
     assert.deepEqual(pageErrors, [], "the pages raised script errors");
     console.log(JSON.stringify({ live_run: live.runId, cancelled_run: cancelled }));
   } finally {
