@@ -1,6 +1,6 @@
 // Shared code of the portal's pages: message catalogs, the language
-// switch, dates in the user's locale and time zone, and API requests with
-// the session cookie and CSRF token.
+// switch, dates in the user's locale and time zone, durations in the
+// user's language, and API requests with the session cookie and CSRF token.
 "use strict";
 
 window.WebJobsPortal = (function () {
@@ -97,6 +97,49 @@ window.WebJobsPortal = (function () {
     return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "medium" }).format(date);
   }
 
+  // Converts .NET TimeSpan text, which the API writes for durations
+  // ("[d.]hh:mm:ss[.fffffff]", such as "00:00:05.2222222"), to
+  // milliseconds. Returns NaN for text of another form.
+  function parseTimeSpan(text) {
+    var match = /^(-)?(?:(\d+)\.)?(\d+):(\d\d):(\d\d)(?:\.(\d{1,7}))?$/.exec(String(text || ""));
+    if (!match) return NaN;
+    var ms = (Number(match[2] || 0) * 86400 + Number(match[3]) * 3600 +
+              Number(match[4]) * 60 + Number(match[5])) * 1000;
+    if (match[6]) ms += Number((match[6] + "000000").slice(0, 7)) / 10000;
+    return match[1] ? -ms : ms;
+  }
+
+  // Formats a duration in milliseconds in the page's language with the
+  // two largest units: "15 ms", "3.2 s", "42 s", "1 min 5 s", "2 h 3 min",
+  // "1 d 4 h" ("1분 5초" in Korean). Tenths of a second show from 1 s to
+  // 10 s only. Returns "" for a value that is not a number.
+  function formatDuration(ms) {
+    if (typeof ms !== "number" || isNaN(ms)) return "";
+    ms = Math.max(0, ms);
+    if (ms < 1000) return t("duration.milliseconds", { n: Math.round(ms) });
+    if (ms < 10000) {
+      var tenths = Math.floor(ms / 100) / 10;
+      var seconds = new Intl.NumberFormat(locale(), { maximumFractionDigits: 1 }).format(tenths);
+      return t("duration.seconds", { n: seconds });
+    }
+    var total = Math.floor(ms / 1000);
+    var units = [
+      { key: "duration.days", size: 86400 },
+      { key: "duration.hours", size: 3600 },
+      { key: "duration.minutes", size: 60 },
+      { key: "duration.seconds", size: 1 }
+    ];
+    var parts = [];
+    for (var i = 0; i < units.length && parts.length < 2; i++) {
+      var count = Math.floor(total / units[i].size);
+      total -= count * units[i].size;
+      // A zero after the first unit ends the text: "1 min", not "1 min 0 s".
+      if (count > 0) parts.push(t(units[i].key, { n: count }));
+      else if (parts.length) break;
+    }
+    return parts.join(" ");
+  }
+
   function signInUrl() {
     return "/portal/signin?next=" + encodeURIComponent(location.pathname + location.search);
   }
@@ -104,7 +147,8 @@ window.WebJobsPortal = (function () {
   // Sends an API request with the session cookie. Requests that may change
   // something carry the CSRF token. A 401 (session ended) opens the
   // sign-in page. Resolves to the response; rejects with an Error whose
-  // message is the server's text for other failures.
+  // message is the server's text and whose `status` is the HTTP status for
+  // other failures.
   function api(method, path, body) {
     var headers = {};
     if (method !== "GET" && method !== "HEAD") headers["X-CSRF-Token"] = csrfToken;
@@ -121,7 +165,9 @@ window.WebJobsPortal = (function () {
       }
       if (!response.ok) {
         return response.text().then(function (text) {
-          throw new Error(text || ("HTTP " + response.status));
+          var error = new Error(text || ("HTTP " + response.status));
+          error.status = response.status;
+          throw error;
         });
       }
       return response;
@@ -168,6 +214,8 @@ window.WebJobsPortal = (function () {
     bindLanguageSelect: bindLanguageSelect,
     timeZone: timeZone,
     formatDate: formatDate,
+    parseTimeSpan: parseTimeSpan,
+    formatDuration: formatDuration,
     api: api,
     requireSession: requireSession,
     signOut: signOut,

@@ -140,5 +140,31 @@ TEST(PortalAssetsTest, CatalogsCoverJobTypesStatusesAndScopes) {
   }
 }
 
+TEST(PortalAssetsTest, ContainsLogPages) {
+  for (const char* page : {"triggered.html", "run.html", "continuous.html"}) {
+    const PortalAsset* asset = FindPortalAsset(page);
+    ASSERT_NE(asset, nullptr) << page;
+    EXPECT_NE(asset->content.find("<html lang=\"{{lang}}\">"), std::string_view::npos) << page;
+  }
+  for (const char* script : {"job_page.js", "output_view.js", "triggered.js", "run.js",
+                             "continuous.js"}) {
+    EXPECT_NE(FindPortalAsset(script), nullptr) << script;
+  }
+}
+
+TEST(PortalAssetsTest, CatalogsCoverBuiltLogKeys) {
+  // portal.js, job_page.js and output_view.js build these keys at run time.
+  for (std::string_view language : kPortalLanguages) {
+    std::set<std::string> keys = CatalogKeys(language);
+    for (const char* key :
+         {"duration.milliseconds", "duration.seconds", "duration.minutes", "duration.hours",
+          "duration.days", "history.trigger.manual", "history.trigger.schedule",
+          "history.trigger.scheduleDetail", "history.trigger.api", "history.trigger.apiDetail",
+          "log.waiting", "log.empty", "runPage.noOutput", "log.heading", "runPage.output"}) {
+      EXPECT_TRUE(keys.contains(key)) << language << ": " << key;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace webjobs
