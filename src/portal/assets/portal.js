@@ -88,13 +88,16 @@ window.WebJobsPortal = (function () {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   }
 
-  // Formats an ISO 8601 time in the user's locale and time zone; "" for
-  // none or for .NET's unset date (year 1).
-  function formatDate(iso) {
+  // Formats an ISO 8601 time in the user's locale and time zone, or in the
+  // IANA zone `zone` when given; "" for none or for .NET's unset date
+  // (year 1). Throws RangeError for a zone the browser does not know.
+  function formatDate(iso, zone) {
     if (!iso) return "";
     var date = new Date(iso);
     if (isNaN(date.getTime()) || date.getUTCFullYear() < 1970) return "";
-    return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "medium" }).format(date);
+    var options = { dateStyle: "medium", timeStyle: "medium" };
+    if (zone) options.timeZone = zone;
+    return new Intl.DateTimeFormat(locale(), options).format(date);
   }
 
   function signInUrl() {
@@ -104,7 +107,8 @@ window.WebJobsPortal = (function () {
   // Sends an API request with the session cookie. Requests that may change
   // something carry the CSRF token. A 401 (session ended) opens the
   // sign-in page. Resolves to the response; rejects with an Error whose
-  // message is the server's text for other failures.
+  // message is the server's text and whose `status` is the HTTP status
+  // for other failures.
   function api(method, path, body) {
     var headers = {};
     if (method !== "GET" && method !== "HEAD") headers["X-CSRF-Token"] = csrfToken;
@@ -121,7 +125,9 @@ window.WebJobsPortal = (function () {
       }
       if (!response.ok) {
         return response.text().then(function (text) {
-          throw new Error(text || ("HTTP " + response.status));
+          var error = new Error(text || ("HTTP " + response.status));
+          error.status = response.status;
+          throw error;
         });
       }
       return response;
@@ -152,6 +158,10 @@ window.WebJobsPortal = (function () {
     });
   }
 
+  // The session's CSRF token, for requests not sent through api(), such as
+  // an upload with progress events.
+  function currentCsrfToken() { return csrfToken; }
+
   // True when `scope` includes `needed` (read < operate < admin).
   function scopeAllows(scope, needed) {
     var order = ["read", "operate", "admin"];
@@ -170,6 +180,8 @@ window.WebJobsPortal = (function () {
     formatDate: formatDate,
     api: api,
     requireSession: requireSession,
+    csrfToken: currentCsrfToken,
+    signInUrl: signInUrl,
     signOut: signOut,
     scopeAllows: scopeAllows
   };
