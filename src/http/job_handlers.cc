@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cron/time_zone.h"
 #include "http/http_reply.h"
 #include "http/job_json.h"
 #include "http/upload_receiver.h"
@@ -45,6 +46,21 @@ Result<std::optional<bool>> ParseSingleton(const httplib::Request& request) {
       ": use singleton=true or singleton=false");
 }
 
+// Reads the time_zone query value. An empty value counts as not given, as
+// in GET /api/schedule/preview. The zone is checked here, before the body
+// is received, with the rule that settings.job's "time_zone" follows.
+Result<std::optional<std::string>> ParseTimeZone(const httplib::Request& request) {
+  if (!request.has_param("time_zone")) return std::optional<std::string>();
+  std::string value = request.get_param_value("time_zone");
+  if (value.empty()) return std::optional<std::string>();
+  Result<const date::time_zone*> zone = LocateTimeZone(value);
+  if (!zone.ok()) {
+    return Error{zone.error().code, "invalid query value time_zone=" + QuoteForMessage(value) +
+                                        ": " + zone.error().message};
+  }
+  return std::optional<std::string>(std::move(value));
+}
+
 void AddUploadWarnings(const std::vector<std::string>& warnings, json& job) {
   json& listed = job["warnings"];
   if (!listed.is_array()) listed = json::array();
@@ -86,6 +102,8 @@ Result<DeployRequest> DescribeUpload(const Route& route, const httplib::Request&
   if (!raw_name.ok()) return raw_name.error();
   Result<std::optional<bool>> singleton = ParseSingleton(request);
   if (!singleton.ok()) return singleton.error();
+  Result<std::optional<std::string>> time_zone = ParseTimeZone(request);
+  if (!time_zone.ok()) return time_zone.error();
 
   DeployRequest deploy;
   deploy.type = *route.type;
@@ -103,6 +121,7 @@ Result<DeployRequest> DescribeUpload(const Route& route, const httplib::Request&
   }
   if (request.has_param("schedule")) deploy.schedule = request.get_param_value("schedule");
   deploy.singleton = *singleton;
+  deploy.time_zone = std::move(time_zone.value());
   return deploy;
 }
 

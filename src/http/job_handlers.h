@@ -36,8 +36,8 @@ class JobHandlers {
   // Needs Content-Disposition with a filename. Content-Type application/zip
   // (also application/x-zip-compressed and application/x-zip) means a zip,
   // anything else one script file. Query extensions: schedule=EXPR,
-  // singleton=true|false. 200 with the job JSON, whose "warnings" include
-  // the upload's warnings.
+  // singleton=true|false, time_zone=ZONE. 200 with the job JSON, whose
+  // "warnings" include the upload's warnings.
   void PutJob(const Route& route, RequestContext& context, httplib::Response& response);
   // 200 also when the job does not exist, as in Kudu.
   void DeleteJob(const Route& route, RequestContext& context, httplib::Response& response);
@@ -69,8 +69,9 @@ Result<JobSettings> ParseSettingsBody(std::string_view body, JobType type);
 
 // Builds the DeployRequest of a PUT /api/{type}webjobs/{name} from its
 // headers and query (body_path left empty). kInvalidArgument when
-// Content-Disposition or its file name is missing or unusable, or the
-// singleton query value is not true or false.
+// Content-Disposition or its file name is missing or unusable, the
+// singleton query value is not true or false, or LocateTimeZone rejects
+// the time_zone value (an empty time_zone counts as not given).
 Result<DeployRequest> DescribeUpload(const Route& route, const httplib::Request& request);
 
 }  // namespace webjobs

@@ -64,9 +64,11 @@ struct DeployRequest {
   // the name of the single script when is_zip is false.
   std::string file_name;
   // Extensions over Kudu: values written into settings.job of the new
-  // version (the CLI's --schedule and --singleton).
+  // version (the CLI's --schedule and --singleton, and the upload's
+  // time_zone query parameter).
   std::optional<std::string> schedule;
   std::optional<bool> singleton;
+  std::optional<std::string> time_zone;
 };
 
 // A log to follow as it grows: its live feed, and where its files are.

@@ -24,10 +24,10 @@ std::string RandomName() {
   return text;
 }
 
-// Writes the CLI's --schedule and --singleton into the staged settings.job,
-// keeping every other key of the uploaded file.
+// Writes the request's schedule, singleton and time zone into the staged
+// settings.job, keeping every other key of the uploaded file.
 Status ApplySettingOverrides(const DeployRequest& request, const std::filesystem::path& staged) {
-  if (!request.schedule && !request.singleton) return Status::Ok();
+  if (!request.schedule && !request.singleton && !request.time_zone) return Status::Ok();
   Result<std::filesystem::path> script_dir = FindScriptDirectory(staged);
   if (!script_dir.ok()) return script_dir.error();
   std::filesystem::path file = script_dir.value() / "settings.job";
@@ -43,6 +43,7 @@ Status ApplySettingOverrides(const DeployRequest& request, const std::filesystem
   }
   if (request.schedule) settings["schedule"] = *request.schedule;
   if (request.singleton) settings["is_singleton"] = *request.singleton;
+  if (request.time_zone) settings["time_zone"] = *request.time_zone;
   std::ofstream output(file, std::ios::binary | std::ios::trunc);
   output << SerializeJobSettings(settings);
   if (!output.flush()) return IoError("cannot write " + file.string());

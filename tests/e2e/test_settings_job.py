@@ -188,3 +188,29 @@ def test_put_job_query_sets_schedule_and_singleton(host):
     job = host.deploy_zip("qsingle", "continuous", WORKER, query="?singleton=true").json()
     assert job["settings"].get("is_singleton") is True, (
         f"expected ?singleton=true to set is_singleton; got {job['settings']}")
+
+
+def test_put_job_query_sets_time_zone(host):
+    query = "?schedule=0%200%202%20*%20*%20*&time_zone=America%2FNew_York"
+    job = host.deploy_zip("qzone", "triggered", ECHO, settings={"history_size": 7},
+                          query=query).json()
+    assert job["settings"] == {"history_size": 7, "schedule": "0 0 2 * * *",
+                               "time_zone": "America/New_York"}, (
+        f"expected the query to join the uploaded settings.job; got {job['settings']}")
+    stored = json.loads((host.job_dir("triggered", "qzone") / "settings.job").read_text())
+    assert stored["time_zone"] == "America/New_York", f"settings.job on disk: {stored}"
+    # 02:00 in New York is 06:00 or 07:00 UTC, never 02:00 UTC.
+    assert job["next_run"][11:19] in ("06:00:00", "07:00:00"), (
+        f"expected the schedule to run in New York time; next_run is {job['next_run']}")
+
+
+def test_put_job_unknown_time_zone_keeps_version(host):
+    host.deploy_zip("qbadzone", "triggered", ECHO, settings={"schedule": "0 0 2 * * *"})
+    response = host.deploy_zip("qbadzone", "triggered", {"run.sh": "echo new\n"},
+                               query="?time_zone=Mars%2FOlympus", expect=400)
+    assert 'time_zone="Mars/Olympus"' in response.text, response.text
+    assert "unknown time zone" in response.text, response.text
+    settings = host.get_json("/api/triggeredwebjobs/qbadzone/settings")
+    assert settings == {"schedule": "0 0 2 * * *"}, f"expected the old version to stay; got {settings}"
+    script = (host.job_dir("triggered", "qbadzone") / "run.sh").read_text()
+    assert script == "echo tick\n", f"expected the old run.sh to stay; got {script!r}"

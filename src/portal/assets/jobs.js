@@ -245,6 +245,7 @@
   }).then(function (current) {
     session = current;
     renderUser();
+    document.getElementById("add-job").hidden = !portal.scopeAllows(session.scope, "admin");
     return load();
   }).then(scheduleRefresh).catch(function (error) { showError(error.message); });
 })();

@@ -88,13 +88,16 @@ window.WebJobsPortal = (function () {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   }
 
-  // Formats an ISO 8601 time in the user's locale and time zone; "" for
-  // none or for .NET's unset date (year 1).
-  function formatDate(iso) {
+  // Formats an ISO 8601 time in the user's locale and time zone, or in the
+  // IANA zone `zone` when given; "" for none or for .NET's unset date
+  // (year 1). Throws RangeError for a zone the browser does not know.
+  function formatDate(iso, zone) {
     if (!iso) return "";
     var date = new Date(iso);
     if (isNaN(date.getTime()) || date.getUTCFullYear() < 1970) return "";
-    return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "medium" }).format(date);
+    var options = { dateStyle: "medium", timeStyle: "medium" };
+    if (zone) options.timeZone = zone;
+    return new Intl.DateTimeFormat(locale(), options).format(date);
   }
 
   // Converts .NET TimeSpan text, which the API writes for durations
@@ -198,6 +201,10 @@ window.WebJobsPortal = (function () {
     });
   }
 
+  // The session's CSRF token, for requests not sent through api(), such as
+  // an upload with progress events.
+  function currentCsrfToken() { return csrfToken; }
+
   // True when `scope` includes `needed` (read < operate < admin).
   function scopeAllows(scope, needed) {
     var order = ["read", "operate", "admin"];
@@ -218,6 +225,8 @@ window.WebJobsPortal = (function () {
     formatDuration: formatDuration,
     api: api,
     requireSession: requireSession,
+    csrfToken: currentCsrfToken,
+    signInUrl: signInUrl,
     signOut: signOut,
     scopeAllows: scopeAllows
   };

@@ -144,6 +144,7 @@ TEST_F(ApiServerUploadTest, OmitsUnsetQueryExtensions) {
   DeployCall call = OnlyDeploy();
   EXPECT_FALSE(call.request.schedule.has_value());
   EXPECT_FALSE(call.request.singleton.has_value());
+  EXPECT_FALSE(call.request.time_zone.has_value());
 }
 
 TEST_F(ApiServerUploadTest, RejectsBadSingletonValue) {
@@ -152,6 +153,53 @@ TEST_F(ApiServerUploadTest, RejectsBadSingletonValue) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 400);
   EXPECT_THAT(response->body, HasSubstr("singleton=true or singleton=false"));
+  EXPECT_THAT(service_.Calls(), IsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, PassesTimeZoneQuery) {
+  httplib::Result response =
+      Upload("/api/triggeredwebjobs/J?schedule=0%200%202%20*%20*%20*&time_zone=Europe%2FBerlin",
+             "echo\n", "text/plain", "attachment; filename=run.sh");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+  DeployCall call = OnlyDeploy();
+  EXPECT_EQ(call.request.schedule, "0 0 2 * * *");
+  EXPECT_EQ(call.request.time_zone, "Europe/Berlin");
+}
+
+TEST_F(ApiServerUploadTest, KeepsWindowsTimeZoneIdAsSent) {
+  httplib::Result response = Upload("/api/triggeredwebjobs/J?time_zone=Korea%20Standard%20Time",
+                                    "echo\n", "text/plain", "attachment; filename=run.sh");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+  EXPECT_EQ(OnlyDeploy().request.time_zone, "Korea Standard Time");
+}
+
+TEST_F(ApiServerUploadTest, EmptyTimeZoneCountsAsUnset) {
+  httplib::Result response = Upload("/api/triggeredwebjobs/J?time_zone=", "echo\n", "text/plain",
+                                    "attachment; filename=run.sh");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200) << response->body;
+  EXPECT_FALSE(OnlyDeploy().request.time_zone.has_value());
+}
+
+TEST_F(ApiServerUploadTest, RejectsUnknownTimeZoneBeforeReceivingBody) {
+  httplib::Result response = Upload("/api/triggeredwebjobs/J?time_zone=Mars%2FOlympus", kZipBytes,
+                                    "application/zip", "attachment; filename=J.zip");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_THAT(response->body, HasSubstr("invalid query value time_zone=\"Mars/Olympus\": "));
+  EXPECT_THAT(response->body, HasSubstr("unknown time zone 'Mars/Olympus'"));
+  EXPECT_THAT(service_.Calls(), IsEmpty());
+  EXPECT_TRUE(UploadDirIsEmpty());
+}
+
+TEST_F(ApiServerUploadTest, TimeZoneErrorSuggestsCase) {
+  httplib::Result response = Upload("/api/triggeredwebjobs/J?time_zone=asia%2Fseoul", "echo\n",
+                                    "text/plain", "attachment; filename=run.sh");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 400);
+  EXPECT_THAT(response->body, HasSubstr("Asia/Seoul"));
   EXPECT_THAT(service_.Calls(), IsEmpty());
 }
 

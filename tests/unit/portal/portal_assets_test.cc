@@ -91,6 +91,22 @@ TEST(PortalAssetsTest, PagesCarryLanguagePlaceholder) {
   }
 }
 
+TEST(PortalAssetsTest, ContainsAddAndSettingsPages) {
+  for (const char* path :
+       {"add.html", "add.js", "settings.html", "settings.js", "schedule_field.js", "form.css"}) {
+    const PortalAsset* asset = FindPortalAsset(path);
+    ASSERT_NE(asset, nullptr) << path;
+    EXPECT_FALSE(asset->content.empty()) << path;
+  }
+  for (const char* page : {"add.html", "settings.html"}) {
+    std::string_view content = FindPortalAsset(page)->content;
+    EXPECT_NE(content.find("<html lang=\"{{lang}}\">"), std::string_view::npos) << page;
+    EXPECT_NE(content.find("<script src=\"/portal/schedule_field.js\" defer></script>"),
+              std::string_view::npos)
+        << page;
+  }
+}
+
 TEST(PortalAssetsTest, PagesHaveNoInlineScripts) {
   // The Content-Security-Policy allows scripts from files only.
   static const std::regex kInline("<script(?![^>]*\\bsrc=)[^>]*>|\\son[a-z]+=\"");
