@@ -388,7 +388,9 @@ Result<Principal> ApiServer::AuthenticateRequest(const httplib::Request& request
       Result<SessionGrant> grant =
           authenticator_.AuthenticateSession(*session, csrf_token, request.remote_addr);
       if (!grant.ok()) return grant.error();
-      return grant->principal;
+      Principal principal = grant->principal;
+      principal.via_session = true;
+      return principal;
     }
   }
   return authenticator_.Authenticate(authorization, request.remote_addr);

@@ -37,7 +37,11 @@ std::string PageEntityTag(const std::string& job_name, const std::string& query,
 
 void RunHandlers::RunJob(const Route& route, RequestContext& context, httplib::Response& response) {
   std::string arguments = context.http.get_param_value("arguments");
-  std::string trigger = "External - " + context.http.get_header_value("User-Agent");
+  // A run started in the portal names its user, as the browser's
+  // User-Agent says nothing about who clicked Run.
+  std::string trigger = context.principal.via_session
+                            ? "Portal - " + context.principal.user
+                            : "External - " + context.http.get_header_value("User-Agent");
   Result<std::string> run_id = service_.RunJob(route.job_name, arguments, trigger);
   if (!run_id.ok()) return ReplyError(response, run_id.error());
 

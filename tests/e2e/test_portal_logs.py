@@ -85,7 +85,7 @@ def test_portal_logs_in_browser(start_host, tmp_path):
     live = host.get_run("slow", summary["live_run"])
     assert live["status"] == "Success", live
     assert live["arguments"] == "live one"
-    assert live["trigger"].startswith("External - Mozilla/"), live["trigger"]
+    assert live["trigger"] == f"Portal - {host.admin_user}", live["trigger"]
     live_lines = stdout_lines(host.run_output("slow", live["id"]))
     assert live_lines[0] == "tick 1"
     assert live_lines[-1].startswith("finished after "), live_lines[-3:]

@@ -62,24 +62,24 @@ window.WebJobsJobPage = (function () {
   }
 
   // Returns what started a run: "schedule" for "Schedule - <expression>",
-  // "manual" for "External - <User-Agent>" sent by a browser (the portal),
-  // "api" for other external requests (scripts, the webjobs command), or ""
-  // when the trigger is empty. Browsers' User-Agent starts with "Mozilla/".
+  // "manual" for "Portal - <user>" (Run in the portal), "api" for
+  // "External - <User-Agent>" (scripts, the webjobs command, Kudu clients),
+  // or "" when the trigger is empty.
   function triggerKind(trigger) {
     if (!trigger) return "";
     if (/^Schedule\b/.test(trigger)) return "schedule";
-    if (/^External - Mozilla\//.test(trigger)) return "manual";
+    if (/^Portal\b/.test(trigger)) return "manual";
     return "api";
   }
 
-  // The trigger as the user reads it: "Schedule (0 0 3 * * *)", "Manual"
-  // or "API (curl/8.0.1)".
+  // Returns the trigger as the user reads it: "Schedule (0 0 3 * * *)",
+  // "Manual (alice)" or "API (curl/8.0.1)".
   function triggerText(trigger) {
     var kind = triggerKind(trigger);
     if (!kind) return "";
-    if (kind === "manual") return t("history.trigger.manual");
-    var detail = trigger.replace(/^(Schedule|External)\s*-\s*/, "");
-    var key = kind === "schedule" ? "history.trigger.schedule" : "history.trigger.api";
+    var detail = trigger.replace(/^(Schedule|External|Portal)\s*-\s*/, "");
+    var key = { schedule: "history.trigger.schedule", manual: "history.trigger.manual",
+                api: "history.trigger.api" }[kind];
     return detail ? t(key + "Detail", { detail: detail }) : t(key);
   }
 

@@ -227,7 +227,7 @@ async function liveRun(page, context) {
     assert.deepEqual(await crumbs.allInnerTexts(), ["WebJobs", "slow", runId]);
     assert.equal(await crumbs.nth(1).getAttribute("href"), "/portal/jobs/triggered/slow");
     await page.locator("#run-status").getByText("Running").waitFor();
-    assert.equal(await page.locator("#run-trigger").innerText(), "Manual");
+    assert.equal(await page.locator("#run-trigger").innerText(), `Manual (${env.user})`);
     assert.equal(await page.locator("#run-arguments").innerText(), "live one");
     assert.equal(await page.locator("#run-end").innerText(), "Still running");
     await page.locator(".live-badge").getByText("Live").waitFor();
@@ -356,7 +356,7 @@ async function cancelRun(page, context) {
     await page.getByRole("heading", { name: "slow 실행 세부 정보", level: 1 }).waitFor();
     await page.getByRole("button", { name: "출력 표시/숨기기" }).waitFor();
     await page.getByRole("link", { name: "다운로드" }).waitFor();
-    assert.equal(await page.locator("#run-trigger").innerText(), "수동");
+    assert.equal(await page.locator("#run-trigger").innerText(), `수동(${env.user})`);
     assert.match(await search(page, "TICK"), /^\d+개 중 1번째$/);
     await search(page, "");
     await screenshot(page, "portal-run-ko.png");

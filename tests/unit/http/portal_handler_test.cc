@@ -173,6 +173,26 @@ TEST_F(PortalTest, ChangeWithCookieNeedsCsrfToken) {
   EXPECT_EQ(result->status, 202) << result->body;
 }
 
+TEST_F(PortalTest, RunFromPortalNamesItsUser) {
+  AddJob("nightly", JobType::kTriggered);
+  SignIn();
+  httplib::Result result = Anonymous().Post("/api/triggeredwebjobs/nightly/run",
+                                            WithCookie(csrf_token_), "", "text/plain");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 202) << result->body;
+  {
+    std::lock_guard lock(service_.mutex);
+    EXPECT_EQ(service_.last_trigger, std::string("Portal - ") + kTestUser);
+  }
+
+  // The same user with Basic credentials is an external client.
+  result = Client().Post("/api/triggeredwebjobs/nightly/run", "", "text/plain");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 202) << result->body;
+  std::lock_guard lock(service_.mutex);
+  EXPECT_TRUE(service_.last_trigger.starts_with("External - ")) << service_.last_trigger;
+}
+
 TEST_F(PortalTest, UnknownSessionIsRejectedWithoutChallenge) {
   httplib::Result result =
       Anonymous().Get("/api/webjobs", {{"Cookie", "webjobs_session=" + std::string(64, 'a')}});
