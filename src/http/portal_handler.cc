@@ -175,6 +175,9 @@ void PortalHandler::SignOut(const httplib::Request& request, httplib::Response& 
   if (!session.ok()) return ReplyError(response, session.error());
   const Principal& principal = session->principal;
   if (Result<bool> removed = authenticator_.sessions().Remove(id); !removed.ok()) {
+    spdlog::error("event=session_end_failed address={} user={} error={}",
+                  Quote(request.remote_addr), Quote(principal.user),
+                  Quote(removed.error().message));
     return ReplyError(response, removed.error());
   }
   spdlog::info("event=session_ended address={} user={}", Quote(request.remote_addr),
