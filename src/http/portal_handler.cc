@@ -174,7 +174,12 @@ void PortalHandler::SignOut(const httplib::Request& request, httplib::Response& 
       authenticator_.AuthenticateSession(id, csrf_token, request.remote_addr);
   if (!session.ok()) return ReplyError(response, session.error());
   const Principal& principal = session->principal;
-  authenticator_.sessions().Remove(id);
+  if (Result<bool> removed = authenticator_.sessions().Remove(id); !removed.ok()) {
+    spdlog::error("event=session_end_failed address={} user={} error={}",
+                  Quote(request.remote_addr), Quote(principal.user),
+                  Quote(removed.error().message));
+    return ReplyError(response, removed.error());
+  }
   spdlog::info("event=session_ended address={} user={}", Quote(request.remote_addr),
                Quote(principal.user));
   response.set_header("Set-Cookie", ExpiredSessionCookie(tls_));

@@ -70,6 +70,20 @@ CREATE TABLE audit (
     R"sql(
 CREATE INDEX runs_by_job_start ON runs (job_name, start_time_us);
 )sql",
+    // Version 4: portal sessions, so that they survive a host restart. The
+    // key is the SHA-256 of the session id, never the id. Trimming reads
+    // the sessions by last use.
+    R"sql(
+CREATE TABLE sessions (
+  id_hash TEXT NOT NULL PRIMARY KEY,
+  user_name TEXT NOT NULL COLLATE NOCASE,
+  csrf_token TEXT NOT NULL,
+  created_us INTEGER NOT NULL,
+  last_seen_us INTEGER NOT NULL
+);
+CREATE INDEX sessions_by_user ON sessions (user_name);
+CREATE INDEX sessions_by_last_seen ON sessions (last_seen_us);
+)sql",
 };
 
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

@@ -68,6 +68,19 @@ struct TokenRecord {
   TimePoint created{};
 };
 
+// A signed-in session of the web portal. The session id (the cookie value)
+// is never stored, only its SHA-256, so reading the store does not let
+// anyone use a session.
+struct SessionRecord {
+  std::string id_hash;     // SHA-256 hex of the session id
+  std::string user;        // who signed in; removing the user removes its sessions
+  std::string csrf_token;  // sent back by the pages in the X-CSRF-Token header
+  TimePoint created{};
+  TimePoint last_seen{};  // the last request, written at most once a minute
+
+  bool operator==(const SessionRecord&) const = default;
+};
+
 // One change made through the API or the command line.
 struct AuditRecord {
   int64_t id = 0;  // assigned by AppendAudit, increasing
@@ -134,10 +147,11 @@ class Store {
                                                          const std::string& key) = 0;
   virtual Status ClearJobState(const std::string& job_name, const std::string& key) = 0;
 
-  // Users. PutUser inserts the user or replaces the one with the same name.
+  // Users. PutUser inserts the user or replaces the one with the same name,
+  // and deletes the user's portal sessions when the password hash changes.
   // AddFirstUser inserts the user only when there is no user at all, in
   // one statement, and returns whether it did. DeleteUser also deletes the
-  // user's tokens and returns whether the user existed.
+  // user's tokens and sessions and returns whether the user existed.
   virtual Status PutUser(const UserRecord& user) = 0;
   virtual Result<bool> AddFirstUser(const UserRecord& user) = 0;
   virtual Result<std::optional<UserRecord>> GetUser(const std::string& name) = 0;
@@ -156,6 +170,21 @@ class Store {
   virtual Result<std::optional<TokenRecord>> GetToken(const std::string& id) = 0;
   virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
   virtual Result<bool> DeleteToken(const std::string& id) = 0;
+
+  // Portal sessions, keyed by SessionRecord::id_hash. Changes of sessions
+  // through this object leave CredentialsVersion() as it is, so sign-ins do
+  // not discard what readers cached. PutSession inserts the session or
+  // replaces the one with the same key. TouchSession sets last_seen of the
+  // session and succeeds when there is none. DeleteSession returns whether
+  // the session existed. TrimSessions deletes the sessions last seen before
+  // `seen_before` or created before `created_before`, then all but the
+  // `keep` seen most recently, and returns the keys it deleted.
+  virtual Status PutSession(const SessionRecord& session) = 0;
+  virtual Result<std::optional<SessionRecord>> GetSession(const std::string& id_hash) = 0;
+  virtual Status TouchSession(const std::string& id_hash, TimePoint last_seen) = 0;
+  virtual Result<bool> DeleteSession(const std::string& id_hash) = 0;
+  virtual Result<std::vector<std::string>> TrimSessions(TimePoint seen_before,
+                                                        TimePoint created_before, size_t keep) = 0;
 
   // The audit log. AppendAudit assigns the id and may drop the oldest
   // records beyond a retention limit. ListAudit returns the newest first,

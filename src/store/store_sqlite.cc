@@ -53,6 +53,9 @@ constexpr const char* kClearStateSql = "DELETE FROM job_state WHERE job_name = ?
 extern const char* const kGetUserSql;
 extern const char* const kGetTokenSql;
 extern const char* const kAppendAuditSql;
+// Statements of portal sessions; store_sqlite_sessions.cc runs them.
+extern const char* const kGetSessionSql;
+extern const char* const kTouchSessionSql;
 
 namespace {
 
@@ -130,6 +133,7 @@ Status SqliteStore::PrepareStatements() {
       {&get_state_, kGetStateSql},       {&clear_state_, kClearStateSql},
       {&get_user_, kGetUserSql},         {&get_token_, kGetTokenSql},
       {&append_audit_, kAppendAuditSql}, {&data_version_, "PRAGMA data_version"},
+      {&get_session_, kGetSessionSql},   {&touch_session_, kTouchSessionSql},
   };
   for (const auto& [statement, sql] : statements) {
     int code = statement->Prepare(connection_.handle(), sql);

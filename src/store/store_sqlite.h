@@ -75,6 +75,14 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditRecord>> ListAudit(size_t limit,
                                              std::optional<int64_t> before_id) override;
 
+  // Portal sessions (store_sqlite_sessions.cc).
+  Status PutSession(const SessionRecord& session) override;
+  Result<std::optional<SessionRecord>> GetSession(const std::string& id_hash) override;
+  Status TouchSession(const std::string& id_hash, TimePoint last_seen) override;
+  Result<bool> DeleteSession(const std::string& id_hash) override;
+  Result<std::vector<std::string>> TrimSessions(TimePoint seen_before, TimePoint created_before,
+                                                size_t keep) override;
+
  private:
   explicit SqliteStore(SqliteConnection connection) : connection_(std::move(connection)) {}
 
@@ -106,6 +114,9 @@ class SqliteStore final : public Store {
   SqliteStatement get_token_;
   SqliteStatement data_version_;
   SqliteStatement append_audit_;
+  // Run on portal requests.
+  SqliteStatement get_session_;
+  SqliteStatement touch_session_;
   // Changes of users and tokens through this connection, which SQLite's
   // data_version does not count.
   uint64_t credential_changes_ = 0;

@@ -27,6 +27,12 @@ constexpr const char* kAddFirstUserSql =
 constexpr const char* kListUsersSql =
     "SELECT name, password_hash, role, created_us, updated_us FROM users ORDER BY name";
 constexpr const char* kDeleteUserTokensSql = "DELETE FROM tokens WHERE user_name = ?1";
+constexpr const char* kDeleteUserSessionsSql = "DELETE FROM sessions WHERE user_name = ?1";
+// Runs before the user is saved: ends the sessions that began with another
+// password hash, which includes those of a removed user of the same name.
+constexpr const char* kDeleteSessionsOfOtherPasswordSql =
+    "DELETE FROM sessions WHERE user_name = ?1 AND NOT EXISTS ("
+    "SELECT 1 FROM users WHERE name = ?1 AND password_hash = ?2)";
 constexpr const char* kDeleteUserSql = "DELETE FROM users WHERE name = ?1";
 constexpr const char* kPutTokenSql =
     "INSERT OR REPLACE INTO tokens (id, user_name, label, scope, secret_hash, created_us) "
@@ -89,8 +95,17 @@ Status SqliteStore::RunOnce(const char* sql, const std::string& what,
 Status SqliteStore::PutUser(const UserRecord& user) {
   std::lock_guard lock(mutex_);
   ++credential_changes_;
-  return RunOnce(kPutUserSql, UserWhat("cannot save", user.name),
-                 [&](SqliteStatement& statement) { BindUser(statement, user); });
+  std::string what = UserWhat("cannot save", user.name);
+  return connection_.InTransaction(what, [&]() -> Status {
+    Status sessions =
+        RunOnce(kDeleteSessionsOfOtherPasswordSql, what, [&](SqliteStatement& statement) {
+          statement.BindText(1, user.name);
+          statement.BindText(2, user.password_hash);
+        });
+    if (!sessions.ok()) return sessions;
+    return RunOnce(kPutUserSql, what,
+                   [&](SqliteStatement& statement) { BindUser(statement, user); });
+  });
 }
 
 Result<bool> SqliteStore::AddFirstUser(const UserRecord& user) {
@@ -125,11 +140,14 @@ Result<bool> SqliteStore::DeleteUser(const std::string& name) {
   std::lock_guard lock(mutex_);
   ++credential_changes_;
   bool existed = false;
-  std::string what = UserWhat("cannot delete", name) + " and its tokens";
+  std::string what = UserWhat("cannot delete", name) + " and its tokens and sessions";
   Status deleted = connection_.InTransaction(what, [&]() -> Status {
     auto bind_name = [&](SqliteStatement& statement) { statement.BindText(1, name); };
     if (Status tokens = RunOnce(kDeleteUserTokensSql, what, bind_name); !tokens.ok()) {
       return tokens;
+    }
+    if (Status sessions = RunOnce(kDeleteUserSessionsSql, what, bind_name); !sessions.ok()) {
+      return sessions;
     }
     Status user = RunOnce(kDeleteUserSql, what, bind_name);
     existed = user.ok() && sqlite3_changes(connection_.handle()) > 0;

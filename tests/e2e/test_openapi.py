@@ -5,6 +5,7 @@ operation must name its route and scope, and the JSON the host returns for
 jobs, runs and accounts must have the keys its schemas require.
 """
 
+import json
 import re
 
 import yaml
@@ -13,6 +14,12 @@ from webjobs_host import WAIT_FOR_SHUTDOWN
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 SCOPES = ("read", "operate", "admin")
+GLOBAL_SECURITY = [{"basicAuth": []}, {"bearerAuth": []}, {"sessionCookie": []}]
+
+
+def is_portal(path):
+    """Operations under /portal/ are served by the portal, not by an API route."""
+    return path.startswith("/portal/")
 
 
 def fetch_document(host):
@@ -105,12 +112,20 @@ def test_openapi_operations_are_complete(host):
     for path, method, item, operation in operations(document):
         where = f"{method.upper()} {path}"
         operation_ids.append(operation.get("operationId"))
-        assert re.fullmatch(r"k[A-Z][A-Za-z0-9]*", operation.get("x-webjobs-route", "")), (
-            f"{where}: x-webjobs-route must name a RouteKind, got "
-            f"{operation.get('x-webjobs-route')!r}")
-        assert operation.get("x-webjobs-scope") in SCOPES, (
-            f"{where}: x-webjobs-scope must be one of {SCOPES}, got "
-            f"{operation.get('x-webjobs-scope')!r}")
+        if is_portal(path):
+            assert operation.get("x-webjobs-route") == "portal", (
+                f"{where}: x-webjobs-route must be 'portal', got "
+                f"{operation.get('x-webjobs-route')!r}")
+            assert operation.get("x-webjobs-scope") in SCOPES + ("none",), (
+                f"{where}: x-webjobs-scope must be one of {SCOPES} or none, got "
+                f"{operation.get('x-webjobs-scope')!r}")
+        else:
+            assert re.fullmatch(r"k[A-Z][A-Za-z0-9]*", operation.get("x-webjobs-route", "")), (
+                f"{where}: x-webjobs-route must name a RouteKind, got "
+                f"{operation.get('x-webjobs-route')!r}")
+            assert operation.get("x-webjobs-scope") in SCOPES, (
+                f"{where}: x-webjobs-scope must be one of {SCOPES}, got "
+                f"{operation.get('x-webjobs-scope')!r}")
         assert operation.get("responses"), f"{where}: no responses"
         assert "401" in operation["responses"], f"{where}: the 401 response is not described"
 
@@ -133,10 +148,20 @@ def test_openapi_security_applies_to_all_operations(host):
     schemes = document["components"]["securitySchemes"]
     assert schemes["basicAuth"] == {**schemes["basicAuth"], "type": "http", "scheme": "basic"}
     assert schemes["bearerAuth"] == {**schemes["bearerAuth"], "type": "http", "scheme": "bearer"}
-    assert document["security"] == [{"basicAuth": []}, {"bearerAuth": []}]
+    assert schemes["sessionCookie"] == {**schemes["sessionCookie"], "type": "apiKey",
+                                        "in": "cookie", "name": "webjobs_session"}
+    assert document["security"] == GLOBAL_SECURITY
     for path, method, _, operation in operations(document):
-        assert "security" not in operation, (
-            f"{method.upper()} {path} overrides the global security requirement")
+        if is_portal(path):
+            # Sign-in needs nothing; the other portal operations need the cookie.
+            expected = [] if operation.get("x-webjobs-scope") == "none" \
+                else [{"sessionCookie": []}]
+            assert operation.get("security") == expected, (
+                f"{method.upper()} {path}: expected security {expected}, got "
+                f"{operation.get('security')!r}")
+        else:
+            assert "security" not in operation, (
+                f"{method.upper()} {path} overrides the global security requirement")
 
 
 def test_openapi_schemas_describe_real_responses(host):
@@ -169,6 +194,16 @@ def test_openapi_schemas_describe_real_responses(host):
     assert_matches_schema(document, "CreatedToken", created.json(), "POST /api/tokens")
     for token in host.get_json("/api/tokens"):
         assert_matches_schema(document, "Token", token, "GET /api/tokens")
+
+    form = {"user": host.admin_user, "password": host.admin_password}
+    signed_in = host.request("POST", "/portal/session", json.dumps(form),
+                             {"Content-Type": "application/json"}, auth=False)
+    host.expect(signed_in, 201, "POST /portal/session")
+    assert_matches_schema(document, "PortalSession", signed_in.json(), "POST /portal/session")
+    cookie = signed_in.headers["Set-Cookie"].split(";", 1)[0]
+    described = host.request("GET", "/portal/session", headers={"Cookie": cookie}, auth=False)
+    host.expect(described, 200, "GET /portal/session")
+    assert_matches_schema(document, "PortalSession", described.json(), "GET /portal/session")
 
 
 def test_openapi_document_needs_credentials(host):

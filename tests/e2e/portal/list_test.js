@@ -1,7 +1,7 @@
 // Drives the WebJobs list page in Debian's chromium through
 // playwright-core. The steps: sign in, see the deployed jobs, run one with
-// arguments, stop and start a continuous job, and delete one after a
-// confirmation. Then switch to Korean, check the narrow layout, and sign out.
+// arguments, stop and start a continuous job, and delete one from its
+// action menu after a confirmation. Then switch to Korean, check the narrow layout, and sign out.
 // browser.js lists the environment. Prints one JSON line at the end:
 // {"session_cookie": "..."}, so the caller can check that the host never
 // logged it. Exits non-zero with the failed step on stderr.
@@ -63,6 +63,8 @@ async function main() {
     await step("see the deployed jobs", async () => {
       await hello.waitFor();
       assert.equal(await cellOf(hello, 0).innerText(), "hello");
+      assert.equal(await hello.getByRole("link", { name: "hello" }).getAttribute("href"),
+                   "/portal/jobs/triggered/hello");
       assert.equal(await cellOf(hello, 1).innerText(), "Triggered");
       assert.equal(await cellOf(hello, 2).innerText(), "Ready");
       assert.equal(await cellOf(hello, 3).innerText(), "0 0 3 * * *");
@@ -103,13 +105,16 @@ async function main() {
 
     await step("delete a job after confirming", async () => {
       const scratch = row(page, "triggered", "scratch");
-      await page.getByRole("button", { name: "Delete scratch" }).click();
+      const menuButton = page.getByRole("button", { name: "More actions for scratch" });
+      await menuButton.click();
+      await page.getByRole("menuitem", { name: "Delete…" }).click();
       const dialog = page.getByRole("dialog", { name: "Delete WebJob" });
       await dialog.getByText("Delete scratch with its files and run history?").waitFor();
       await dialog.getByRole("button", { name: "Cancel" }).click();
       await dialog.waitFor({ state: "hidden" });
       assert.equal(await scratch.count(), 1, "Cancel must keep the job");
-      await page.getByRole("button", { name: "Delete scratch" }).click();
+      await menuButton.click();
+      await page.getByRole("menuitem", { name: "Delete…" }).click();
       await dialog.getByRole("button", { name: "Delete" }).click();
       await page.getByRole("status").filter({ hasText: "scratch was deleted." }).waitFor();
       await scratch.waitFor({ state: "detached" });
@@ -147,6 +152,7 @@ async function main() {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
       await page.getByRole("button", { name: "hello 실행" }).waitFor();
+      await page.getByRole("button", { name: "hello 추가 작업" }).waitFor();
       await page.screenshot({ path: path.join(screenshots, "portal-jobs-ko-390.png"), fullPage: true });
       await page.setViewportSize({ width: 1280, height: 800 });
     });

@@ -334,6 +334,20 @@ class OverlappingStore final : public Store {
                                              std::optional<int64_t> before_id) override {
     return store_.ListAudit(limit, before_id);
   }
+  Status PutSession(const SessionRecord& session) override { return store_.PutSession(session); }
+  Result<std::optional<SessionRecord>> GetSession(const std::string& id_hash) override {
+    return store_.GetSession(id_hash);
+  }
+  Status TouchSession(const std::string& id_hash, TimePoint last_seen) override {
+    return store_.TouchSession(id_hash, last_seen);
+  }
+  Result<bool> DeleteSession(const std::string& id_hash) override {
+    return store_.DeleteSession(id_hash);
+  }
+  Result<std::vector<std::string>> TrimSessions(TimePoint seen_before, TimePoint created_before,
+                                                size_t keep) override {
+    return store_.TrimSessions(seen_before, created_before, keep);
+  }
 
  private:
   Store& store_;

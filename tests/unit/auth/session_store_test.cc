@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "auth/authenticator.h"
+#include "auth/password_hash.h"
 #include "auth_test_support.h"
 
 namespace webjobs {
@@ -27,6 +31,16 @@ class SessionStoreTest : public AuthStoreTest {
     sessions_ = std::make_unique<SessionStore>(*store_, limits_);
   }
 
+  // Starts over with an empty cache on the same store, as a host restart
+  // does.
+  void Restart() { sessions_ = std::make_unique<SessionStore>(*store_, limits_); }
+
+  std::optional<SessionRecord> Stored(const std::string& id) {
+    Result<std::optional<SessionRecord>> record = store_->GetSession(Sha256Hex(id));
+    EXPECT_TRUE(record.ok()) << record.error().message;
+    return record.ok() ? *record : std::nullopt;
+  }
+
   SessionGrant Create(const std::string& user, SessionStore::Clock::time_point at) {
     Result<SessionGrant> grant = sessions_->Create(user, at);
     EXPECT_TRUE(grant.ok()) << grant.error().message;
@@ -44,7 +58,7 @@ class SessionStoreTest : public AuthStoreTest {
 
   SessionLimits limits_;
   std::unique_ptr<SessionStore> sessions_;
-  SessionStore::Clock::time_point start_{};
+  SessionStore::Clock::time_point start_{seconds(1'800'000'000)};
 };
 
 TEST_F(SessionStoreTest, CreateReturnsRandomIdAndToken) {
@@ -93,7 +107,8 @@ TEST_F(SessionStoreTest, IdleSessionExpires) {
   ExpectEnded(grant.id, start_ + minutes(88));
   // An expired session stays ended.
   ExpectEnded(grant.id, start_ + minutes(89));
-  EXPECT_EQ(sessions_->size(), 0u);
+  EXPECT_EQ(sessions_->cached(), 0u);
+  EXPECT_FALSE(Stored(grant.id).has_value()) << "the expired session is still stored";
 }
 
 TEST_F(SessionStoreTest, SessionEndsAfterLifetimeEvenWhenUsed) {
@@ -106,9 +121,14 @@ TEST_F(SessionStoreTest, SessionEndsAfterLifetimeEvenWhenUsed) {
 
 TEST_F(SessionStoreTest, RemoveEndsSession) {
   SessionGrant grant = Create("alice", start_);
-  EXPECT_TRUE(sessions_->Remove(grant.id));
-  EXPECT_FALSE(sessions_->Remove(grant.id));
+  Result<bool> removed = sessions_->Remove(grant.id);
+  ASSERT_TRUE(removed.ok()) << removed.error().message;
+  EXPECT_TRUE(*removed);
+  removed = sessions_->Remove(grant.id);
+  ASSERT_TRUE(removed.ok()) << removed.error().message;
+  EXPECT_FALSE(*removed);
   ExpectEnded(grant.id, start_);
+  EXPECT_FALSE(Stored(grant.id).has_value());
 }
 
 TEST_F(SessionStoreTest, RemovedUserEndsSession) {
@@ -139,17 +159,132 @@ TEST_F(SessionStoreTest, RoleChangeAppliesAtOnce) {
 }
 
 TEST_F(SessionStoreTest, FullStoreEndsLeastRecentlyUsed) {
+  // Minutes apart, so that each use is written to the store.
   SessionGrant oldest = Create("alice", start_);
-  SessionGrant middle = Create("alice", start_ + seconds(1));
-  SessionGrant newest = Create("alice", start_ + seconds(2));
+  SessionGrant middle = Create("alice", start_ + minutes(1));
+  SessionGrant newest = Create("alice", start_ + minutes(2));
   // A use makes the first session the most recent one.
-  ASSERT_TRUE(sessions_->Find(oldest.id, start_ + seconds(3)).ok());
-  SessionGrant extra = Create("alice", start_ + seconds(4));
-  EXPECT_EQ(sessions_->size(), 3u);
-  ExpectEnded(middle.id, start_ + seconds(5));
-  EXPECT_TRUE(sessions_->Find(oldest.id, start_ + seconds(5)).ok());
-  EXPECT_TRUE(sessions_->Find(newest.id, start_ + seconds(5)).ok());
-  EXPECT_TRUE(sessions_->Find(extra.id, start_ + seconds(5)).ok());
+  ASSERT_TRUE(sessions_->Find(oldest.id, start_ + minutes(3)).ok());
+  SessionGrant extra = Create("alice", start_ + minutes(4));
+  EXPECT_EQ(sessions_->cached(), 3u);
+  EXPECT_FALSE(Stored(middle.id).has_value());
+  ExpectEnded(middle.id, start_ + minutes(5));
+  EXPECT_TRUE(sessions_->Find(oldest.id, start_ + minutes(5)).ok());
+  EXPECT_TRUE(sessions_->Find(newest.id, start_ + minutes(5)).ok());
+  EXPECT_TRUE(sessions_->Find(extra.id, start_ + minutes(5)).ok());
+}
+
+TEST_F(SessionStoreTest, SessionSurvivesRestart) {
+  SessionGrant grant = Create("alice", start_);
+  Restart();
+  Result<SessionGrant> found = sessions_->Find(grant.id, start_ + minutes(1));
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(found->csrf_token, grant.csrf_token);
+  EXPECT_EQ(found->principal.user, "alice");
+  EXPECT_EQ(found->principal.scope, Scope::kOperate);
+}
+
+TEST_F(SessionStoreTest, SessionSurvivesReopeningStoreFile) {
+  SessionGrant grant = Create("alice", start_);
+  sessions_.reset();
+  store_.reset();
+  Result<std::unique_ptr<SqliteStore>> reopened = SqliteStore::Open(dir_.path() / "webjobs.db");
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  store_ = std::move(reopened).value();
+  Restart();
+  EXPECT_TRUE(sessions_->Find(grant.id, start_ + minutes(1)).ok());
+}
+
+TEST_F(SessionStoreTest, StoreKeepsHashNotId) {
+  SessionGrant grant = Create("alice", start_);
+  std::optional<SessionRecord> record = Stored(grant.id);
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->id_hash, Sha256Hex(grant.id));
+  EXPECT_EQ(record->user, "alice");
+  EXPECT_EQ(record->csrf_token, grant.csrf_token);
+  EXPECT_EQ(record->created, start_);
+  EXPECT_EQ(record->last_seen, start_);
+
+  sessions_.reset();
+  store_.reset();
+  for (const char* file : {"webjobs.db", "webjobs.db-wal"}) {
+    std::ifstream in(dir_.path() / file, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(grant.id), std::string::npos) << file << " contains the session id";
+  }
+}
+
+TEST_F(SessionStoreTest, LastSeenWrittenOncePerInterval) {
+  SessionGrant grant = Create("alice", start_);
+  ASSERT_TRUE(sessions_->Find(grant.id, start_ + seconds(20)).ok());
+  ASSERT_TRUE(sessions_->Find(grant.id, start_ + seconds(59)).ok());
+  ASSERT_TRUE(Stored(grant.id).has_value());
+  EXPECT_EQ(Stored(grant.id)->last_seen, start_);
+
+  ASSERT_TRUE(sessions_->Find(grant.id, start_ + seconds(60)).ok());
+  EXPECT_EQ(Stored(grant.id)->last_seen, start_ + seconds(60));
+  ASSERT_TRUE(sessions_->Find(grant.id, start_ + seconds(100)).ok());
+  EXPECT_EQ(Stored(grant.id)->last_seen, start_ + seconds(60));
+}
+
+TEST_F(SessionStoreTest, IdleTimeAfterRestartCountsFromLastWrite) {
+  SessionGrant grant = Create("alice", start_);
+  ASSERT_TRUE(sessions_->Find(grant.id, start_ + seconds(30)).ok());
+  Restart();
+  // The use at 30 s was not written, so the session is idle since its start.
+  ExpectEnded(grant.id, start_ + minutes(30));
+}
+
+TEST_F(SessionStoreTest, LifetimeHoldsAcrossRestart) {
+  SessionGrant grant = Create("alice", start_);
+  for (int minute = 20; minute < 120; minute += 20) {
+    Restart();
+    ASSERT_TRUE(sessions_->Find(grant.id, start_ + minutes(minute)).ok()) << minute;
+  }
+  Restart();
+  ExpectEnded(grant.id, start_ + minutes(120));
+  EXPECT_FALSE(Stored(grant.id).has_value());
+}
+
+TEST_F(SessionStoreTest, SignInDeletesExpiredSessions) {
+  SessionGrant idle = Create("alice", start_);
+  SessionGrant used = Create("bob", start_);
+  ASSERT_TRUE(sessions_->Find(used.id, start_ + minutes(20)).ok());
+  // 32 minutes: past the idle timeout of `idle` and past the write
+  // interval that its stored last use may lag.
+  Create("alice", start_ + minutes(32));
+  EXPECT_FALSE(Stored(idle.id).has_value());
+  EXPECT_TRUE(Stored(used.id).has_value());
+}
+
+TEST_F(SessionStoreTest, SignOutHoldsAcrossRestart) {
+  SessionGrant grant = Create("alice", start_);
+  ASSERT_TRUE(sessions_->Remove(grant.id).ok());
+  Restart();
+  ExpectEnded(grant.id, start_ + seconds(1));
+}
+
+TEST_F(SessionStoreTest, PasswordChangeEndsStoredSession) {
+  SessionGrant grant = Create("bob", start_);
+  SetPassword("bob", "a new password 33");
+  Restart();
+  ExpectEnded(grant.id, start_ + seconds(1));
+}
+
+TEST_F(SessionStoreTest, RemovedUserEndsStoredSession) {
+  SessionGrant grant = Create("bob", start_);
+  ASSERT_TRUE(store_->DeleteUser("bob").ok());
+  Restart();
+  ExpectEnded(grant.id, start_ + seconds(1));
+}
+
+TEST_F(SessionStoreTest, RoleChangeAppliesAfterRestart) {
+  SessionGrant grant = Create("alice", start_);
+  SetRole("alice", "admin");
+  Restart();
+  Result<SessionGrant> found = sessions_->Find(grant.id, start_ + seconds(1));
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(found->principal.scope, Scope::kAdmin);
 }
 
 TEST(CsrfTokenTest, AcceptsEqualToken) { EXPECT_TRUE(CheckCsrfToken("0123abcd", "0123abcd").ok()); }
@@ -200,7 +335,7 @@ TEST_F(SessionSignInTest, WrongPasswordStartsNoSession) {
   Result<SessionGrant> grant = authenticator_->SignIn("alice", "wrong password 1", kAddress);
   ASSERT_FALSE(grant.ok());
   EXPECT_EQ(grant.error().code, ErrorCode::kUnauthenticated);
-  EXPECT_EQ(authenticator_->sessions().size(), 0u);
+  EXPECT_EQ(authenticator_->sessions().cached(), 0u);
   Result<SessionGrant> unknown = authenticator_->SignIn("nobody", kAlicePassword, kAddress);
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.error().message, grant.error().message);

@@ -22,6 +22,7 @@ using ::testing::StartsWith;
 // One operation under `paths:` of the document, found by indentation: a
 // path at two spaces, a method at four, its fields at six.
 struct Operation {
+  std::string path;   // "/api/health"
   std::string where;  // "get /api/health"
   std::string route;  // x-webjobs-route
   std::string scope;  // x-webjobs-scope
@@ -82,7 +83,7 @@ std::vector<Operation> ParseOperations(std::string_view document) {
     if (std::regex_match(line, match, kPathLine)) {
       path = match[1];
     } else if (std::regex_match(line, match, kMethodLine)) {
-      operations.push_back(Operation{match[1].str() + " " + path, {}, {}});
+      operations.push_back(Operation{path, match[1].str() + " " + path, {}, {}});
     } else if (!operations.empty()) {
       if (std::string route = FieldValue(line, "x-webjobs-route"); !route.empty()) {
         operations.back().route = route;
@@ -110,16 +111,35 @@ TEST(OpenApiDocumentTest, RouteKindsReadFromHeader) {
   EXPECT_NE(std::find(names.begin(), names.end(), "kOpenApi"), names.end());
 }
 
+// The portal's operations are served by PortalHandler, not by an API route.
+bool IsPortalOperation(const Operation& operation) {
+  return operation.path.starts_with("/portal/");
+}
+
 TEST(OpenApiDocumentTest, EveryOperationNamesRouteAndScope) {
   std::vector<Operation> operations = ParseOperations(OpenApiDocument());
   ASSERT_GE(operations.size(), 30u);
   for (const Operation& operation : operations) {
+    if (IsPortalOperation(operation)) continue;
     EXPECT_THAT(operation.route, StartsWith("k")) << operation.where << " has no x-webjobs-route";
     EXPECT_TRUE(operation.scope == "read" || operation.scope == "operate" ||
                 operation.scope == "admin")
         << operation.where << " has x-webjobs-scope '" << operation.scope
         << "'; expected read, operate or admin";
   }
+}
+
+TEST(OpenApiDocumentTest, PortalOperationsNamePortalRoute) {
+  std::vector<std::string> portal;
+  for (const Operation& operation : ParseOperations(OpenApiDocument())) {
+    if (!IsPortalOperation(operation)) continue;
+    portal.push_back(operation.where);
+    EXPECT_EQ(operation.route, "portal") << operation.where;
+    bool sign_in = operation.where == "post /portal/session";
+    EXPECT_EQ(operation.scope, sign_in ? "none" : "read") << operation.where;
+  }
+  EXPECT_EQ(portal, (std::vector<std::string>{"post /portal/session", "get /portal/session",
+                                              "delete /portal/session"}));
 }
 
 TEST(OpenApiDocumentTest, EveryRouteKindIsDocumented) {

@@ -42,7 +42,7 @@ class FakeStore final : public Store {
                                                  const std::string& key) override;
   Status ClearJobState(const std::string& job_name, const std::string& key) override;
 
-  // The job layer never touches users, tokens or the audit log.
+  // The job layer never touches users, tokens, sessions or the audit log.
   Status PutUser(const UserRecord&) override { return Unused(); }
   Result<bool> AddFirstUser(const UserRecord&) override { return Unused(); }
   Result<std::optional<UserRecord>> GetUser(const std::string&) override { return Unused(); }
@@ -57,9 +57,18 @@ class FakeStore final : public Store {
   Result<std::vector<AuditRecord>> ListAudit(size_t, std::optional<int64_t>) override {
     return Unused();
   }
+  Status PutSession(const SessionRecord&) override { return Unused(); }
+  Result<std::optional<SessionRecord>> GetSession(const std::string&) override { return Unused(); }
+  Status TouchSession(const std::string&, TimePoint) override { return Unused(); }
+  Result<bool> DeleteSession(const std::string&) override { return Unused(); }
+  Result<std::vector<std::string>> TrimSessions(TimePoint, TimePoint, size_t) override {
+    return Unused();
+  }
 
  private:
-  static Error Unused() { return InternalError("FakeStore keeps no users, tokens or audit log"); }
+  static Error Unused() {
+    return InternalError("FakeStore keeps no users, tokens, sessions or audit log");
+  }
   using RunKey = std::pair<std::string, std::string>;  // job name, run id
 
   mutable std::mutex mutex_;

@@ -62,7 +62,7 @@ std::set<std::string> KeysUsedByAssets() {
 
 TEST(PortalAssetsTest, ContainsPagesScriptsAndCatalogs) {
   for (const char* path : {"index.html", "signin.html", "portal.css", "portal.js", "jobs.js",
-                           "signin.js", "i18n/en.json", "i18n/ko.json"}) {
+                           "menu.js", "signin.js", "i18n/en.json", "i18n/ko.json"}) {
     const PortalAsset* asset = FindPortalAsset(path);
     ASSERT_NE(asset, nullptr) << path;
     EXPECT_FALSE(asset->content.empty()) << path;
