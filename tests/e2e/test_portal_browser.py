@@ -10,7 +10,8 @@ session cookie.
 from portal_browser import run_script, screenshot_dir
 from webjobs_host import WAIT_FOR_SHUTDOWN
 
-SCREENSHOTS = ("portal-jobs-en.png", "portal-jobs-ko.png", "portal-jobs-ko-390.png")
+SCREENSHOTS = ("portal-signin-en.png", "portal-signin-ko.png", "portal-jobs-en.png",
+               "portal-jobs-ko.png", "portal-jobs-ko-390.png")
 
 
 def test_portal_list_in_browser(start_host, tmp_path):

@@ -71,6 +71,9 @@ async function addJob(page, { name, file, type, scale, schedule, timeZone }) {
   }
   await page.getByRole("button", { name: "Add", exact: true }).click();
   await page.waitForURL(`${baseUrl}/portal/jobs/${type}/${name}`);
+  // The job's own page opens: its name as the heading and in the breadcrumb.
+  await page.getByRole("heading", { level: 1, name }).waitFor();
+  await page.locator(".breadcrumb").getByRole("link", { name }).waitFor();
   return Number(await page.evaluate((key) => sessionStorage.getItem(key), PROGRESS_KEY));
 }
 

@@ -9,7 +9,7 @@
 
 const assert = require("node:assert/strict");
 const path = require("node:path");
-const { env, TIMEOUT_MS, step, openBrowser, run } = require("./browser");
+const { env, TIMEOUT_MS, step, openBrowser, screenshot, run } = require("./browser");
 
 const { baseUrl, user, password, screenshots } = env;
 
@@ -41,6 +41,15 @@ async function main() {
     await step("open the portal without a session", async () => {
       await page.goto(baseUrl + "/");
       await page.waitForURL(/\/portal\/signin\?next=/);
+      await page.getByRole("heading", { name: "Sign in to WebJobs" }).waitFor();
+    });
+
+    await step("save the sign-in screenshots", async () => {
+      await screenshot(page, "portal-signin-en.png");
+      await page.getByLabel("Language").selectOption("ko");
+      await page.getByRole("heading", { name: "WebJobs에 로그인" }).waitFor();
+      await screenshot(page, "portal-signin-ko.png");
+      await page.getByLabel("언어").selectOption("en");
       await page.getByRole("heading", { name: "Sign in to WebJobs" }).waitFor();
     });
 
@@ -94,6 +103,26 @@ async function main() {
       await page.getByRole("status").filter({ hasText: "Run of hello started." }).waitFor();
       await waitForRowText(page, hello, (text) => text.includes("Success"), "the run to succeed");
       assert.match(await cellOf(hello, 5).innerText(), /^Success\s+[A-Z][a-z]{2} \d{1,2}, \d{4}/);
+    });
+
+    await step("open a job's pages from the list and come back", async () => {
+      await page.getByRole("link", { name: "hello", exact: true }).click();
+      await page.waitForURL(baseUrl + "/portal/jobs/triggered/hello");
+      await page.getByRole("heading", { level: 1, name: "hello" }).waitFor();
+      await page.getByRole("heading", { name: "Run history" }).waitFor();
+      await page.getByRole("link", { name: "Settings of hello" }).click();
+      await page.waitForURL(baseUrl + "/portal/jobs/triggered/hello/settings");
+      await page.getByLabel("CRON expression", { exact: true }).waitFor();
+      assert.equal(await page.getByLabel("CRON expression", { exact: true }).inputValue(),
+                   "0 0 3 * * *");
+      await page.locator(".breadcrumb").getByRole("link", { name: "WebJobs" }).click();
+      await page.waitForURL(baseUrl + "/portal/");
+      await page.getByRole("link", { name: "daemon", exact: true }).click();
+      await page.waitForURL(baseUrl + "/portal/jobs/continuous/daemon");
+      await page.getByRole("heading", { level: 1, name: "daemon" }).waitFor();
+      await page.goBack();
+      await page.waitForURL(baseUrl + "/portal/");
+      await hello.waitFor();
     });
 
     await step("stop and start a continuous job", async () => {
