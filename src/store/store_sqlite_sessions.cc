@@ -28,7 +28,7 @@ constexpr const char* kDeleteLeastRecentSessionsSql =
 
 // Names a session in errors by the first digits of its key, which tell
 // sessions apart in a log without giving away a usable value.
-std::string SessionWhat(std::string_view action, const std::string& id_hash) {
+std::string SessionFailure(std::string_view action, const std::string& id_hash) {
   return std::string(action) + " portal session " + id_hash.substr(0, 8) + "...";
 }
 
@@ -36,7 +36,7 @@ std::string SessionWhat(std::string_view action, const std::string& id_hash) {
 
 Status SqliteStore::PutSession(const SessionRecord& session) {
   std::lock_guard lock(mutex_);
-  return RunOnce(kPutSessionSql, SessionWhat("cannot save", session.id_hash),
+  return RunOnce(kPutSessionSql, SessionFailure("cannot save", session.id_hash),
                  [&](SqliteStatement& statement) {
                    statement.BindText(1, session.id_hash);
                    statement.BindText(2, session.user);
@@ -52,7 +52,7 @@ Result<std::optional<SessionRecord>> SqliteStore::GetSession(const std::string& 
   get_session_.BindText(1, id_hash);
   int code = get_session_.Step();
   if (code == SQLITE_DONE) return std::optional<SessionRecord>();
-  if (code != SQLITE_ROW) return connection_.ErrorFor(code, SessionWhat("cannot read", id_hash));
+  if (code != SQLITE_ROW) return connection_.ErrorFor(code, SessionFailure("cannot read", id_hash));
   return std::optional<SessionRecord>(
       SessionRecord{get_session_.Text(0), get_session_.Text(1), get_session_.Text(2),
                     FromMicros(get_session_.Int64(3)), FromMicros(get_session_.Int64(4))});
@@ -65,14 +65,14 @@ Status SqliteStore::TouchSession(const std::string& id_hash, TimePoint last_seen
   touch_session_.BindInt64(2, ToMicros(last_seen));
   int code = touch_session_.Step();
   if (code != SQLITE_DONE) {
-    return connection_.ErrorFor(code, SessionWhat("cannot record the last use of", id_hash));
+    return connection_.ErrorFor(code, SessionFailure("cannot record the last use of", id_hash));
   }
   return Status::Ok();
 }
 
 Result<bool> SqliteStore::DeleteSession(const std::string& id_hash) {
   std::lock_guard lock(mutex_);
-  Status deleted = RunOnce(kDeleteSessionSql, SessionWhat("cannot delete", id_hash),
+  Status deleted = RunOnce(kDeleteSessionSql, SessionFailure("cannot delete", id_hash),
                            [&](SqliteStatement& statement) { statement.BindText(1, id_hash); });
   if (!deleted.ok()) return deleted.error();
   return sqlite3_changes(connection_.handle()) > 0;

@@ -145,11 +145,11 @@
   // ignoring case, and shows a note when no row is left.
   function applyFilter() {
     var text = filterBox.value.trim();
-    var wanted = text.toLocaleLowerCase();
+    var filter = text.toLocaleLowerCase();
     var shown = 0;
     tbody.querySelectorAll("tr[data-job]").forEach(function (row) {
       var name = row.getAttribute("data-name").toLocaleLowerCase();
-      row.hidden = wanted !== "" && name.indexOf(wanted) < 0;
+      row.hidden = filter !== "" && name.indexOf(filter) < 0;
       if (!row.hidden) shown++;
     });
     noMatch.hidden = jobs.length === 0 || shown > 0;

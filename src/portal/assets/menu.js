@@ -46,10 +46,10 @@ window.WebJobsMenu = (function () {
   function focusByLetter(menu, letter) {
     var all = items(menu);
     var start = all.indexOf(document.activeElement);
-    var wanted = letter.toLocaleLowerCase();
+    var prefix = letter.toLocaleLowerCase();
     for (var step = 1; step <= all.length; step++) {
       var candidate = all[(start + step) % all.length];
-      if (candidate.textContent.trim().toLocaleLowerCase().indexOf(wanted) === 0) {
+      if (candidate.textContent.trim().toLocaleLowerCase().indexOf(prefix) === 0) {
         candidate.focus();
         return;
       }

@@ -33,7 +33,7 @@ window.WebJobsScheduleField = (function () {
     ["0 0 0 1 * *", "settings.schedule.example.monthly"]
   ];
 
-  // The IANA zones the browser knows, for the time zone suggestions.
+  // Returns the IANA zones the browser supports, for the time zone suggestions.
   function browserTimeZones() {
     var zones = [];
     if (typeof Intl.supportedValuesOf === "function") {
@@ -91,7 +91,7 @@ window.WebJobsScheduleField = (function () {
   // Wires the elements of one form. `elements` holds: expression (input),
   // examples (select), timeZone (input), timeZoneList (datalist),
   // expressionMessage, expressionNote, timeZoneMessage, timeZoneNote,
-  // preview (ol) and previewHeading. `options.required()` tells whether an
+  // preview (ol) and previewHeading. `options.required()` returns whether an
   // empty expression is an error (else it means "no schedule");
   // `options.onChange()` is called after each check.
   function create(elements, options) {
@@ -306,7 +306,7 @@ window.WebJobsScheduleField = (function () {
     function validate() {
       clearTimeout(timer);
       touched = true;
-      // null: a newer check started meanwhile, so its answer counts.
+      // null: a newer check started meanwhile, so its result is the one to use.
       return check().then(function (valid) { return valid === null ? validate() : valid; });
     }
 
