@@ -45,19 +45,31 @@ std::string CookieValue(const httplib::Request& request, std::string_view name) 
   return {};
 }
 
-std::string FillLanguage(std::string_view page, std::string_view language) {
-  constexpr std::string_view kPlaceholder = "{{lang}}";
+// Replaces each `placeholder` in `page` with `value`.
+std::string Fill(std::string_view page, std::string_view placeholder, std::string_view value) {
   std::string out;
-  out.reserve(page.size());
+  out.reserve(page.size() + value.size());
   size_t start = 0;
-  for (size_t found = page.find(kPlaceholder); found != std::string_view::npos;
-       found = page.find(kPlaceholder, start)) {
+  for (size_t found = page.find(placeholder); found != std::string_view::npos;
+       found = page.find(placeholder, start)) {
     out.append(page.substr(start, found - start));
-    out.append(language);
-    start = found + kPlaceholder.size();
+    out.append(value);
+    start = found + placeholder.size();
   }
   out.append(page.substr(start));
   return out;
+}
+
+// Returns the page with the top bar the pages share (partials/) and the
+// language of the request filled in.
+std::string FillPage(std::string_view page, std::string_view language) {
+  std::string filled(page);
+  for (std::string_view partial : {"topbar_start", "topbar_end"}) {
+    const PortalAsset* part = FindPortalAsset("partials/" + std::string(partial) + ".html");
+    std::string_view content = part != nullptr ? part->content : std::string_view();
+    filled = Fill(filled, "{{" + std::string(partial) + "}}", content);
+  }
+  return Fill(filled, "{{lang}}", language);
 }
 
 // The Origin of a browser's POST must be this host, so that another site
@@ -109,7 +121,8 @@ void PortalHandler::Serve(const httplib::Request& request, RequestBody& body,
 
 void PortalHandler::ServeFile(const httplib::Request& request, std::string_view file,
                               httplib::Response& response) {
-  const PortalAsset* asset = FindPortalAsset(file);
+  // Partials are pieces of pages, filled in by FillPage().
+  const PortalAsset* asset = file.starts_with("partials/") ? nullptr : FindPortalAsset(file);
   if (asset == nullptr) {
     return ReplyText(response, 404, "no portal page or file " + QuoteForMessage(file));
   }
@@ -123,7 +136,7 @@ void PortalHandler::ServeFile(const httplib::Request& request, std::string_view 
                                                    request.get_header_value("Accept-Language"));
   response.set_header("Vary", "Accept-Language, Cookie");
   response.set_header("Content-Language", std::string(language));
-  response.set_content(FillLanguage(asset->content, language), std::string(asset->content_type));
+  response.set_content(FillPage(asset->content, language), std::string(asset->content_type));
 }
 
 void PortalHandler::SignIn(const httplib::Request& request, RequestBody& body,

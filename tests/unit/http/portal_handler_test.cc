@@ -71,6 +71,28 @@ TEST_F(PortalTest, PagesNeedNoCredentials) {
   }
 }
 
+TEST_F(PortalTest, EveryPageGetsTheSharedTopBar) {
+  for (const char* path :
+       {"/portal/", "/portal/new", "/portal/jobs/triggered/nightly",
+        "/portal/jobs/triggered/nightly/runs/202612050102030405", "/portal/jobs/continuous/daemon",
+        "/portal/jobs/continuous/daemon/settings"}) {
+    httplib::Result result = Anonymous().Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_EQ(result->status, 200) << path;
+    EXPECT_THAT(result->body, Not(HasSubstr("{{"))) << path;
+    EXPECT_THAT(result->body, HasSubstr("<header class=\"topbar\">")) << path;
+    EXPECT_THAT(result->body, HasSubstr("<nav class=\"breadcrumb\"")) << path;
+    EXPECT_THAT(result->body, HasSubstr("id=\"sign-out\"")) << path;
+    EXPECT_THAT(result->body, HasSubstr("</header>")) << path;
+  }
+}
+
+TEST_F(PortalTest, PartialsAreNotServed) {
+  httplib::Result result = Anonymous().Get("/portal/partials/topbar_start.html");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 404);
+}
+
 TEST_F(PortalTest, UnknownPortalFileIsNotFound) {
   httplib::Result result = Anonymous().Get("/portal/nope.js");
   ASSERT_TRUE(result);
