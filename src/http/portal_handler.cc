@@ -60,14 +60,16 @@ std::string Fill(std::string_view page, std::string_view placeholder, std::strin
   return out;
 }
 
-// Returns the page with the top bar the pages share (partials/) and the
-// language of the request filled in.
+// Returns the page with the parts that pages share filled in (each
+// partials/NAME.html in place of {{NAME}}), then the request's language.
 std::string FillPage(std::string_view page, std::string_view language) {
+  constexpr std::string_view kPartials = "partials/";
   std::string filled(page);
-  for (std::string_view partial : {"topbar_start", "topbar_end"}) {
-    const PortalAsset* part = FindPortalAsset("partials/" + std::string(partial) + ".html");
-    std::string_view content = part != nullptr ? part->content : std::string_view();
-    filled = Fill(filled, "{{" + std::string(partial) + "}}", content);
+  for (const PortalAsset& asset : PortalAssets()) {
+    if (!asset.path.starts_with(kPartials) || !asset.path.ends_with(".html")) continue;
+    std::string_view name = asset.path.substr(kPartials.size());
+    name.remove_suffix(std::string_view(".html").size());
+    filled = Fill(filled, "{{" + std::string(name) + "}}", asset.content);
   }
   return Fill(filled, "{{lang}}", language);
 }

@@ -17,6 +17,10 @@
   var uploading = false;
   var scheduleField = null;
 
+  // The schedule fields are shared with the Settings page; here a schedule
+  // is required once the trigger is Scheduled.
+  document.getElementById("schedule-hint").setAttribute("data-i18n", "settings.schedule.hint");
+
   var form = document.getElementById("add-form");
   var nameInput = document.getElementById("name");
   var nameError = document.getElementById("name-error");

@@ -42,6 +42,11 @@
   };
   var DEFAULT_STOPPING_WAIT = { triggered: 30, continuous: 5 };
 
+  // The schedule fields are shared with the Add WebJob page; here an empty
+  // schedule means that the job runs only when started.
+  document.getElementById("schedule-hint").setAttribute("data-i18n",
+                                                        "settings.schedule.optionalHint");
+
   var form = document.getElementById("settings-form");
   var message = document.getElementById("message");
   var errorBox = document.getElementById("error");

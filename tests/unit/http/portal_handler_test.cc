@@ -87,6 +87,21 @@ TEST_F(PortalTest, EveryPageGetsTheSharedTopBar) {
   }
 }
 
+TEST_F(PortalTest, PagesGetTheirSharedParts) {
+  const std::pair<const char*, const char*> parts[] = {
+      {"/portal/new", "id=\"schedule-group\""},
+      {"/portal/jobs/triggered/nightly/settings", "id=\"schedule-group\""},
+      {"/portal/", "id=\"run-dialog\""},
+      {"/portal/jobs/triggered/nightly", "id=\"run-dialog\""},
+  };
+  for (const auto& [path, part] : parts) {
+    httplib::Result result = Anonymous().Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_THAT(result->body, HasSubstr(part)) << path;
+    EXPECT_THAT(result->body, Not(HasSubstr("{{"))) << path;
+  }
+}
+
 TEST_F(PortalTest, PartialsAreNotServed) {
   httplib::Result result = Anonymous().Get("/portal/partials/topbar_start.html");
   ASSERT_TRUE(result);
