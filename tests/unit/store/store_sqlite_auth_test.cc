@@ -6,37 +6,16 @@
 #include <filesystem>
 #include <string>
 
+#include "store/sqlite_store_fixture.h"
 #include "store/store_sqlite.h"
 
 namespace webjobs {
 namespace {
 
-using std::chrono::microseconds;
+using testing::At;
 
-TimePoint At(int64_t micros) { return TimePoint(microseconds(micros)); }
-
-class SqliteStoreAuthTest : public ::testing::Test {
+class SqliteStoreAuthTest : public testing::SqliteStoreFixture {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "webjobs-store-auth-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    store_ = Open();
-    ASSERT_NE(store_, nullptr);
-  }
-
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::unique_ptr<SqliteStore> Open() {
-    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(dir_ / "webjobs.db");
-    EXPECT_TRUE(store.ok()) << store.error().message;
-    return store.ok() ? std::move(store).value() : nullptr;
-  }
-
   static UserRecord User(const std::string& name, const std::string& role = "read") {
     return UserRecord{name, "$argon2id$hash-of-" + name, role, At(1'000'000), At(2'000'000)};
   }
@@ -50,9 +29,6 @@ class SqliteStoreAuthTest : public ::testing::Test {
                        "127.0.0.1", action,        "triggered/nightly",
                        200};
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteStore> store_;
 };
 
 TEST_F(SqliteStoreAuthTest, UsersSurviveReopening) {

@@ -9,37 +9,16 @@
 #include <string>
 
 #include "store/sqlite_schema.h"
+#include "store/sqlite_store_fixture.h"
 #include "store/store_sqlite.h"
 
 namespace webjobs {
 namespace {
 
-using std::chrono::microseconds;
+using testing::At;
 
-TimePoint At(int64_t micros) { return TimePoint(microseconds(micros)); }
-
-class SqliteStoreSessionsTest : public ::testing::Test {
+class SqliteStoreSessionsTest : public testing::SqliteStoreFixture {
  protected:
-  void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "webjobs-store-sessions-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    store_ = Open();
-    ASSERT_NE(store_, nullptr);
-  }
-
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::unique_ptr<SqliteStore> Open() {
-    Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(dir_ / "webjobs.db");
-    EXPECT_TRUE(store.ok()) << store.error().message;
-    return store.ok() ? std::move(store).value() : nullptr;
-  }
-
   // A session keyed by 64 copies of `digit`, created at `created` and last
   // seen at `last_seen` (microseconds).
   static SessionRecord Session(char digit, const std::string& user, int64_t created,
@@ -57,9 +36,6 @@ class SqliteStoreSessionsTest : public ::testing::Test {
     EXPECT_TRUE(record.ok()) << record.error().message;
     return record.ok() && record->has_value();
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteStore> store_;
 };
 
 TEST_F(SqliteStoreSessionsTest, SessionSurvivesReopening) {
