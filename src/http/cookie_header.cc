@@ -35,6 +35,22 @@ std::optional<std::string> FindCookie(std::string_view header, std::string_view 
   return std::nullopt;
 }
 
+std::string RemoveCookie(std::string_view header, std::string_view name) {
+  std::string kept;
+  while (!header.empty()) {
+    size_t end = header.find(';');
+    std::string_view pair = TrimSpaces(header.substr(0, end));
+    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+
+    size_t equals = pair.find('=');
+    if (equals != std::string_view::npos && TrimSpaces(pair.substr(0, equals)) == name) continue;
+    if (pair.empty()) continue;
+    if (!kept.empty()) kept += "; ";
+    kept += pair;
+  }
+  return kept;
+}
+
 std::string SessionCookie(std::string_view id, bool tls) {
   return std::string(kSessionCookie) + "=" + std::string(id) + Attributes(tls);
 }

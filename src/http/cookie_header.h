@@ -19,6 +19,11 @@ inline constexpr std::string_view kLanguageCookie = "webjobs_lang";
 // there is no such cookie.
 std::optional<std::string> FindCookie(std::string_view header, std::string_view name);
 
+// Returns `header` without the pairs whose name is `name` (exact,
+// case-sensitive), the other pairs unchanged and joined with "; ". Empty
+// when no other pair remains.
+std::string RemoveCookie(std::string_view header, std::string_view name);
+
 // The Set-Cookie value that stores session id `id`: HttpOnly,
 // SameSite=Strict, Path=/, Secure when `tls`, and no Max-Age, so the
 // browser deletes it when it closes. The server may end the session sooner

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/log.h"
+#include "http/cookie_header.h"
 #include "http/http_reply.h"
 #include "package/ascii_case.h"
 #include "package/message_value.h"
@@ -183,6 +184,13 @@ httplib::Request BuildJobRequest(const Route& route, const httplib::Request& htt
   for (const auto& [name, value] : http.headers) {
     if (IsDroppedRequestHeader(name)) continue;
     if (!with_body && IsAnyOf(name, {"Content-Length", "Transfer-Encoding"})) continue;
+    if (EqualsIgnoringAsciiCase(name, "Cookie")) {
+      // The portal's session cookie is a credential for the host, like
+      // Authorization; the job's own cookies go on.
+      std::string cookies = RemoveCookie(value, kSessionCookie);
+      if (!cookies.empty()) request.headers.emplace(name, std::move(cookies));
+      continue;
+    }
     request.headers.emplace(name, value);
   }
   if (with_body) {

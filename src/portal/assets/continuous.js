@@ -62,13 +62,14 @@
       }
       job = found;
       render();
+      page.clearLoadError();
       if (!streamStarted) {
         streamStarted = true;
         view.stream(apiPath + "/log/stream");
       }
       return true;
     }).catch(function (error) {
-      page.showMessage(t("log.loadFailed", { error: error.message }), true);
+      page.showLoadError(t("log.loadFailed", { error: error.message }));
       return true;
     });
   }

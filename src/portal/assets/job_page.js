@@ -140,6 +140,21 @@ window.WebJobsJobPage = (function () {
     alert.textContent = isError ? text : "";
   }
 
+  // The alert that the last failed refresh showed. clearLoadError removes
+  // it after a refresh succeeds, and leaves the error of an action alone.
+  var loadError = "";
+
+  function showLoadError(text) {
+    loadError = text;
+    showMessage(text, true);
+  }
+
+  function clearLoadError() {
+    var alert = document.getElementById("error");
+    if (loadError && alert.textContent === loadError) alert.textContent = "";
+    loadError = "";
+  }
+
   // Resolves to the job object, or to null when no job of `type` has the
   // name (404). Other failures reject.
   function loadJob(type, name) {
@@ -185,6 +200,8 @@ window.WebJobsJobPage = (function () {
     setSettingsLink: setSettingsLink,
     start: start,
     showMessage: showMessage,
+    showLoadError: showLoadError,
+    clearLoadError: clearLoadError,
     loadJob: loadJob,
     showNotFound: showNotFound
   };

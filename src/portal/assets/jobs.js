@@ -217,14 +217,21 @@
     errorBox.textContent = text;
   }
 
+  // The alert that the last failed load showed, so that the next
+  // successful load removes it but leaves the error of an action alone.
+  var loadError = "";
+
   function load() {
     return portal.api("GET", "/api/webjobs").then(function (response) {
       return response.json();
     }).then(function (list) {
       jobs = list.sort(function (a, b) { return a.name.localeCompare(b.name); });
       render();
+      if (loadError && errorBox.textContent === loadError) errorBox.textContent = "";
+      loadError = "";
     }).catch(function (error) {
-      showError(t("jobs.loadFailed", { error: error.message }));
+      loadError = t("jobs.loadFailed", { error: error.message });
+      showError(loadError);
     });
   }
 

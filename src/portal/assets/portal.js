@@ -151,7 +151,9 @@ window.WebJobsPortal = (function () {
   // something carry the CSRF token. A 401 (session ended) opens the
   // sign-in page. Resolves to the response; rejects with an Error whose
   // message is the server's text and whose `status` is the HTTP status for
-  // other failures.
+  // other failures. When no response arrives (host down, connection lost),
+  // the message is common.networkError instead of the browser's own text,
+  // such as "Failed to fetch", and `status` is 0.
   function api(method, path, body) {
     var headers = {};
     if (method !== "GET" && method !== "HEAD") headers["X-CSRF-Token"] = csrfToken;
@@ -161,6 +163,10 @@ window.WebJobsPortal = (function () {
       headers: headers,
       credentials: "same-origin",
       body: body === undefined ? undefined : JSON.stringify(body)
+    }).catch(function () {
+      var error = new Error(t("common.networkError"));
+      error.status = 0;
+      throw error;
     }).then(function (response) {
       if (response.status === 401) {
         location.assign(signInUrl());

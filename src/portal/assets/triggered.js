@@ -268,10 +268,11 @@
         hasOlder = Boolean(results[0].next);
         recent = results[1].runs || [];
         render();
+        page.clearLoadError();
         return true;
       });
     }).catch(function (error) {
-      page.showMessage(t("history.loadFailed", { error: error.message }), true);
+      page.showLoadError(t("history.loadFailed", { error: error.message }));
       return true;
     }).then(function (found) {
       loading = null;

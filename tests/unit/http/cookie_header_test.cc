@@ -29,6 +29,20 @@ TEST(FindCookieTest, MissingOrMalformedGivesNothing) {
 
 TEST(FindCookieTest, EmptyValueIsFound) { EXPECT_EQ(FindCookie("a=; b=2", "a"), ""); }
 
+TEST(RemoveCookieTest, RemovesEveryPairOfName) {
+  EXPECT_EQ(RemoveCookie("a=1; webjobs_session=abc; b=2", "webjobs_session"), "a=1; b=2");
+  EXPECT_EQ(RemoveCookie("webjobs_session=x;webjobs_session=y", "webjobs_session"), "");
+  EXPECT_EQ(RemoveCookie(" webjobs_session = x ", "webjobs_session"), "");
+}
+
+TEST(RemoveCookieTest, KeepsOtherPairs) {
+  EXPECT_EQ(RemoveCookie("a=1;b=\"two\"", "webjobs_session"), "a=1; b=\"two\"");
+  EXPECT_EQ(RemoveCookie("xwebjobs_session=1; Webjobs_session=2", "webjobs_session"),
+            "xwebjobs_session=1; Webjobs_session=2");
+  EXPECT_EQ(RemoveCookie("flag; ;a=1", "webjobs_session"), "flag; a=1");
+  EXPECT_EQ(RemoveCookie("", "webjobs_session"), "");
+}
+
 TEST(SessionCookieTest, SetsSecurityAttributes) {
   std::string cookie = SessionCookie("0123", false);
   EXPECT_EQ(cookie.rfind("webjobs_session=0123;", 0), 0u) << cookie;
