@@ -51,6 +51,20 @@ bool IsDroppedResponseHeader(const std::string& name) {
                         "Transfer-Encoding", "Upgrade", "Content-Length", "Content-Type"});
 }
 
+// A Set-Cookie of the host's own cookies: a job must not replace the
+// portal session or language of the browser that visits it.
+bool SetsHostCookie(const std::string& name, std::string_view value) {
+  if (!EqualsIgnoringAsciiCase(name, "Set-Cookie")) return false;
+  std::string_view cookie = TrimHttpWhitespace(value.substr(0, value.find('=')));
+  return cookie == kSessionCookie || cookie == kLanguageCookie;
+}
+
+// The policy of every response of a job: the page runs in an opaque origin,
+// so its scripts cannot read the portal's session, its CSRF token or the
+// host's API with the visitor's cookie.
+constexpr std::string_view kJobContentSecurityPolicy =
+    "sandbox allow-scripts allow-forms allow-popups allow-downloads";
+
 std::optional<size_t> ParseContentLength(const std::string& text) {
   size_t length = 0;
   const char* end = text.data() + text.size();
@@ -231,8 +245,10 @@ void SendJobResponse(const httplib::Request& http, std::shared_ptr<Exchange> exc
   for (const auto& [name, value] : exchange->headers) {
     if (EqualsIgnoringAsciiCase(name, "Content-Type")) content_type = value;
     if (EqualsIgnoringAsciiCase(name, "Content-Length")) length = ParseContentLength(value);
-    if (!IsDroppedResponseHeader(name)) response.headers.emplace(name, value);
+    if (IsDroppedResponseHeader(name) || SetsHostCookie(name, value)) continue;
+    response.headers.emplace(name, value);
   }
+  response.headers.emplace("Content-Security-Policy", std::string(kJobContentSecurityPolicy));
 
   auto release = [exchange, worker](bool) {
     {

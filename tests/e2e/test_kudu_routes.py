@@ -11,7 +11,8 @@ import pytest
 from webjobs_host import wait_for
 
 # A continuous job that serves HTTP on $WEBJOBS_PORT and describes each
-# request it gets. /missing returns 404, /big sends 3 MiB.
+# request it gets. /missing returns 404, /big sends 3 MiB, /cookies sets
+# cookies, among them the host's own.
 ECHO_SERVER = r'''import http.server
 import json
 import os
@@ -32,6 +33,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(out)))
         self.send_header("X-Job-Name", os.environ["WEBJOBS_NAME"])
+        if self.path == "/cookies":
+            self.send_header("Set-Cookie", "webjobs_session=planted; Path=/")
+            self.send_header("Set-Cookie", "WEBJOBS_LANG=ko; Path=/")
+            self.send_header("Set-Cookie", "webjobs_lang=ko; Path=/")
+            self.send_header("Set-Cookie", "job_pref=1; Path=/")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(out)
@@ -89,6 +95,20 @@ def test_passthrough_forwards_body_of_method(host, method):
     assert seen["method"] == method
     assert seen["body"] == "payload ü"
     assert seen["headers"].get("Content-Type") == "text/plain; charset=utf-8"
+
+
+def test_passthrough_sandboxes_job_pages_and_keeps_host_cookies(host):
+    # A job's page is served on the portal's origin: sandboxed, its scripts
+    # cannot read the portal's session, and it cannot set the host's cookies.
+    deploy_echo_server(host)
+    response = host.request("GET", "/api/continuouswebjobs/echo/passthrough/cookies")
+    assert response.status == 200, response.describe()
+    policy = response.headers.get("Content-Security-Policy", "")
+    assert policy.startswith("sandbox "), policy
+    assert "allow-same-origin" not in policy, policy
+    cookies = response.headers.get_all("Set-Cookie") or []
+    # Cookie names are case-sensitive, so WEBJOBS_LANG is not the host's.
+    assert cookies == ["WEBJOBS_LANG=ko; Path=/", "job_pref=1; Path=/"], cookies
 
 
 def test_passthrough_head_and_job_status(host):
