@@ -8,6 +8,7 @@
 #include "http/cookie_header.h"
 #include "http/http_reply.h"
 #include "http/request_path.h"
+#include "package/ascii_case.h"
 #include "package/message_value.h"
 #include "portal/language.h"
 #include "portal/portal_assets.h"
@@ -148,6 +149,16 @@ void PortalHandler::SignIn(const httplib::Request& request, RequestBody& body,
     spdlog::warn("event=auth_failed address={} who={} reason={}", Quote(address),
                  Quote("sign-in form"), Quote("the Origin header names another site"));
     return ReplyText(response, 403, "sign-in from another site's page is not allowed");
+  }
+  // A form of another site can post text/plain without a preflight, and
+  // an older browser may leave out Origin. JSON needs a preflight, which
+  // another site does not pass.
+  std::string media_type = request.get_header_value("Content-Type");
+  media_type = media_type.substr(0, media_type.find(';'));
+  if (!EqualsIgnoringAsciiCase(TrimHttpWhitespace(media_type), "application/json")) {
+    return ReplyText(response, 415,
+                     "send the sign-in as Content-Type: application/json, not " +
+                         QuoteForMessage(media_type.empty() ? "(none)" : media_type));
   }
   Result<std::string> text = body.ReadToString(kMaxSignInBodyBytes);
   if (!text.ok()) return ReplyBodyReadError(response, text.error());

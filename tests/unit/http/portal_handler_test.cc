@@ -164,6 +164,28 @@ TEST_F(PortalTest, MalformedSignInIsBadRequest) {
   }
 }
 
+TEST_F(PortalTest, SignInNeedsJsonContentType) {
+  // Another site's form can post these types without a preflight.
+  const std::string body =
+      std::string("{\"user\": \"") + kTestUser + "\", \"password\": \"" + kTestPassword + "\"}";
+  for (const char* type :
+       {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+    httplib::Result result = Anonymous().Post("/portal/session", body, type);
+    ASSERT_TRUE(result) << type;
+    // httplib rejects a multipart body that does not parse (400) first.
+    EXPECT_TRUE(result->status == 415 || result->status == 400) << type << " " << result->status;
+    EXPECT_TRUE(result->get_header_value("Set-Cookie").empty()) << type;
+  }
+  httplib::Result result = Anonymous().Post("/portal/session", body, "text/plain");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 415);
+  EXPECT_THAT(result->body, HasSubstr("application/json"));
+
+  result = Anonymous().Post("/portal/session", body, "Application/JSON; charset=utf-8");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 201) << result->body;
+}
+
 TEST_F(PortalTest, SignInFromAnotherSiteIsForbidden) {
   httplib::Result result = Anonymous().Post(
       "/portal/session", {{"Origin", "http://evil.example"}},
