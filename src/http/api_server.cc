@@ -37,6 +37,20 @@ constexpr auto kStartTimeout = std::chrono::seconds(5);
 constexpr int kListenBacklog = 1024;
 constexpr const char* kBasicChallenge = "Basic realm=\"webjobs\", charset=\"UTF-8\"";
 
+// Returns a GET request with only the credentials of `request` (its
+// Authorization and Cookie headers and its address), for checking them
+// again while a long response lasts.
+httplib::Request CredentialsOf(const httplib::Request& request) {
+  httplib::Request credentials;
+  credentials.method = "GET";
+  credentials.remote_addr = request.remote_addr;
+  for (const char* name : {"Authorization", "Cookie"}) {
+    auto [begin, end] = request.headers.equal_range(name);
+    for (auto it = begin; it != end; ++it) credentials.headers.emplace(it->first, it->second);
+  }
+  return credentials;
+}
+
 // httplib 0.11 applies a request's Range header to every response body,
 // JSON and error text included. Only data files reply with a range (206),
 // so any other body goes out through a chunked provider, which httplib
@@ -99,7 +113,8 @@ ApiServer::ApiServer(JobService& service, Store& store, ApiServerOptions options
       job_handlers_(service, options_.upload_dir, options_.max_upload_bytes),
       run_handlers_(service),
       schedule_handlers_(options_.default_time_zone),
-      event_streams_(service, options_.max_event_streams),
+      event_streams_(service, options_.max_event_streams, EventStreamHandler::kDefaultHeartbeat,
+                     options_.stream_credentials_check),
       passthrough_handler_(service, options_.max_upload_bytes),
       portal_handler_(authenticator_, store, options_.tls != nullptr) {}
 
@@ -362,7 +377,12 @@ void ApiServer::Serve(const httplib::Request& request, RequestBody& body,
                          std::chrono::system_clock::now(),
                          *principal,
                          address,
+                         {},
                          {}};
+  context.credentials_valid = [this, request_copy = CredentialsOf(request)] {
+    bool by_session = false;
+    return AuthenticateRequest(request_copy, by_session).ok();
+  };
   HandleRoute(*route, context, response);
   if (request.method != "GET" && request.method != "HEAD") {
     Audit(*route, *principal, address, response.status, context.audit_target);

@@ -79,6 +79,9 @@ struct ApiServerOptions {
   std::chrono::seconds read_timeout{10};
   // Longest wait for the client to accept more bytes of a response.
   std::chrono::seconds write_timeout{10};
+  // How often a live output stream checks its request's credentials again,
+  // so that it ends after a sign-out or a token revocation.
+  std::chrono::milliseconds stream_credentials_check = EventStreamHandler::kDefaultCredentialsCheck;
 };
 
 class ApiServer {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -53,17 +54,29 @@ struct StreamSession {
   std::string base_url;
   std::chrono::steady_clock::time_point last_write = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point next_run_check{};
+  std::chrono::steady_clock::time_point next_credentials_check = std::chrono::steady_clock::now();
+  std::function<bool()> credentials_valid;
+  std::string end_reason = "done";
   uint64_t events = 0;
 
   ~StreamSession() {
     shared->active.fetch_sub(1);
-    spdlog::info("event=event_stream_ended job={} run={} events={}", job_name,
-                 run_id.empty() ? "none" : run_id, events);
+    spdlog::info("event=event_stream_ended job={} run={} events={} reason={}", job_name,
+                 run_id.empty() ? "none" : run_id, events, Quote(end_reason));
   }
 
   bool Write(httplib::DataSink& sink, const std::string& text) {
     last_write = std::chrono::steady_clock::now();
     return sink.write(text.data(), text.size());
+  }
+
+  // Checks the request's credentials again every credentials_check: a
+  // stream must not outlive a sign-out, a revoked token or a new password.
+  bool CredentialsStillValid() {
+    auto now = std::chrono::steady_clock::now();
+    if (!credentials_valid || now < next_credentials_check) return true;
+    next_credentials_check = now + shared->credentials_check;
+    return credentials_valid();
   }
 
   // A run whose feed no writer opened: ended before the stream began (or
@@ -92,6 +105,12 @@ struct StreamSession {
   // wait slice. Returns false to drop the connection.
   bool Pump(httplib::DataSink& sink) {
     if (shared->stopping.load()) {
+      end_reason = "host stopping";
+      sink.done();
+      return true;
+    }
+    if (!CredentialsStillValid()) {
+      end_reason = "credentials no longer valid";
       sink.done();
       return true;
     }
@@ -118,10 +137,12 @@ struct StreamSession {
 }  // namespace
 
 EventStreamHandler::EventStreamHandler(JobService& service, size_t max_streams,
-                                       std::chrono::milliseconds heartbeat)
+                                       std::chrono::milliseconds heartbeat,
+                                       std::chrono::milliseconds credentials_check)
     : service_(service), shared_(std::make_shared<Shared>()) {
   shared_->max_streams = max_streams;
   shared_->heartbeat = heartbeat;
+  shared_->credentials_check = credentials_check;
 }
 
 void EventStreamHandler::Stop() { shared_->stopping.store(true); }
@@ -156,11 +177,11 @@ void EventStreamHandler::Serve(const Route& route, RequestContext& context,
   if (!origin.empty()) {
     std::optional<LogPosition> parsed = ParseLogPosition(resume_from);
     if (!parsed) {
-      return ReplyError(response,
-                        InvalidArgument("invalid " + std::string(origin) + " " +
-                                        QuoteForMessage(resume_from) +
-                                        ": expected the id of an event of this stream, such as "
-                                        "1234 or 00c0ffee00c0ffee-1234"));
+      return ReplyError(
+          response,
+          InvalidArgument("invalid " + std::string(origin) + " " + QuoteForMessage(resume_from) +
+                          ": expected the id of an event of this stream, such as "
+                          "1234 or 00c0ffee00c0ffee-1234"));
     }
     start = *parsed;
   }
@@ -182,12 +203,14 @@ void EventStreamHandler::Serve(const Route& route, RequestContext& context,
   session->shared = shared_;
   session->service = &service_;
   session->feed = source->feed;
-  session->follower = std::make_unique<LogFollower>(source->feed, source->path,
-                                                    source->rotation, start);
+  session->follower =
+      std::make_unique<LogFollower>(source->feed, source->path, source->rotation, start);
   session->is_run = route.kind == RouteKind::kFollowRunOutput;
   session->job_name = route.job_name;
   session->run_id = route.run_id;
   session->base_url = context.base_url;
+  session->credentials_valid = context.credentials_valid;
+  session->next_credentials_check = std::chrono::steady_clock::now() + shared_->credentials_check;
   spdlog::info("event=event_stream_started job={} run={} from={} active={}", route.job_name,
                route.run_id.empty() ? "none" : route.run_id, Quote(FormatLogPosition(start)),
                shared_->active.load());

@@ -12,6 +12,8 @@
 // `event: status`, whose data is the run's JSON as GET .../history/{id}
 // returns it, and then the response ends. A comment line (": ping") is
 // sent after 15 seconds without an event, so a dead client is noticed.
+// Every 5 seconds the stream checks the request's credentials again and
+// ends once they no longer authenticate (sign-out, revoked token).
 //
 // At most `max_streams` streams are served at once; another request gets
 // 503 with Retry-After. Each stream holds one HTTP worker thread while it
@@ -36,11 +38,13 @@ namespace webjobs {
 class EventStreamHandler {
  public:
   static constexpr std::chrono::seconds kDefaultHeartbeat{15};
+  static constexpr std::chrono::seconds kDefaultCredentialsCheck{5};
   static constexpr int kRetryAfterSeconds = 5;
 
   // `service` must outlive the handler and every stream it started.
   EventStreamHandler(JobService& service, size_t max_streams,
-                     std::chrono::milliseconds heartbeat = kDefaultHeartbeat);
+                     std::chrono::milliseconds heartbeat = kDefaultHeartbeat,
+                     std::chrono::milliseconds credentials_check = kDefaultCredentialsCheck);
 
   // 404 for an unknown job or run, 400 for an invalid Last-Event-ID or
   // `from`, 503 above the limit; otherwise 200 and the stream.
@@ -58,6 +62,7 @@ class EventStreamHandler {
     std::atomic<bool> stopping{false};
     size_t max_streams = 0;
     std::chrono::milliseconds heartbeat{0};
+    std::chrono::milliseconds credentials_check{0};
   };
 
  private:

@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <functional>
 #include <string>
 
 #include "auth/principal.h"
@@ -25,6 +26,10 @@ struct RequestContext {
   // The audit log's target for a change whose object gets its id in the
   // handler, such as "token 3f9c0a1b2c3d4e5f"; empty means the route's target.
   std::string audit_target;
+  // Returns whether the request's credentials still authenticate: false
+  // once its session ended, its token was revoked or its password changed.
+  // Long responses (event streams) call it now and then; it may be empty.
+  std::function<bool()> credentials_valid;
 };
 
 }  // namespace webjobs

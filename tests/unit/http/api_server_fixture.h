@@ -41,6 +41,8 @@ class ApiServerTest : public ::testing::Test {
     options.max_upload_bytes = kTestUploadLimit;
     options.upload_dir = upload_dir();
     options.instance_id = "abc123";
+    // Streams notice ended credentials quickly, so tests need not wait.
+    options.stream_credentials_check = std::chrono::milliseconds(50);
     server_ = std::make_unique<ApiServer>(service_, *store_, options);
     Result<int> port = server_->Start();
     ASSERT_TRUE(port.ok()) << port.error().message;

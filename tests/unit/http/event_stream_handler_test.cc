@@ -130,5 +130,48 @@ TEST_F(EventStreamTest, StopEndsOpenStream) {
   reader.join();
 }
 
+TEST_F(EventStreamTest, SignOutEndsOpenStream) {
+  std::filesystem::path path = temp_dir_ / "job_log.txt";
+  std::ofstream(path, std::ios::binary) << "x\n";
+  auto feed = std::make_shared<LogFeed>();
+  feed->Open();
+  {
+    std::lock_guard lock(service_.mutex);
+    service_.log_sources["C"] = LogSource{feed, path, {}};
+  }
+  httplib::Client anonymous("127.0.0.1", port_);
+  httplib::Result signed_in = anonymous.Post(
+      "/portal/session", nlohmann::json{{"user", kTestUser}, {"password", kTestPassword}}.dump(),
+      "application/json");
+  ASSERT_TRUE(signed_in);
+  ASSERT_EQ(signed_in->status, 201) << signed_in->body;
+  std::string set_cookie = signed_in->get_header_value("Set-Cookie");
+  std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  std::string csrf_token = nlohmann::json::parse(signed_in->body)["csrf_token"];
+
+  std::promise<void> first_event;
+  std::string received;
+  std::thread reader([&] {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(30);
+    bool reported = false;
+    client.Get("/api/continuouswebjobs/C/log/stream", {{"Cookie", cookie}},
+               [&](const char* data, size_t length) {
+                 received.append(data, length);
+                 if (!reported) first_event.set_value();
+                 reported = true;
+                 return true;
+               });
+  });
+  first_event.get_future().wait();
+  httplib::Result signed_out =
+      anonymous.Delete("/portal/session", {{"Cookie", cookie}, {"X-CSRF-Token", csrf_token}});
+  ASSERT_TRUE(signed_out);
+  EXPECT_EQ(signed_out->status, 204);
+  // The stream ends by itself; the feed stays open and the server runs on.
+  reader.join();
+  EXPECT_EQ(received, "event: output\nid: 2\ndata: x\n\n");
+}
+
 }  // namespace
 }  // namespace webjobs::testing
