@@ -64,6 +64,14 @@ def test_portal_logs_in_browser(start_host, tmp_path):
     host.deploy_zip("daemon", "continuous",
                     {"run.sh": DAEMON.format(folder=shlex.quote(str(files)))})
     host.deploy_zip("bulk", "triggered", {"run.sh": 'seq 1 25000 | sed "s/^/row /"\n'})
+    # Waits for the test's go file, prints 200,000 lines at once, says so,
+    # and runs on until the test's end file appears.
+    marker = {name: shlex.quote(str(files / f"burst-{name}")) for name in ("go", "printed", "end")}
+    host.deploy_zip("burst", "triggered", {"run.sh": (
+        f'while [ ! -e {marker["go"]} ]; do sleep 0.1; done\n'
+        'seq 1 200000 | sed "s/^/row /"\n'
+        f'touch {marker["printed"]}\n'
+        f'while [ ! -e {marker["end"]} ]; do sleep 0.1; done\n')})
     host.wait_for_log_line("daemon", "daemon up")
     bulk = host.run_and_wait("bulk")
     assert bulk["status"] == "Success", bulk

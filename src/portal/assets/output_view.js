@@ -15,6 +15,10 @@ window.WebJobsOutputView = (function () {
   var MAX_LINES = 20000;
   var DROP_LINES = 2000;
   var SEARCH_DELAY_MS = 150;
+  // Lines of a live tail wait this long and go into the page together, so a
+  // job that prints thousands of lines a second costs a few page updates a
+  // second, not one per event.
+  var FLUSH_MS = 100;
   // A block scrolled to within this many pixels of its end counts as at the
   // end, so rounding of fractional pixels does not stop following.
   var END_SLACK_PX = 8;
@@ -289,7 +293,37 @@ window.WebJobsOutputView = (function () {
       if (following && !panel.hidden) scrollToEnd();
     }
 
+    // Live lines waiting for the next flush. Beyond 2 * MAX_LINES the oldest
+    // are dropped unseen, as append() would drop them anyway.
+    var pending = [];
+    var pendingDropped = 0;
+    var flushTimer = null;
+
+    function queue(newLines) {
+      for (var i = 0; i < newLines.length; i++) pending.push(newLines[i]);
+      if (pending.length > 2 * MAX_LINES) {
+        var extra = pending.length - MAX_LINES;
+        pendingDropped += extra;
+        pending = pending.slice(extra);
+      }
+      if (!flushTimer) flushTimer = setTimeout(flushPending, FLUSH_MS);
+    }
+
+    function flushPending() {
+      clearTimeout(flushTimer);
+      flushTimer = null;
+      if (pendingDropped) showDropped(pendingDropped);
+      pendingDropped = 0;
+      var batch = pending;
+      pending = [];
+      append(batch);
+    }
+
     function clear() {
+      pending = [];
+      pendingDropped = 0;
+      clearTimeout(flushTimer);
+      flushTimer = null;
       lines = [];
       lineNodes = [];
       matches = [];
@@ -350,9 +384,10 @@ window.WebJobsOutputView = (function () {
         eventSource.addEventListener("open", function () { note.textContent = ""; });
         eventSource.addEventListener("output", function (event) {
           if (event.lastEventId) lastId = event.lastEventId;
-          append(event.data.split("\n"));
+          queue(event.data.split("\n"));
         });
         eventSource.addEventListener("status", function (event) {
+          flushPending();
           close();
           setLive(false);
           var run = null;
@@ -362,6 +397,7 @@ window.WebJobsOutputView = (function () {
         eventSource.addEventListener("error", function () {
           if (source !== eventSource) return;
           if (eventSource.readyState === EventSource.CLOSED) {
+            flushPending();
             close();
             setLive(false);
             note.textContent = t("log.liveFailed");

@@ -475,6 +475,37 @@ async function longOutput(page, context, runId) {
   });
 }
 
+// A run that has printed 200,000 lines before its page opens: the page
+// reads them from the start in large events while the run goes on, keeps
+// up, and shows the end and the final status.
+async function burstOutput(page) {
+  await step("keep up with a burst of output", async () => {
+    const marker = (name) => path.join(env.files, name);
+    await page.goto(baseUrl + "/portal/jobs/triggered/burst");
+    await page.getByRole("heading", { name: "burst", level: 1 }).waitFor();
+    const started = await runFromHistory(page, "burst", "");
+    fs.writeFileSync(marker("burst-go"), "");
+    const deadline = Date.now() + TIMEOUT_MS;
+    while (!fs.existsSync(marker("burst-printed"))) {
+      assert.ok(Date.now() < deadline, "the burst job did not print its lines");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const opened = Date.now();
+    await started.link.click();
+    await page.waitForURL(`${baseUrl}/portal/jobs/triggered/burst/runs/${started.id}`);
+    await page.locator(".live-badge").getByText("Live").waitFor();
+    fs.writeFileSync(marker("burst-end"), "");
+    await page.locator("#run-status").getByText("Success").waitFor();
+    await page.locator("#output .line", { hasText: /INFO\] row 200000$/ }).waitFor();
+    // The page keeps 20,000 lines and lets 2,000 more gather before it
+    // drops the oldest again.
+    const shown = await outputLines(page).count();
+    assert.ok(shown >= 20000 && shown <= 22000, `${shown} lines shown`);
+    await page.getByText("oldest lines are not shown here.", { exact: false }).waitFor();
+    console.error(`burst: ${Date.now() - opened} ms from opening the run to its end`);
+  });
+}
+
 // Signs in as the read-only user `viewer` in a second context and checks
 // that the pages offer no action that needs the operate scope.
 async function readOnlyPages(browser) {
@@ -514,6 +545,7 @@ async function main() {
     await continuousLog(page, context);
     await unknownPages(page);
     await longOutput(page, context, fs.readFileSync(path.join(env.files, "bulk-run"), "utf8").trim());
+    await burstOutput(page);
     await readOnlyPages(browser);
     assert.deepEqual(pageErrors, [], "the pages raised script errors");
     console.log(JSON.stringify({ live_run: live.runId, cancelled_run: cancelled }));
