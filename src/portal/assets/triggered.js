@@ -210,8 +210,9 @@
     ]);
     page.setSettingsLink("triggered", job.name);
     var summary = job.schedule
-      ? t("history.summary.schedule", {
+      ? t(scheduleZone.zone ? "history.summary.scheduleIn" : "history.summary.schedule", {
         schedule: job.schedule,
+        scheduleZone: scheduleZone.zone,
         next: portal.formatDate(job.next_run) || "—",
         zone: portal.timeZone()
       })
@@ -250,6 +251,23 @@
     return portal.api("GET", path).then(function (response) { return response.json(); });
   }
 
+  // The zone the job's schedule runs in: its time_zone setting, else the
+  // host's default, as the schedule preview names it. Read again only when
+  // the schedule changes; a failure leaves the summary without the zone.
+  var scheduleZone = { schedule: "", zone: "" };
+  function loadScheduleZone(schedule) {
+    if (!schedule || scheduleZone.schedule === schedule) return Promise.resolve();
+    return getJson(apiPath + "/settings").then(function (settings) {
+      var query = "?count=1&expression=" + encodeURIComponent(schedule);
+      if (settings.time_zone) query += "&time_zone=" + encodeURIComponent(settings.time_zone);
+      return getJson("/api/schedule/preview" + query);
+    }).then(function (preview) {
+      scheduleZone = { schedule: schedule, zone: preview.time_zone || "" };
+    }, function () {
+      scheduleZone = { schedule: schedule, zone: "" };
+    });
+  }
+
   function load() {
     if (loading) return loading;
     var before = cursors[cursors.length - 1];
@@ -262,7 +280,8 @@
       job = found;
       return Promise.all([
         getJson(historyQuery(pageSize.value, before, statusFilter.value)),
-        getJson(historyQuery(CHART_RUNS, "", ""))
+        getJson(historyQuery(CHART_RUNS, "", "")),
+        loadScheduleZone(job.schedule)
       ]).then(function (results) {
         runs = results[0].runs || [];
         hasOlder = Boolean(results[0].next);

@@ -187,6 +187,9 @@ async function main() {
         schedule: "0 30 2 * * *", timeZone: "America/New_York",
       });
       assert.equal(summary.nightly_progress, 100, "the progress bar must reach 100%");
+      // The job's page names the zone its schedule runs in.
+      await page.getByText("Schedule 0 30 2 * * * in the time zone America/New_York", { exact: false })
+        .waitFor();
       summary.nightly_after_add = await apiJson(page, "/api/triggeredwebjobs/nightly/settings");
     });
 

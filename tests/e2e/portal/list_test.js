@@ -181,7 +181,7 @@ async function main() {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
       await page.getByRole("button", { name: "hello 실행" }).waitFor();
-      await page.getByRole("button", { name: "hello 추가 작업" }).waitFor();
+      await page.getByRole("button", { name: "hello 동작 더 보기" }).waitFor();
       await page.screenshot({ path: path.join(screenshots, "portal-jobs-ko-390.png"), fullPage: true });
       await page.setViewportSize({ width: 1280, height: 800 });
     });

@@ -234,7 +234,7 @@ async function main() {
       assert.equal(await row(page, "triggered", "hello").isVisible(), true);
       await page.getByLabel("이름으로 필터").fill("");
       assert.equal(await row(page, "continuous", "daemon").isVisible(), true);
-      const koreanButton = page.getByRole("button", { name: "hello 추가 작업" });
+      const koreanButton = page.getByRole("button", { name: "hello 동작 더 보기" });
       await koreanButton.click();
       await openMenu(page).waitFor();
       assert.deepEqual(await menuTexts(page), ["실행…", "로그", "설정", "삭제…"]);
