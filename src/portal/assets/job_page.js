@@ -161,7 +161,8 @@ window.WebJobsJobPage = (function () {
     return portal.api("GET", jobApiPath(type, name)).then(function (response) {
       return response.json();
     }).catch(function (error) {
-      if (error.status === 404) return null;
+      // 400: the address holds no valid job name, so no job has it.
+      if (error.status === 404 || error.status === 400) return null;
       throw error;
     });
   }

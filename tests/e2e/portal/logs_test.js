@@ -436,6 +436,9 @@ async function unknownPages(page) {
     await page.getByRole("heading", { name: "WebJob not found" }).waitFor();
     await page.getByText("There is no WebJob of this type named no-such-job.", { exact: false }).waitFor();
     await page.getByRole("link", { name: "Back to the WebJobs list" }).waitFor();
+    // A name no job can have (a dot) is not found either.
+    await page.goto(baseUrl + "/portal/jobs/continuous/bad.name");
+    await page.getByRole("heading", { name: "WebJob not found" }).waitFor();
   });
 
   await step("link a job opened under the other type", async () => {

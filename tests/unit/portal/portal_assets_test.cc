@@ -74,6 +74,8 @@ TEST(PortalAssetsTest, ContentTypeFollowsExtension) {
   EXPECT_EQ(FindPortalAsset("portal.css")->content_type, "text/css; charset=utf-8");
   EXPECT_EQ(FindPortalAsset("jobs.js")->content_type, "text/javascript; charset=utf-8");
   EXPECT_EQ(FindPortalAsset("i18n/ko.json")->content_type, "application/json; charset=utf-8");
+  ASSERT_NE(FindPortalAsset("favicon.svg"), nullptr);
+  EXPECT_EQ(FindPortalAsset("favicon.svg")->content_type, "image/svg+xml");
 }
 
 TEST(PortalAssetsTest, UnknownPathIsNotFound) {
