@@ -119,6 +119,14 @@ void PortalHandler::Serve(const httplib::Request& request, RequestBody& body,
   if (std::optional<std::string_view> page = PortalPageFile(rest)) {
     return ServeFile(request, *page, response);
   }
+  // An address without a file extension was meant as a page: it gets the
+  // portal's own "not found" page, in the user's language.
+  std::string_view last = rest.substr(rest.rfind('/') + 1);
+  if (last.find('.') == std::string_view::npos && FindPortalAsset(rest) == nullptr) {
+    ServeFile(request, "notfound.html", response);
+    response.status = 404;
+    return;
+  }
   ServeFile(request, rest, response);
 }
 

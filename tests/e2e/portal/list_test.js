@@ -125,6 +125,14 @@ async function main() {
       await hello.waitFor();
     });
 
+    await step("show the portal's page for an unknown address", async () => {
+      await page.goto(baseUrl + "/portal/no-such-page");
+      await page.getByRole("heading", { name: "Page not found", level: 1 }).waitFor();
+      await page.getByRole("link", { name: "Back to the WebJobs list" }).click();
+      await page.waitForURL(baseUrl + "/portal/");
+      await hello.waitFor();
+    });
+
     await step("stop and start a continuous job", async () => {
       await page.getByRole("button", { name: "Stop daemon" }).click();
       await waitForRowText(page, daemon, (text) => text.includes("Stopped"), "daemon to stop");

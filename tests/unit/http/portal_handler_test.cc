@@ -102,6 +102,17 @@ TEST_F(PortalTest, PagesGetTheirSharedParts) {
   }
 }
 
+TEST_F(PortalTest, UnknownPageAddressGetsNotFoundPage) {
+  for (const char* path : {"/portal/nosuchpage", "/portal/jobs/triggered/", "/portal/jobs/x/y/z"}) {
+    httplib::Result result = Anonymous().Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_EQ(result->status, 404) << path;
+    EXPECT_THAT(result->get_header_value("Content-Type"), HasSubstr("text/html")) << path;
+    EXPECT_THAT(result->body, HasSubstr("data-i18n=\"notFound.heading\"")) << path;
+    EXPECT_THAT(result->body, Not(HasSubstr("{{"))) << path;
+  }
+}
+
 TEST_F(PortalTest, PartialsAreNotServed) {
   httplib::Result result = Anonymous().Get("/portal/partials/topbar_start.html");
   ASSERT_TRUE(result);
