@@ -352,22 +352,63 @@
     }).then(function () { button.disabled = false; });
   });
 
+  // The filter, the page size and the pages turned live in the address
+  // (?status=Failed&limit=50&pages=<run id>,<run id>), so a reload or a
+  // shared link shows the same page, and Back returns to the page before.
+  function hasOption(select, value) {
+    return Array.prototype.some.call(select.options, function (option) {
+      return option.value === value;
+    });
+  }
+
+  function readAddress() {
+    var params = new URLSearchParams(location.search);
+    var status = params.get("status") || "";
+    statusFilter.value = hasOption(statusFilter, status) ? status : "";
+    var limit = params.get("limit") || "";
+    if (hasOption(pageSize, limit)) pageSize.value = limit;
+    var pages = (params.get("pages") || "").split(",").filter(function (id) {
+      return /^\d{18}$/.test(id);
+    });
+    cursors = [""].concat(pages);
+  }
+
+  function writeAddress() {
+    var params = new URLSearchParams();
+    if (statusFilter.value) params.set("status", statusFilter.value);
+    var defaultSize = Array.prototype.filter.call(pageSize.options, function (option) {
+      return option.defaultSelected;
+    })[0];
+    if (!defaultSize || pageSize.value !== defaultSize.value) params.set("limit", pageSize.value);
+    if (cursors.length > 1) params.set("pages", cursors.slice(1).join(","));
+    var query = params.toString();
+    history.pushState(null, "", location.pathname + (query ? "?" + query : ""));
+  }
+
   document.getElementById("refresh").addEventListener("click", reload);
   document.getElementById("older").addEventListener("click", function () {
     if (!runs.length) return;
     cursors.push(runs[runs.length - 1].id);
+    writeAddress();
     reload();
   });
   document.getElementById("newer").addEventListener("click", function () {
     if (cursors.length > 1) cursors.pop();
+    writeAddress();
     reload();
   });
   [statusFilter, pageSize].forEach(function (select) {
     select.addEventListener("change", function () {
       cursors = [""];
+      writeAddress();
       reload();
     });
   });
+  window.addEventListener("popstate", function () {
+    readAddress();
+    reload();
+  });
+  readAddress();
 
   page.start(render).then(function (current) {
     session = current;

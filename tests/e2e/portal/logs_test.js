@@ -170,6 +170,18 @@ async function historyPage(page, context) {
     const firstOnSecond = await rows.first().getAttribute("data-run");
     assert.ok(firstOnSecond < lastOnFirst, "the second page must hold older runs");
     assert.equal(await page.getByRole("button", { name: "Older runs" }).isDisabled(), true);
+    // The page is in the address: a reload keeps it, Back returns to page 1.
+    assert.equal(new URL(page.url()).searchParams.get("pages"), lastOnFirst);
+    assert.equal(new URL(page.url()).searchParams.get("limit"), "10");
+    await page.reload();
+    await page.getByText("Page 2", { exact: true }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll("#runs tbody tr").length === 2);
+    assert.equal(await page.getByLabel("Runs per page").inputValue(), "10");
+    await page.goBack();
+    await page.getByText("Page 1", { exact: true }).waitFor();
+    await page.waitForFunction(() => document.querySelectorAll("#runs tbody tr").length === 10);
+    await page.getByRole("button", { name: "Older runs" }).click();
+    await page.getByText("Page 2", { exact: true }).waitFor();
     await page.getByRole("button", { name: "Newer runs" }).click();
     await page.getByText("Page 1", { exact: true }).waitFor();
     await page.waitForFunction(() => document.querySelectorAll("#runs tbody tr").length === 10);
