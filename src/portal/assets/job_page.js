@@ -181,7 +181,9 @@ window.WebJobsJobPage = (function () {
       if (!job) return;
       var link = document.getElementById("not-found-other");
       link.href = jobPagePath(other, name);
-      link.textContent = t("history.notFound.other", { name: name, type: t("type." + other) });
+      link.textContent = t("history.notFound.other", {
+        name: name, type: t("type." + other + ".inSentence")
+      });
       link.hidden = false;
     }).catch(function () { /* The message above stands on its own. */ });
   }

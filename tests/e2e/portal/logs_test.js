@@ -456,7 +456,7 @@ async function unknownPages(page) {
   await step("link a job opened under the other type", async () => {
     await page.goto(baseUrl + "/portal/jobs/continuous/hello");
     await page.getByRole("heading", { name: "WebJob not found" }).waitFor();
-    const other = page.getByRole("link", { name: "Open the Triggered WebJob hello" });
+    const other = page.getByRole("link", { name: "Open the triggered WebJob hello" });
     await other.click();
     await page.waitForURL(baseUrl + "/portal/jobs/triggered/hello");
     await page.getByRole("heading", { name: "hello", level: 1 }).waitFor();
