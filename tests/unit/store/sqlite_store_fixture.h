@@ -1,4 +1,4 @@
-// A fixture with a SqliteStore opened on data/webjobs.db in a temporary
+// A fixture with a SqliteStore opened on webjobs.db in a temporary
 // folder, removed after each test.
 #pragma once
 
@@ -14,7 +14,7 @@
 
 namespace webjobs::testing {
 
-// The time `micros` microseconds after the epoch.
+// Returns the time `micros` microseconds after the epoch.
 inline TimePoint At(int64_t micros) { return TimePoint(std::chrono::microseconds(micros)); }
 
 class SqliteStoreFixture : public ::testing::Test {
