@@ -37,8 +37,8 @@ std::string PageEntityTag(const std::string& job_name, const std::string& query,
 
 void RunHandlers::RunJob(const Route& route, RequestContext& context, httplib::Response& response) {
   std::string arguments = context.http.get_param_value("arguments");
-  // A run started in the portal names its user, as the browser's
-  // User-Agent says nothing about who clicked Run.
+  // A run started in the portal names its user, because the browser's
+  // User-Agent does not tell who clicked Run.
   std::string trigger = context.principal.via_session
                             ? "Portal - " + context.principal.user
                             : "External - " + context.http.get_header_value("User-Agent");

@@ -93,9 +93,9 @@ class JobService {
   virtual Result<JobView> GetJob(JobType type, const std::string& name) = 0;
 
   // Returns the spelling of the job whose name equals `name` without
-  // regard to ASCII case, as Kudu compares names; `name` itself when it is
-  // a job's exact name or matches none. Thread-safe and cheap: it reads
-  // the listing that requests share instead of asking the loop.
+  // regard to ASCII case, as Kudu compares names. Returns `name` itself
+  // when it is a job's exact name or matches none. Thread-safe and cheap,
+  // because it reads the listing that requests share, not the loop.
   virtual std::string CanonicalJobName(const std::string& name) const { return name; }
 
   // Validates, unpacks and activates a new version of the job, whole or not

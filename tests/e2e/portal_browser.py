@@ -6,7 +6,7 @@ scripts/install-test-packages.sh installs playwright-core and
 scripts/install-deps.sh --with-browser installs chromium.
 
 Screenshots go to a temporary folder, or to the folder named by
-WEBJOBS_SCREENSHOT_DIR; docs/screenshots/ holds the ones taken with
+WEBJOBS_SCREENSHOT_DIR; docs/screenshots/ contains the ones taken with
 WEBJOBS_SCREENSHOT_DIR=docs/screenshots.
 """
 

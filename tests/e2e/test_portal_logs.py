@@ -64,8 +64,8 @@ def test_portal_logs_in_browser(start_host, tmp_path):
     host.deploy_zip("daemon", "continuous",
                     {"run.sh": DAEMON.format(folder=shlex.quote(str(files)))})
     host.deploy_zip("bulk", "triggered", {"run.sh": 'seq 1 25000 | sed "s/^/row /"\n'})
-    # Waits for the test's go file, prints 200,000 lines at once, says so,
-    # and runs on until the test's end file appears.
+    # Waits for the test's go file, prints 200,000 lines at once, writes the
+    # printed marker, and runs on until the test's end file appears.
     marker = {name: shlex.quote(str(files / f"burst-{name}")) for name in ("go", "printed", "end")}
     host.deploy_zip("burst", "triggered", {"run.sh": (
         f'while [ ! -e {marker["go"]} ]; do sleep 0.1; done\n'

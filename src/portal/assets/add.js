@@ -31,8 +31,6 @@
   var progress = document.getElementById("upload-progress");
   var percent = document.getElementById("upload-percent");
   var submitButton = document.getElementById("submit");
-  var message = document.getElementById("message");
-  var errorBox = document.getElementById("error");
   // Messages shown beside the name and file, kept as catalog keys so a
   // language switch can redraw them.
   var fieldMessages = { name: null, file: null };
@@ -76,22 +74,7 @@
   function showFieldMessage(field) {
     var element = field === "name" ? nameError : fileError;
     var input = field === "name" ? nameInput : fileInput;
-    var entry = fieldMessages[field];
-    element.textContent = "";
-    if (!entry) {
-      input.removeAttribute("aria-invalid");
-      return;
-    }
-    input.setAttribute("aria-invalid", "true");
-    element.appendChild(document.createTextNode(t(entry.key, entry.params)));
-    if (entry.detail) {
-      var detail = document.createElement("span");
-      detail.className = "detail";
-      detail.lang = "en";
-      detail.textContent = entry.detail;
-      element.appendChild(document.createTextNode(" "));
-      element.appendChild(detail);
-    }
+    portal.showFieldMessage(element, input, fieldMessages[field]);
   }
 
   function setFieldMessage(field, entry) {
@@ -125,16 +108,6 @@
     document.getElementById("type-hint").textContent =
       t(triggered ? "add.type.triggeredHint" : "add.type.continuousHint");
     if (isScheduled() && scheduleField) scheduleField.check();
-  }
-
-  function showMessage(text) {
-    errorBox.textContent = "";
-    message.textContent = text;
-  }
-
-  function showError(text) {
-    message.textContent = "";
-    errorBox.textContent = text;
   }
 
   function loadJobs() {
@@ -228,7 +201,7 @@
     } else if (field) {
       scheduleField.showServerError(field, text);
     } else {
-      showError(t("add.failed", { error: text }));
+      portal.showStatus(t("add.failed", { error: text }), true);
     }
   }
 
@@ -241,7 +214,7 @@
     var type = jobType();
     var name = nameInput.value;
     var file = fileInput.files[0];
-    showMessage("");
+    portal.showStatus("");
     nameTouched = true;
     var scheduleValid = isScheduled() ? scheduleField.validate() : Promise.resolve(true);
     uploading = true;
@@ -261,16 +234,16 @@
       setProgress(0);
       uploadLabel.textContent = t("add.upload.sending");
       upload.hidden = false;
-      showMessage(t("add.uploading", { file: file.name }));
+      portal.showStatus(t("add.uploading", { file: file.name }));
       return sendFile(uploadUrl(type, name), file).then(function (result) {
         if (result.status === 200) {
-          showMessage(t("add.added", { name: name }));
+          portal.showStatus(t("add.added", { name: name }));
           location.assign("/portal/jobs/" + type + "/" + encodeURIComponent(name));
           return;
         }
         finishUpload();
         upload.hidden = true;
-        showMessage("");
+        portal.showStatus("");
         if (result.status === 401) {
           location.assign(portal.signInUrl());
           return;
@@ -280,8 +253,7 @@
     }).catch(function (error) {
       finishUpload();
       upload.hidden = true;
-      showMessage("");
-      showError(t("add.failed", { error: error.message }));
+      portal.showStatus(t("add.failed", { error: error.message }), true);
     });
   }
 
@@ -352,5 +324,5 @@
     updateVisibility();
     nameInput.focus();
     return loadJobs();
-  }).catch(function (error) { showError(t("add.loadFailed", { error: error.message })); });
+  }).catch(function (error) { portal.showStatus(t("add.loadFailed", { error: error.message }), true); });
 })();

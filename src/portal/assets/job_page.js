@@ -131,37 +131,13 @@ window.WebJobsJobPage = (function () {
     });
   }
 
-  // Shows `text` in the page's status line and empties the alert, or the
-  // other way round when `isError`.
-  function showMessage(text, isError) {
-    var status = document.getElementById("message");
-    var alert = document.getElementById("error");
-    status.textContent = isError ? "" : text;
-    alert.textContent = isError ? text : "";
-  }
-
-  // The alert that the last failed refresh showed. clearLoadError removes
-  // it after a refresh succeeds, and leaves the error of an action alone.
-  var loadError = "";
-
-  function showLoadError(text) {
-    loadError = text;
-    showMessage(text, true);
-  }
-
-  function clearLoadError() {
-    var alert = document.getElementById("error");
-    if (loadError && alert.textContent === loadError) alert.textContent = "";
-    loadError = "";
-  }
-
   // Resolves to the job object, or to null when no job of `type` has the
   // name (404). Other failures reject.
   function loadJob(type, name) {
     return portal.api("GET", jobApiPath(type, name)).then(function (response) {
       return response.json();
     }).catch(function (error) {
-      // 400: the address holds no valid job name, so no job has it.
+      // 400: the address contains no valid job name, so no job has it.
       if (error.status === 404 || error.status === 400) return null;
       throw error;
     });
@@ -202,9 +178,9 @@ window.WebJobsJobPage = (function () {
     setBreadcrumb: setBreadcrumb,
     setSettingsLink: setSettingsLink,
     start: start,
-    showMessage: showMessage,
-    showLoadError: showLoadError,
-    clearLoadError: clearLoadError,
+    showMessage: portal.showStatus,
+    showLoadError: portal.showLoadError,
+    clearLoadError: portal.clearLoadError,
     loadJob: loadJob,
     showNotFound: showNotFound
   };

@@ -22,8 +22,6 @@
 
   var tbody = document.querySelector("#jobs tbody");
   var emptyNote = document.getElementById("empty");
-  var message = document.getElementById("message");
-  var errorBox = document.getElementById("error");
   var runDialog = document.getElementById("run-dialog");
   var deleteDialog = document.getElementById("delete-dialog");
   var filterBox = document.getElementById("filter");
@@ -207,31 +205,15 @@
     }
   }
 
-  function showMessage(text) {
-    errorBox.textContent = "";
-    message.textContent = text;
-  }
-
-  function showError(text) {
-    message.textContent = "";
-    errorBox.textContent = text;
-  }
-
-  // The alert that the last failed load showed, so that the next
-  // successful load removes it but leaves the error of an action alone.
-  var loadError = "";
-
   function load() {
     return portal.api("GET", "/api/webjobs").then(function (response) {
       return response.json();
     }).then(function (list) {
       jobs = list.sort(function (a, b) { return a.name.localeCompare(b.name); });
       render();
-      if (loadError && errorBox.textContent === loadError) errorBox.textContent = "";
-      loadError = "";
+      portal.clearLoadError();
     }).catch(function (error) {
-      loadError = t("jobs.loadFailed", { error: error.message });
-      showError(loadError);
+      portal.showLoadError(t("jobs.loadFailed", { error: error.message }));
     });
   }
 
@@ -283,10 +265,10 @@
     return function (job, button) {
       if (button) button.disabled = true;
       portal.api("POST", jobPath(job) + "/" + action).then(function () {
-        showMessage(t(action === "start" ? "jobs.started" : "jobs.stopped", { name: job.name }));
+        portal.showStatus(t(action === "start" ? "jobs.started" : "jobs.stopped", { name: job.name }));
         return load();
       }).catch(function (error) {
-        showError(error.message);
+        portal.showStatus(error.message, true);
         if (button) button.disabled = false;
       });
     };
@@ -297,9 +279,9 @@
     var args = document.getElementById("run-arguments").value.trim();
     var path = jobPath(job) + "/run" + (args ? "?arguments=" + encodeURIComponent(args) : "");
     portal.api("POST", path).then(function () {
-      showMessage(t("jobs.runStarted", { name: job.name }));
+      portal.showStatus(t("jobs.runStarted", { name: job.name }));
       return load();
-    }).catch(function (error) { showError(error.message); });
+    }).catch(function (error) { portal.showStatus(error.message, true); });
   });
   document.getElementById("run-cancel").addEventListener("click", function () { runDialog.close(); });
   runDialog.addEventListener("close", restoreFocus);
@@ -307,9 +289,9 @@
   document.getElementById("delete-form").addEventListener("submit", function () {
     var job = pendingJob;
     portal.api("DELETE", jobPath(job)).then(function () {
-      showMessage(t("jobs.deleted", { name: job.name }));
+      portal.showStatus(t("jobs.deleted", { name: job.name }));
       return load();
-    }).catch(function (error) { showError(error.message); });
+    }).catch(function (error) { portal.showStatus(error.message, true); });
   });
   document.getElementById("delete-cancel").addEventListener("click", function () { deleteDialog.close(); });
   deleteDialog.addEventListener("close", restoreFocus);
@@ -358,5 +340,5 @@
     renderUser();
     document.getElementById("add-job").hidden = !portal.scopeAllows(session.scope, "admin");
     return load();
-  }).then(scheduleRefresh).catch(function (error) { showError(error.message); });
+  }).then(scheduleRefresh).catch(function (error) { portal.showStatus(error.message, true); });
 })();

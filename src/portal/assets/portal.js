@@ -89,8 +89,8 @@ window.WebJobsPortal = (function () {
   }
 
   // Formats an ISO 8601 time in the user's locale and time zone, or in the
-  // IANA zone `zone` when given; "" for none or for .NET's unset date
-  // (year 1). Throws RangeError for a zone the browser does not know.
+  // IANA zone `zone` when given. Returns "" for none or for .NET's unset
+  // date (year 1), and throws RangeError for a zone the browser lacks.
   function formatDate(iso, zone) {
     if (!iso) return "";
     var date = new Date(iso);
@@ -141,6 +141,49 @@ window.WebJobsPortal = (function () {
       else if (parts.length) break;
     }
     return parts.join(" ");
+  }
+
+  // Shows `text` in the page's status line (#message) and empties its
+  // alert (#error), or the other way round when `isError`.
+  function showStatus(text, isError) {
+    document.getElementById("message").textContent = isError ? "" : text;
+    document.getElementById("error").textContent = isError ? text : "";
+  }
+
+  // The alert that the last failed refresh showed. clearLoadError removes
+  // it after a refresh succeeds, and leaves the error of an action alone.
+  var loadError = "";
+
+  function showLoadError(text) {
+    loadError = text;
+    showStatus(text, true);
+  }
+
+  function clearLoadError() {
+    var alert = document.getElementById("error");
+    if (loadError && alert.textContent === loadError) alert.textContent = "";
+    loadError = "";
+  }
+
+  // Shows a field's message `entry` ({key, params, detail}) in `element`
+  // and marks `input` (if any) invalid, or clears both when `entry` is null.
+  // `detail` is the host's own English text, marked so for screen readers.
+  function showFieldMessage(element, input, entry) {
+    element.textContent = "";
+    if (!entry) {
+      if (input) input.removeAttribute("aria-invalid");
+      return;
+    }
+    if (input) input.setAttribute("aria-invalid", "true");
+    element.appendChild(document.createTextNode(t(entry.key, entry.params)));
+    if (entry.detail) {
+      var detail = document.createElement("span");
+      detail.className = "detail";
+      detail.lang = "en";
+      detail.textContent = entry.detail;
+      element.appendChild(document.createTextNode(" "));
+      element.appendChild(detail);
+    }
   }
 
   function signInUrl() {
@@ -227,6 +270,10 @@ window.WebJobsPortal = (function () {
     bindLanguageSelect: bindLanguageSelect,
     timeZone: timeZone,
     formatDate: formatDate,
+    showStatus: showStatus,
+    showLoadError: showLoadError,
+    clearLoadError: clearLoadError,
+    showFieldMessage: showFieldMessage,
     parseTimeSpan: parseTimeSpan,
     formatDuration: formatDuration,
     api: api,

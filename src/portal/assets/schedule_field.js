@@ -141,25 +141,6 @@ window.WebJobsScheduleField = (function () {
       select.value = "";
     }
 
-    function showMessage(element, input, message) {
-      element.textContent = "";
-      if (!message) {
-        input.removeAttribute("aria-invalid");
-        return;
-      }
-      input.setAttribute("aria-invalid", "true");
-      element.appendChild(document.createTextNode(t(message.key, message.params)));
-      if (message.detail) {
-        // The host's messages are English; screen readers should read them so.
-        var detail = document.createElement("span");
-        detail.className = "detail";
-        detail.lang = "en";
-        detail.textContent = message.detail;
-        element.appendChild(document.createTextNode(" "));
-        element.appendChild(detail);
-      }
-    }
-
     function occurrenceItem(occurrence, zoneName) {
       var item = document.createElement("li");
       var time = document.createElement("time");
@@ -193,8 +174,8 @@ window.WebJobsScheduleField = (function () {
     }
 
     function render() {
-      showMessage(elements.expressionMessage, elements.expression, state.expressionError);
-      showMessage(elements.timeZoneMessage, elements.timeZone, state.zoneError);
+      portal.showFieldMessage(elements.expressionMessage, elements.expression, state.expressionError);
+      portal.showFieldMessage(elements.timeZoneMessage, elements.timeZone, state.zoneError);
 
       var shownZone = state.zoneName || zone() || defaultZone;
       if (zone()) {

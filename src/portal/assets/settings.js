@@ -48,8 +48,6 @@
                                                         "settings.schedule.optionalHint");
 
   var form = document.getElementById("settings-form");
-  var message = document.getElementById("message");
-  var errorBox = document.getElementById("error");
   // Messages beside the fields, by setting, kept as catalog keys so a
   // language switch can redraw them.
   var fieldMessages = {};
@@ -57,35 +55,10 @@
   function byId(id) { return document.getElementById(id); }
   function isAdmin() { return portal.scopeAllows(session.scope, "admin"); }
 
-  function showMessage(text) {
-    errorBox.textContent = "";
-    message.textContent = text;
-  }
-
-  function showError(text) {
-    message.textContent = "";
-    errorBox.textContent = text;
-  }
-
   function showFieldMessage(setting) {
     var element = byId(ERROR_IDS[setting]);
     var input = INPUT_IDS[setting] ? byId(INPUT_IDS[setting]) : null;
-    var entry = fieldMessages[setting];
-    element.textContent = "";
-    if (!entry) {
-      if (input) input.removeAttribute("aria-invalid");
-      return;
-    }
-    if (input) input.setAttribute("aria-invalid", "true");
-    element.appendChild(document.createTextNode(t(entry.key, entry.params)));
-    if (entry.detail) {
-      var detail = document.createElement("span");
-      detail.className = "detail";
-      detail.lang = "en";
-      detail.textContent = entry.detail;
-      element.appendChild(document.createTextNode(" "));
-      element.appendChild(detail);
-    }
+    portal.showFieldMessage(element, input, fieldMessages[setting]);
   }
 
   function setFieldMessage(setting, entry) {
@@ -151,7 +124,7 @@
 
   function showSaveError(error) {
     if (error.status !== 400) {
-      showError(t("settings.saveFailed", { error: error.message }));
+      portal.showStatus(t("settings.saveFailed", { error: error.message }), true);
       return;
     }
     var setting = settingOfError(error.message);
@@ -164,7 +137,7 @@
       var input = INPUT_IDS[setting] ? byId(INPUT_IDS[setting]) : form.querySelector('input[name="scale"]');
       input.focus();
     } else {
-      showError(t("settings.saveFailed", { error: error.message }));
+      portal.showStatus(t("settings.saveFailed", { error: error.message }), true);
     }
   }
 
@@ -232,7 +205,7 @@
   }
 
   function save() {
-    showMessage("");
+    portal.showStatus("");
     var values = formValues();
     var scheduleValid = jobType === "triggered" ? scheduleField.validate() : Promise.resolve(true);
     saving = true;
@@ -245,16 +218,16 @@
       }
       var patch = mergePatch(values);
       if (Object.keys(patch).length === 0) {
-        showMessage(t("settings.unchanged"));
+        portal.showStatus(t("settings.unchanged"));
         return;
       }
       return portal.api("PATCH", settingsPath, patch).then(function () {
         return loadSettings();
       }).then(function () {
-        showMessage(t("settings.saved"));
+        portal.showStatus(t("settings.saved"));
       }, showSaveError);
     }).catch(function (error) {
-      showError(t("settings.saveFailed", { error: error.message }));
+      portal.showStatus(t("settings.saveFailed", { error: error.message }), true);
     }).then(function () {
       saving = false;
       byId("save").disabled = false;
@@ -328,7 +301,7 @@
     if (!isAdmin()) setReadOnly();
     return loadSettings();
   }).catch(function (error) {
-    if (error.status === 404) showError(t("settings.notFound", { name: jobName, type: t("type." + jobType) }));
-    else showError(t("settings.loadFailed", { error: error.message }));
+    if (error.status === 404) portal.showStatus(t("settings.notFound", { name: jobName, type: t("type." + jobType) }), true);
+    else portal.showStatus(t("settings.loadFailed", { error: error.message }), true);
   });
 })();

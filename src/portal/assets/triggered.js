@@ -127,6 +127,7 @@
     document.getElementById("chart-empty").hidden = data.length !== 0;
     document.getElementById("chart-legend").hidden = data.length === 0;
     if (!data.length) return;
+
     var durations = data.map(function (run) { return Math.max(0, durationOf(run) || 0); });
     var longest = Math.max(1, Math.max.apply(null, durations));
     var chart = svg("svg", {
@@ -137,12 +138,14 @@
       "aria-labelledby": "chart-title",
       "aria-describedby": "chart-desc"
     });
+
     var title = svg("title", { id: "chart-title" });
     title.textContent = t("history.chart.title", { count: data.length });
     var desc = svg("desc", { id: "chart-desc" });
     desc.textContent = chartSummary(data, durations);
     chart.appendChild(title);
     chart.appendChild(desc);
+
     chart.appendChild(hatchPattern());
     chart.appendChild(svg("line", {
       x1: "0", y1: String(CHART_HEIGHT - 0.5), x2: String(CHART_SLOT * CHART_RUNS),
@@ -152,6 +155,7 @@
       chart.appendChild(chartBar(run, index, durations[index], longest));
     });
     container.appendChild(chart);
+
     var scale = document.createElement("p");
     scale.className = "hint";
     scale.textContent = t("history.chart.scale", { longest: portal.formatDuration(longest) });

@@ -1,13 +1,13 @@
 // Drives the Add WebJob and Settings pages in Debian's chromium through
-// playwright-core. The steps: open Add from the list, see an invalid name,
-// a taken name, an invalid CRON expression and an unknown time zone
-// reported beside their fields in English and in Korean, add a scheduled
-// triggered job with a time zone and a continuous single-instance job from
-// real zips (the progress bar reaches 100%), see a package without a
-// script rejected beside the file field, change the schedule on the
-// Settings page, and check what a read-only user sees.
+// playwright-core. It opens Add from the list and checks that an invalid
+// name, a taken name, an invalid CRON expression and an unknown time zone
+// are reported beside their fields in English and in Korean. It adds a
+// scheduled triggered job with a time zone and a continuous single-instance
+// job from real zips (the progress bar reaches 100%), and checks that a
+// package without a script is rejected beside the file field. Then it
+// changes the schedule on the Settings page and checks the read-only view.
 //
-// WEBJOBS_TEST_FILES holds nightly.zip, worker.zip, noscript.zip and
+// WEBJOBS_TEST_FILES contains nightly.zip, worker.zip, noscript.zip and
 // reader.json ({"user", "password"} of a user with the read role).
 // browser.js lists the rest of the environment. Prints one JSON line at
 // the end with what the API returned after each step, for the caller to

@@ -340,7 +340,7 @@ TEST_F(TriggeredJobOverlapTest, AllowRunsConcurrentlyWithOwnShutdownFiles) {
 
 TEST_F(TriggeredJobOverlapTest, AllowedOverlapTrimsHistoryOnceRunsEnd) {
   // The second run's start cannot remove the first, which is still
-  // running; once both end, the history holds history_size runs again.
+  // running. Once both end, the history contains history_size runs again.
   std::string probes = ShellQuote(Probes());
   JobDefinition definition;
   ASSERT_NO_FATAL_FAILURE(
